@@ -1,0 +1,59 @@
+//! `cargo xtask`: development tasks for the ssokit workspace.
+//!
+//! - `cargo xtask fixtures` writes every generated fixture file, deterministically.
+//! - `cargo xtask fixtures --check` fails when a committed fixture is stale or stray, and
+//!   says which command to run.
+//!
+//! Generated files live in folders named `generated/` (or are Rust sources whose first line
+//! says they are generated); nothing else in the tree is written by this tool.
+
+// xtask is a developer tool: it prints to the terminal and reads the real environment.
+#![allow(clippy::print_stdout, clippy::print_stderr, reason = "xtask is a terminal tool")]
+
+mod fixtures;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask fixtures [--check]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["fixtures"] => fixtures::run(&Workspace::locate(), fixtures::Mode::Write),
+        ["fixtures", "--check"] => fixtures::run(&Workspace::locate(), fixtures::Mode::Check),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Where the workspace and the shared conformance data are.
+pub(crate) struct Workspace {
+    /// The workspace root (the folder holding the root `Cargo.toml`).
+    pub(crate) root: PathBuf,
+    /// `SSOKIT_CONFORMANCE_DIR`, else `../shared/conformance` beside the root.
+    pub(crate) conformance: PathBuf,
+}
+
+impl Workspace {
+    fn locate() -> Self {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .map_or_else(|| PathBuf::from("."), PathBuf::from);
+        #[allow(clippy::disallowed_methods, reason = "xtask is a process entry point")]
+        let conformance = std::env::var_os("SSOKIT_CONFORMANCE_DIR")
+            .filter(|v| !v.is_empty())
+            .map_or_else(|| root.join("../shared/conformance"), PathBuf::from);
+        Self { root, conformance }
+    }
+}
