@@ -1,13 +1,12 @@
-//! Stage 1: the line grammar. Text in, raw sections out; no I/O, no normalisation.
+//! Stage 1: the line grammar. Text in, events out ([`Sink`]); no I/O, no normalisation.
 //!
 //! Each line is classified by its first character (`[` header, space or tab continuation,
-//! `#`/`;` comment, anything else a property), then parsed by a small nom parser. Parsed
-//! pieces are kept as byte spans into the source text, so a 1 MB file is parsed without
-//! copying its keys and values; only continuation values and upper-case keys are owned.
+//! `#`/`;` comment, anything else a property), then parsed by a small nom parser. Section
+//! names and values are reported as byte spans into the source text, so a 1 MB file is
+//! parsed without copying them.
 
 use std::ops::Range;
 
-use nom::bytes::complete::take_till;
 use nom::character::complete::char;
 use nom::combinator::rest;
 use nom::sequence::{preceded, separated_pair};
@@ -15,38 +14,16 @@ use nom::{IResult, Parser};
 
 use crate::error::{ParseError, ParseErrorKind};
 
-/// A piece of text: a span of the source, or an owned string where the text had to change
-/// (joined continuation lines, lower-cased keys).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Text {
-    Span(Range<usize>),
-    Owned(Box<str>),
-}
-
-impl Text {
-    pub(crate) fn resolve<'a>(&'a self, source: &'a str) -> &'a str {
-        match self {
-            Text::Span(range) => source.get(range.clone()).unwrap_or_default(),
-            Text::Owned(text) => text,
-        }
-    }
-}
-
-/// One `key = value` line (with its continuation lines folded into `value`).
-#[derive(Clone, Debug)]
-pub(crate) struct RawProperty {
-    pub(crate) line: usize,
-    pub(crate) key: Text,
-    pub(crate) value: Text,
-}
-
-/// One `[...]` header and the properties under it, up to the next header.
-#[derive(Debug)]
-pub(crate) struct RawSection {
-    pub(crate) line: usize,
-    /// The text between the brackets, trimmed.
-    pub(crate) name: Range<usize>,
-    pub(crate) properties: Vec<RawProperty>,
+/// Receives what the grammar finds, line by line. The grammar enforces the structure
+/// (a property needs a section, a continuation needs a property); the sink decides what
+/// the sections mean.
+pub(crate) trait Sink {
+    /// A `[...]` header; `inside` is the trimmed text between the brackets.
+    fn section(&mut self, line: usize, inside: Range<usize>);
+    /// A `key = value` line. `key` is trimmed, non-empty and as written (any case).
+    fn property(&mut self, line: usize, key: &str, value: Range<usize>);
+    /// A continuation line (trimmed) of the last property.
+    fn continuation(&mut self, content: &str);
 }
 
 /// Whitespace in this grammar is space and tab only.
@@ -54,12 +31,24 @@ pub(crate) fn is_blank(c: char) -> bool {
     c == ' ' || c == '\t'
 }
 
-fn is_comment_char(c: char) -> bool {
-    c == '#' || c == ';'
+/// Trims spaces and tabs (ASCII, so byte positions are char boundaries).
+fn trim(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let start = bytes.iter().position(|&b| b != b' ' && b != b'\t');
+    let Some(start) = start else {
+        return &s[s.len()..];
+    };
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != b' ' && b != b'\t')
+        .map_or(start, |e| e + 1);
+    &s[start..end]
 }
 
-fn trim(s: &str) -> &str {
-    s.trim_matches(is_blank)
+/// The byte offset of `inner` in `outer`, when `inner` is a subslice of it.
+pub(crate) fn offset_in(outer: &str, inner: &str) -> Option<usize> {
+    let offset = (inner.as_ptr() as usize).checked_sub(outer.as_ptr() as usize)?;
+    (offset + inner.len() <= outer.len()).then_some(offset)
 }
 
 /// `[` inside `]`, after the comment is cut and the line trimmed: the inside, if the line
@@ -69,19 +58,34 @@ fn header(input: &str) -> Option<&str> {
     parsed.ok().and_then(|(_, body)| body.strip_suffix(']'))
 }
 
+/// Everything before the first `=` (a single-byte search; nom's `take_until` sets up a
+/// substring searcher per call, which dominated the parse of large files).
+fn before_equals(input: &str) -> IResult<&str, &str> {
+    match input.find('=') {
+        Some(at) => Ok((&input[at..], &input[..at])),
+        None => Err(nom::Err::Error(nom::error::Error::new(
+            input,
+            nom::error::ErrorKind::TakeUntil,
+        ))),
+    }
+}
+
 /// `key = value`, split at the first `=`.
 fn property(input: &str) -> IResult<&str, (&str, &str)> {
-    separated_pair(take_till(|c| c == '='), char('='), rest).parse(input)
+    separated_pair(before_equals, char('='), rest).parse(input)
 }
 
 /// Cuts a comment: the first `#` or `;` (for properties: only one preceded by a blank).
+/// All four characters involved are ASCII, so byte positions are char boundaries.
 fn strip_comment(line: &str, needs_blank_before: bool) -> &str {
-    let mut previous_blank = false;
-    for (index, c) in line.char_indices() {
-        if is_comment_char(c) && (previous_blank || !needs_blank_before) {
-            return &line[..index];
+    let bytes = line.as_bytes();
+    let mut from = 0;
+    while let Some(found) = bytes[from..].iter().position(|&b| b == b'#' || b == b';') {
+        let at = from + found;
+        if !needs_blank_before || (at > 0 && matches!(bytes[at - 1], b' ' | b'\t')) {
+            return &line[..at];
         }
-        previous_blank = is_blank(c);
+        from = at + 1;
     }
     line
 }
@@ -98,14 +102,14 @@ struct PropertyState {
     sub_properties: bool,
 }
 
-/// Parses a whole file into raw sections. `text` must not start with a BOM (the caller
-/// passes the offset where parsing starts).
+/// Parses a whole file from byte `start` (past any BOM), feeding `sink`. Spans are
+/// offsets into `text`.
 pub(crate) fn parse(
     text: &str,
     start: usize,
     path: &std::path::Path,
-) -> Result<Vec<RawSection>, ParseError> {
-    let mut sections: Vec<RawSection> = Vec::new();
+    sink: &mut impl Sink,
+) -> Result<(), ParseError> {
     let mut state = State::Start;
     let mut offset = start;
     let body = text.get(start..).unwrap_or_default();
@@ -116,27 +120,23 @@ pub(crate) fn parse(
         let line = full_line.strip_suffix('\r').unwrap_or(full_line);
         let error = |kind| ParseError::new(path, line_number, kind);
 
-        if trim(line).is_empty() {
-            continue;
-        }
+        // Every part is a subslice of `line`; the fallback (an empty span) is unreachable.
         let span = |part: &str| {
-            let begin = line_start + (part.as_ptr() as usize - line.as_ptr() as usize);
+            let begin = line_start + offset_in(line, part).unwrap_or(0);
             begin..begin + part.len()
         };
-        match line.chars().next() {
-            Some('#' | ';') => {}
-            Some('[') => {
+        match line.as_bytes().first() {
+            // Blank and comment lines carry nothing.
+            None | Some(b'#' | b';') => {}
+            Some(b' ' | b'\t') if trim(line).is_empty() => {}
+            Some(b'[') => {
                 let Some(inside) = header(trim(strip_comment(line, false))) else {
                     return Err(error(ParseErrorKind::UnterminatedHeader));
                 };
-                sections.push(RawSection {
-                    line: line_number,
-                    name: span(trim(inside)),
-                    properties: Vec::new(),
-                });
+                sink.section(line_number, span(trim(inside)));
                 state = State::InSection { property: None };
             }
-            Some(' ' | '\t') => {
+            Some(b' ' | b'\t') => {
                 let current = match &state {
                     State::Start => return Err(error(ParseErrorKind::ExpectedProfile)),
                     State::InSection { property: None } => {
@@ -155,21 +155,12 @@ pub(crate) fn parse(
                         return Err(error(ParseErrorKind::SubPropertyWithoutName));
                     }
                 }
-                // A continuation always belongs to the last property of the last section.
-                if let Some(last) = sections
-                    .last_mut()
-                    .and_then(|section| section.properties.last_mut())
-                {
-                    let mut joined = String::from(last.value.resolve(text));
-                    joined.push('\n');
-                    joined.push_str(content);
-                    last.value = Text::Owned(joined.into_boxed_str());
-                }
+                sink.continuation(content);
             }
             _ => {
-                let Some(section) = sections.last_mut() else {
+                if matches!(state, State::Start) {
                     return Err(error(ParseErrorKind::ExpectedProfile));
-                };
+                }
                 let cut = trim(strip_comment(line, true));
                 let Ok((_, (key, value))) = property(cut) else {
                     return Err(error(ParseErrorKind::PropertyWithoutEquals));
@@ -179,16 +170,7 @@ pub(crate) fn parse(
                     return Err(error(ParseErrorKind::PropertyWithoutName));
                 }
                 let value = trim(value);
-                let key = if key.bytes().any(|b| b.is_ascii_uppercase()) {
-                    Text::Owned(key.to_ascii_lowercase().into_boxed_str())
-                } else {
-                    Text::Span(span(key))
-                };
-                section.properties.push(RawProperty {
-                    line: line_number,
-                    key,
-                    value: Text::Span(span(value)),
-                });
+                sink.property(line_number, key, span(value));
                 state = State::InSection {
                     property: Some(PropertyState {
                         sub_properties: value.is_empty(),
@@ -197,5 +179,5 @@ pub(crate) fn parse(
             }
         }
     }
-    Ok(sections)
+    Ok(())
 }

@@ -5,12 +5,32 @@
 //! invalid names are dropped with a [`Warning`], repeated sections merge, and within a
 //! section the last definition of a key wins, the credentials file after the config file.
 
-use std::collections::HashMap;
+use hashbrown::DefaultHashBuilder;
 use std::fmt;
+use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 
+use std::ops::Range;
+
 use crate::error::{BoolError, Location, ParseError, parse_bool};
-use crate::grammar::{self, RawSection, Text, is_blank};
+use crate::grammar::{self, Sink, is_blank};
+
+/// A piece of text: a span of the source, or an owned string where the text had to change
+/// (joined continuation lines, lower-cased keys).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Text {
+    Span(Range<usize>),
+    Owned(Box<str>),
+}
+
+impl Text {
+    fn resolve<'a>(&'a self, source: &'a str) -> &'a str {
+        match self {
+            Text::Span(range) => source.get(range.clone()).unwrap_or_default(),
+            Text::Owned(text) => text,
+        }
+    }
+}
 
 /// Which of the two shared files a section or property came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -33,8 +53,6 @@ pub enum SectionKind {
 }
 
 impl SectionKind {
-    const ALL: [SectionKind; 3] = [Self::Profile, Self::SsoSession, Self::Services];
-
     fn index(self) -> usize {
         match self {
             Self::Profile => 0,
@@ -116,20 +134,111 @@ impl fmt::Display for Warning {
     }
 }
 
-#[derive(Debug)]
+/// An interned property key: an index into [`Keys`].
+type KeyId = usize;
+
+/// Every distinct property key of both files, lower-cased and validated once. Keys repeat
+/// across thousands of profiles; interning them makes sorting, de-duplication and lookup
+/// integer work.
+#[derive(Default)]
+struct Keys {
+    ids: hashbrown::HashMap<Box<str>, KeyId>,
+    names: Vec<Box<str>>,
+    valid: Vec<bool>,
+}
+
+impl Keys {
+    fn intern(&mut self, key: &str) -> KeyId {
+        if key.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.intern_lowercase(&key.to_ascii_lowercase())
+        } else {
+            self.intern_lowercase(key)
+        }
+    }
+
+    fn intern_lowercase(&mut self, key: &str) -> KeyId {
+        if let Some(&id) = self.ids.get(key) {
+            return id;
+        }
+        let id = self.names.len();
+        self.ids.insert(key.into(), id);
+        self.names.push(key.into());
+        self.valid.push(is_valid_name(key));
+        id
+    }
+
+    fn find(&self, key: &str) -> Option<KeyId> {
+        self.ids.get(key).copied()
+    }
+
+    fn name(&self, id: KeyId) -> &str {
+        self.names.get(id).map_or("", AsRef::as_ref)
+    }
+
+    fn is_valid(&self, id: KeyId) -> bool {
+        self.valid.get(id).copied().unwrap_or(false)
+    }
+}
+
+#[derive(Clone, Debug)]
 struct PropertyData {
+    key: KeyId,
     file: FileKind,
     line: usize,
-    key: Text,
     value: Text,
 }
 
 #[derive(Debug)]
 struct SectionData {
+    /// The name: a span of the text of `file`.
+    name: Range<usize>,
+    /// The file of the first header.
     file: FileKind,
     line: usize,
-    /// Sorted by key, one entry per key.
-    properties: Vec<PropertyData>,
+    /// A range of [`ProfileSet::properties`]: sorted by key id, one entry per key (the
+    /// last definition).
+    properties: Range<usize>,
+}
+
+/// The two files' texts, for resolving spans.
+#[derive(Clone, Copy)]
+struct Texts<'a> {
+    config: &'a str,
+    credentials: &'a str,
+}
+
+impl<'a> Texts<'a> {
+    fn of(self, file: FileKind) -> &'a str {
+        match file {
+            FileKind::Config => self.config,
+            FileKind::Credentials => self.credentials,
+        }
+    }
+
+    fn name(self, section: &SectionData) -> &'a str {
+        self.of(section.file)
+            .get(section.name.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The sections of one kind, keyed by name. Names are spans of the source texts, so the
+/// table hashes and compares them through [`Texts`] instead of owning copies.
+#[derive(Default)]
+struct SectionTable {
+    table: hashbrown::HashTable<SectionData>,
+}
+
+impl SectionTable {
+    fn find(
+        &self,
+        texts: Texts<'_>,
+        hasher: &DefaultHashBuilder,
+        name: &str,
+    ) -> Option<&SectionData> {
+        self.table
+            .find(hasher.hash_one(name), |s| texts.name(s) == name)
+    }
 }
 
 /// The merged contents of the config and credentials files: profiles, sso-sessions and
@@ -137,23 +246,30 @@ struct SectionData {
 pub struct ProfileSet {
     config: Source,
     credentials: Source,
-    sections: [HashMap<Box<str>, SectionData>; 3],
+    /// Every kept property of both files; sections own ranges of it.
+    properties: Vec<PropertyData>,
+    sections: [SectionTable; 3],
+    hasher: DefaultHashBuilder,
+    keys: Keys,
     warnings: Vec<Warning>,
 }
 
 /// Values are not shown: profiles hold secret keys.
 impl fmt::Debug for ProfileSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut names: Vec<&str> = self.sections[0].keys().map(AsRef::as_ref).collect();
-        names.sort_unstable();
+        let names: Vec<&str> = self
+            .sections(SectionKind::Profile)
+            .iter()
+            .map(Section::name)
+            .collect();
         f.debug_struct("ProfileSet")
             .field("config", &self.config.path)
             .field("credentials", &self.credentials.path)
             .field("profiles", &names)
-            .field("sso_sessions", &self.sections[1].len())
-            .field("services", &self.sections[2].len())
+            .field("sso_sessions", &self.sections[1].table.len())
+            .field("services", &self.sections[2].table.len())
             .field("warnings", &self.warnings.len())
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -176,22 +292,67 @@ impl ProfileSet {
     /// # Ok::<(), ssokit_config_parser::ParseError>(())
     /// ```
     pub fn parse(config: Source, credentials: Source) -> Result<Self, ParseError> {
-        let config_raw = grammar::parse(&config.text, config.body_start(), &config.path)?;
-        let credentials_raw = grammar::parse(
-            &credentials.text,
-            credentials.body_start(),
-            &credentials.path,
-        )?;
-        let mut set = Self {
+        // Sized up front from a cheap count: growing by doubling costs copies and, on
+        // fresh memory, a page fault per page touched twice.
+        let (lines, headers) =
+            [&config.text, &credentials.text]
+                .iter()
+                .fold((2, 2), |(lines, headers), text| {
+                    let (l, h) = count_lines_and_headers(text);
+                    (lines + l, headers + h)
+                });
+        let mut properties = Vec::with_capacity(lines);
+        let mut sections: [SectionTable; 3] = Default::default();
+        sections[SectionKind::Profile.index()]
+            .table
+            .reserve(headers, |_| 0);
+        let hasher = DefaultHashBuilder::default();
+        let mut keys = Keys::default();
+        let mut warnings = Vec::new();
+        let texts = Texts {
+            config: &config.text,
+            credentials: &credentials.text,
+        };
+        for (file, source) in [
+            (FileKind::Config, &config),
+            (FileKind::Credentials, &credentials),
+        ] {
+            let mut builder = Builder {
+                file,
+                texts,
+                path: &source.path,
+                properties: &mut properties,
+                sections: &mut sections,
+                hasher: &hasher,
+                keys: &mut keys,
+                warnings: &mut warnings,
+                open: None,
+                last_kept: false,
+                has_prefixed_default: false,
+                unprefixed_defaults: Vec::new(),
+            };
+            grammar::parse(
+                &source.text,
+                source.body_start(),
+                &source.path,
+                &mut builder,
+            )?;
+            builder.finish_file();
+        }
+        for table in &mut sections {
+            for section in &mut table.table {
+                keep_last_per_key(&mut properties, &mut section.properties);
+            }
+        }
+        Ok(Self {
             config,
             credentials,
-            sections: Default::default(),
-            warnings: Vec::new(),
-        };
-        set.merge(FileKind::Config, config_raw);
-        set.merge(FileKind::Credentials, credentials_raw);
-        set.finish();
-        Ok(set)
+            properties,
+            sections,
+            hasher,
+            keys,
+            warnings,
+        })
     }
 
     /// A profile by its exact, case-sensitive name.
@@ -211,11 +372,10 @@ impl ProfileSet {
 
     /// A section of any kind by its exact name.
     pub fn section(&self, kind: SectionKind, name: &str) -> Option<Section<'_>> {
-        let (name, data) = self.sections[kind.index()].get_key_value(name)?;
+        let data = self.sections[kind.index()].find(self.texts(), &self.hasher, name)?;
         Some(Section {
             set: self,
             kind,
-            name,
             data,
         })
     }
@@ -223,15 +383,15 @@ impl ProfileSet {
     /// Every section of one kind, sorted by name.
     pub fn sections(&self, kind: SectionKind) -> Vec<Section<'_>> {
         let mut out: Vec<Section<'_>> = self.sections[kind.index()]
+            .table
             .iter()
-            .map(|(name, data)| Section {
+            .map(|data| Section {
                 set: self,
                 kind,
-                name,
                 data,
             })
             .collect();
-        out.sort_unstable_by(|a, b| a.name.cmp(b.name));
+        out.sort_unstable_by(|a, b| a.name().cmp(b.name()));
         out
     }
 
@@ -250,6 +410,13 @@ impl ProfileSet {
         &self.credentials.path
     }
 
+    fn texts(&self) -> Texts<'_> {
+        Texts {
+            config: &self.config.text,
+            credentials: &self.credentials.text,
+        }
+    }
+
     fn source(&self, file: FileKind) -> &Source {
         match file {
             FileKind::Config => &self.config,
@@ -257,115 +424,217 @@ impl ProfileSet {
         }
     }
 
-    fn text(&self, file: FileKind) -> &str {
-        &self.source(file).text
-    }
-
     fn location(&self, file: FileKind, line: usize) -> Location {
         Location::new(self.source(file).path.clone(), line)
     }
+}
 
-    fn warn(&mut self, file: FileKind, line: usize, message: String) {
-        let location = self.location(file, line);
+/// Upper bounds for the number of properties (lines) and sections (`[` after a newline).
+fn count_lines_and_headers(text: &str) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    #[allow(
+        clippy::naive_bytecount,
+        reason = "the compiler vectorises this loop; no extra crate"
+    )]
+    let lines = bytes.iter().filter(|&&b| b == b'\n').count();
+    let headers = text
+        .match_indices('[')
+        .filter(|&(at, _)| at == 0 || bytes.get(at - 1) == Some(&b'\n'))
+        .count();
+    (lines, headers)
+}
+
+/// Sorts a section's properties by key id (stable) and keeps the last definition of each
+/// key, in place. Sections are usually sorted already (ids follow first appearance).
+fn keep_last_per_key(properties: &mut [PropertyData], range: &mut Range<usize>) {
+    let Some(slice) = properties.get_mut(range.clone()) else {
+        return;
+    };
+    if slice.is_sorted_by(|a, b| a.key < b.key) {
+        return;
+    }
+    slice.sort_by_key(|p| p.key);
+    let mut kept = 0;
+    for read in 0..slice.len() {
+        let superseded = slice
+            .get(read + 1)
+            .is_some_and(|next| next.key == slice[read].key);
+        if !superseded {
+            slice.swap(kept, read);
+            kept += 1;
+        }
+    }
+    range.end = range.start + kept;
+}
+
+/// The section whose properties the builder is collecting (at the end of the arena).
+struct OpenSection {
+    kind: SectionKind,
+    name: Range<usize>,
+    line: usize,
+    /// Where its properties start in the arena.
+    start: usize,
+    /// `[default]` in the config file: kept aside until the file is done, because a
+    /// `[profile default]` anywhere in the file replaces it.
+    unprefixed_default: bool,
+}
+
+/// Turns one file's grammar events into sections of the set.
+struct Builder<'s> {
+    file: FileKind,
+    texts: Texts<'s>,
+    path: &'s Path,
+    properties: &'s mut Vec<PropertyData>,
+    sections: &'s mut [SectionTable; 3],
+    hasher: &'s DefaultHashBuilder,
+    keys: &'s mut Keys,
+    warnings: &'s mut Vec<Warning>,
+    /// `None` before the first header and inside a dropped section.
+    open: Option<OpenSection>,
+    /// Whether the last property line was kept (its continuations follow it).
+    last_kept: bool,
+    has_prefixed_default: bool,
+    unprefixed_defaults: Vec<(OpenSection, Range<usize>)>,
+}
+
+impl Builder<'_> {
+    fn warn(&mut self, line: usize, message: String) {
+        let location = Location::new(self.path, line);
         self.warnings.push(Warning { location, message });
     }
 
-    fn merge(&mut self, file: FileKind, raw: Vec<RawSection>) {
-        let classified: Vec<(Header, RawSection)> = raw
-            .into_iter()
-            .map(|section| {
-                let inside = self
-                    .text(file)
-                    .get(section.name.clone())
-                    .unwrap_or_default();
-                (classify(inside, file), section)
-            })
-            .collect();
-        let has_prefixed_default = classified.iter().any(|(header, _)| {
-            matches!(header, Header::Keep { kind: SectionKind::Profile, name, prefixed: true } if name == "default")
-        });
-        for (header, section) in classified {
-            match header {
-                Header::Drop(reason) => self.warn(file, section.line, reason),
-                Header::Keep {
-                    name,
-                    prefixed: false,
-                    kind: SectionKind::Profile,
-                } if has_prefixed_default && file == FileKind::Config && name == "default" => {
-                    self.warn(
-                        file,
-                        section.line,
-                        "section [default] ignored: [profile default] is also defined and takes priority".into(),
-                    );
-                }
-                Header::Keep { kind, name, .. } => self.add_section(file, kind, name, section),
-            }
-        }
-    }
-
-    fn add_section(&mut self, file: FileKind, kind: SectionKind, name: String, raw: RawSection) {
-        let mut properties = Vec::with_capacity(raw.properties.len());
-        for property in raw.properties {
-            let key = property.key.resolve(self.text(file));
-            if is_valid_name(key) {
-                properties.push(PropertyData {
-                    file,
-                    line: property.line,
-                    key: property.key,
-                    value: property.value,
-                });
-            } else {
-                let message =
-                    format!("property `{key}` ignored: `{key}` is not a valid property name");
-                self.warn(file, property.line, message);
-            }
-        }
-        let map = &mut self.sections[kind.index()];
-        if let Some(existing) = map.get_mut(name.as_str()) {
-            existing.properties.append(&mut properties);
+    /// Files the open section into the set.
+    fn close(&mut self) {
+        let Some(open) = self.open.take() else { return };
+        let range = open.start..self.properties.len();
+        if open.unprefixed_default {
+            self.unprefixed_defaults.push((open, range));
         } else {
-            map.insert(
-                name.into_boxed_str(),
-                SectionData {
-                    file,
-                    line: raw.line,
-                    properties,
-                },
-            );
+            self.store(&open, range);
         }
     }
 
-    /// Sorts each section's properties by key and keeps the last definition of each key.
-    fn finish(&mut self) {
-        let (config, credentials) = (&self.config.text, &self.credentials.text);
-        let text = |file: FileKind| match file {
-            FileKind::Config => config.as_str(),
-            FileKind::Credentials => credentials.as_str(),
-        };
-        for map in &mut self.sections {
-            for section in map.values_mut() {
-                let properties = &mut section.properties;
-                properties
-                    .sort_by(|a, b| a.key.resolve(text(a.file)).cmp(b.key.resolve(text(b.file))));
-                properties.dedup_by(|later, earlier| {
-                    let same = later.key.resolve(text(later.file))
-                        == earlier.key.resolve(text(earlier.file));
-                    if same {
-                        std::mem::swap(later, earlier);
-                    }
-                    same
+    /// A new section is inserted as it is; a repeated one gets a fresh range holding the
+    /// earlier properties followed by the new ones (last definition wins later).
+    fn store(&mut self, open: &OpenSection, range: Range<usize>) {
+        let texts = self.texts;
+        let name = texts
+            .of(self.file)
+            .get(open.name.clone())
+            .unwrap_or_default();
+        let hasher = self.hasher;
+        let table = &mut self.sections[open.kind.index()].table;
+        let entry = table.entry(
+            hasher.hash_one(name),
+            |s| texts.name(s) == name,
+            |s| hasher.hash_one(texts.name(s)),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(mut existing) => {
+                let existing = existing.get_mut();
+                let merged_start = self.properties.len();
+                self.properties
+                    .extend_from_within(existing.properties.clone());
+                self.properties.extend_from_within(range);
+                existing.properties = merged_start..self.properties.len();
+            }
+            hashbrown::hash_table::Entry::Vacant(vacant) => {
+                vacant.insert(SectionData {
+                    name: open.name.clone(),
+                    file: self.file,
+                    line: open.line,
+                    properties: range,
                 });
             }
         }
-        debug_assert!(SectionKind::ALL.len() == self.sections.len());
+    }
+
+    fn finish_file(&mut self) {
+        self.close();
+        for (open, range) in std::mem::take(&mut self.unprefixed_defaults) {
+            if self.has_prefixed_default {
+                self.warn(
+                    open.line,
+                    "section [default] ignored: [profile default] is also defined and takes priority".into(),
+                );
+            } else {
+                self.store(&open, range);
+            }
+        }
+    }
+}
+
+impl Sink for Builder<'_> {
+    fn section(&mut self, line: usize, inside: Range<usize>) {
+        self.close();
+        self.last_kept = false;
+        let text = self.texts.of(self.file);
+        let inside_text = text.get(inside.clone()).unwrap_or_default();
+        match classify(inside_text, self.file) {
+            Header::Drop(reason) => self.warn(line, reason),
+            Header::Keep {
+                kind,
+                name,
+                prefixed,
+            } => {
+                let is_default = kind == SectionKind::Profile && name == "default";
+                let in_config = self.file == FileKind::Config;
+                self.has_prefixed_default |= is_default && prefixed && in_config;
+                let offset = grammar::offset_in(text, name).unwrap_or(inside.start);
+                self.open = Some(OpenSection {
+                    kind,
+                    name: offset..offset + name.len(),
+                    line,
+                    start: self.properties.len(),
+                    unprefixed_default: is_default && !prefixed && in_config,
+                });
+            }
+        }
+    }
+
+    fn property(&mut self, line: usize, key: &str, value: Range<usize>) {
+        self.last_kept = false;
+        let id = self.keys.intern(key);
+        if !self.keys.is_valid(id) {
+            if self.open.is_some() {
+                self.warn(
+                    line,
+                    format!("property `{key}` ignored: `{key}` is not a valid property name"),
+                );
+            }
+            return;
+        }
+        if self.open.is_some() {
+            self.properties.push(PropertyData {
+                key: id,
+                file: self.file,
+                line,
+                value: Text::Span(value),
+            });
+            self.last_kept = true;
+        }
+    }
+
+    fn continuation(&mut self, content: &str) {
+        if !self.last_kept {
+            return;
+        }
+        let text = self.texts.of(self.file);
+        let Some(last) = self.properties.last_mut() else {
+            return;
+        };
+        let mut joined = String::from(last.value.resolve(text));
+        joined.push('\n');
+        joined.push_str(content);
+        last.value = Text::Owned(joined.into_boxed_str());
     }
 }
 
 /// What a header means in a given file kind.
-enum Header {
+enum Header<'a> {
     Keep {
         kind: SectionKind,
-        name: String,
+        name: &'a str,
         /// `[profile default]` (true) versus `[default]` (false).
         prefixed: bool,
     },
@@ -380,15 +649,15 @@ fn is_valid_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"_-/.%@:+".contains(&b))
 }
 
-fn classify(inside: &str, file: FileKind) -> Header {
+fn classify(inside: &str, file: FileKind) -> Header<'_> {
     let split = inside
         .find(is_blank)
         .map(|at| (&inside[..at], inside[at..].trim_matches(is_blank)));
-    let keep = |kind, name: &str, prefixed| {
+    let keep = |kind, name, prefixed| {
         if is_valid_name(name) {
             Header::Keep {
                 kind,
-                name: name.to_owned(),
+                name,
                 prefixed,
             }
         } else {
@@ -424,7 +693,6 @@ fn classify(inside: &str, file: FileKind) -> Header {
 pub struct Section<'a> {
     set: &'a ProfileSet,
     kind: SectionKind,
-    name: &'a str,
     data: &'a SectionData,
 }
 
@@ -432,7 +700,7 @@ impl fmt::Debug for Section<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Section")
             .field("kind", &self.kind)
-            .field("name", &self.name)
+            .field("name", &self.name())
             .field(
                 "keys",
                 &self.properties().map(|p| p.key()).collect::<Vec<_>>(),
@@ -444,7 +712,7 @@ impl fmt::Debug for Section<'_> {
 impl<'a> Section<'a> {
     /// The section's name, without any prefix.
     pub fn name(&self) -> &'a str {
-        self.name
+        self.set.texts().name(self.data)
     }
 
     /// Profile, sso-session or services.
@@ -457,15 +725,14 @@ impl<'a> Section<'a> {
         self.set.location(self.data.file, self.data.line)
     }
 
-    /// A property by its lower-case key, if defined (even with an empty value).
+    /// A property by its lower-case key, if defined (even with an empty value). Keys are
+    /// stored lower-cased; a key with upper-case letters is never found.
     pub fn property(&self, key: &str) -> Option<Property<'a>> {
-        let set = self.set;
-        let properties = &self.data.properties;
-        let index = properties
-            .binary_search_by(|p| p.key.resolve(set.text(p.file)).cmp(key))
-            .ok()?;
+        let id = self.set.keys.find(key)?;
+        let properties = self.slice();
+        let index = properties.binary_search_by_key(&id, |p| p.key).ok()?;
         Some(Property {
-            set,
+            set: self.set,
             data: &properties[index],
         })
     }
@@ -487,13 +754,18 @@ impl<'a> Section<'a> {
         parse_bool(key, property.value(), || Some(property.location())).map(Some)
     }
 
-    /// Every property, sorted by key.
+    /// Every property, in the order each key first appears in the files (config file
+    /// first).
     pub fn properties(&self) -> impl Iterator<Item = Property<'a>> + 'a {
         let set = self.set;
-        self.data
+        self.slice().iter().map(move |data| Property { set, data })
+    }
+
+    fn slice(&self) -> &'a [PropertyData] {
+        self.set
             .properties
-            .iter()
-            .map(move |data| Property { set, data })
+            .get(self.data.properties.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -517,12 +789,12 @@ impl fmt::Debug for Property<'_> {
 impl<'a> Property<'a> {
     /// The key, lower-cased.
     pub fn key(&self) -> &'a str {
-        self.data.key.resolve(self.set.text(self.data.file))
+        self.set.keys.name(self.data.key)
     }
 
     /// The raw value: trimmed, continuation lines joined with `\n`, possibly empty.
     pub fn value(&self) -> &'a str {
-        self.data.value.resolve(self.set.text(self.data.file))
+        self.data.value.resolve(self.set.texts().of(self.data.file))
     }
 
     /// The file and line of the definition that won.

@@ -14,6 +14,7 @@
     reason = "xtask is a terminal tool"
 )]
 
+mod config_fixtures;
 mod fixtures;
 
 use std::path::PathBuf;

@@ -1,7 +1,15 @@
 //! Integration tests of ssokit-config-parser; modules mirror `src/`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stderr,
+    reason = "test code: a failed unwrap is a failed test, and skips are announced on stderr"
+)]
+
 mod conformance;
 mod env;
+mod fixtures;
 mod grammar;
 mod load;
 mod location;
