@@ -81,6 +81,10 @@ const EXPIRES_AT: &[(&str, &str)] = &[
     ("rejected-negative-number", "-1"),
 ];
 
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "the signature of every generator in `fixtures::GENERATORS`"
+)]
 pub(crate) fn generate(_ws: &Workspace) -> Result<Output, String> {
     let mut out = Output::new(&[DIR]);
     let mut add = |name: &str, contents: &[u8]| out.add(format!("{DIR}/{name}"), contents);
