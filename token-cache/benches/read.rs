@@ -27,7 +27,7 @@ fn parse(c: &mut Criterion) {
     });
     if let Ok(Some(token)) = CachedToken::parse(FILE.as_bytes(), path) {
         c.bench_function("render session token", |b| {
-            b.iter(|| black_box(&token).render())
+            b.iter(|| black_box(&token).render());
         });
     }
 }
