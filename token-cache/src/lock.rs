@@ -95,7 +95,7 @@ impl CacheLock {
                 return Err(LockError::TimedOut { path });
             }
             std::thread::sleep(interval.min(options.timeout.saturating_sub(waited)));
-            interval = (interval * 2).min(options.max_poll);
+            interval = interval.saturating_mul(2).min(options.max_poll);
         }
     }
 
@@ -214,6 +214,19 @@ mod tests {
         assert_eq!(o.min_poll, Duration::from_millis(25));
         assert_eq!(o.max_poll, Duration::from_millis(100));
         assert_eq!(o.timeout(), Duration::from_secs(45));
+    }
+
+    #[test]
+    fn huge_intervals_do_not_overflow() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.json.lock");
+        let held = CacheLock::acquire(path.clone(), &LockOptions::default()).unwrap();
+        let options = LockOptions::default()
+            .with_poll_interval(Duration::MAX, Duration::MAX)
+            .with_timeout(Duration::from_millis(20));
+        let error = CacheLock::acquire(path, &options).unwrap_err();
+        assert!(matches!(error, LockError::TimedOut { .. }));
+        drop(held);
     }
 
     #[test]

@@ -38,7 +38,7 @@ const KNOWN: [&str; 8] = [
 ///
 /// `Debug` prints `** redacted **` for `accessToken`, `refreshToken` and `clientSecret`, and
 /// only the names of unknown members.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct CachedToken {
     /// Every member as (decoded key, raw JSON text of the value), in file order.
     members: Vec<(String, String)>,
@@ -659,6 +659,19 @@ mod tests {
         ] {
             assert_eq!(json_string(s), serde_json::to_string(s).unwrap(), "{s:?}");
         }
+    }
+
+    #[test]
+    fn invalid_utf8_is_corrupt_with_a_position() {
+        let error = CachedToken::parse(b"{\n\"accessToken\": \"a\xff\"}", Path::new("/c/t.json"))
+            .unwrap_err();
+        assert_eq!(
+            error.corrupt_detail(),
+            Some(&CorruptDetail::InvalidJson {
+                line: 2,
+                column: 18
+            })
+        );
     }
 
     #[test]
