@@ -305,6 +305,57 @@ mod tests {
     }
 
     #[test]
+    fn every_write_error_renders_path_and_cause() {
+        let io = || Arc::new(io::Error::other("boom"));
+        let p = || PathBuf::from("/c/x.json");
+        let cases = [
+            (
+                WriteError::CreateDir {
+                    path: p(),
+                    source: io(),
+                },
+                "could not create directory /c/x.json: boom",
+            ),
+            (
+                WriteError::CreateTemp {
+                    path: p(),
+                    source: io(),
+                },
+                "could not create temporary file /c/x.json: boom",
+            ),
+            (
+                WriteError::WriteTemp {
+                    path: p(),
+                    source: io(),
+                },
+                "could not write temporary file /c/x.json: boom",
+            ),
+            (
+                WriteError::Reread {
+                    path: p(),
+                    source: io(),
+                },
+                "could not read /c/x.json again before replacing it: boom",
+            ),
+            (
+                WriteError::Changed { path: p() },
+                "/c/x.json changed since it was read (another program wrote it); left as it is",
+            ),
+            (
+                WriteError::Rename {
+                    from: PathBuf::from("/c/.x.tmp"),
+                    to: p(),
+                    source: io(),
+                },
+                "could not rename /c/.x.tmp to /c/x.json: boom",
+            ),
+        ];
+        for (error, text) in cases {
+            assert_eq!(error.to_string(), text);
+        }
+    }
+
+    #[test]
     fn random_numbers_differ() {
         assert_ne!(random_u64(), random_u64());
     }

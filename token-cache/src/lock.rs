@@ -230,6 +230,42 @@ mod tests {
     }
 
     #[test]
+    fn every_lock_error_renders_path_and_cause() {
+        let io = || Arc::new(io::Error::other("boom"));
+        let p = || PathBuf::from("/c/x.json.lock");
+        let cases = [
+            (
+                LockError::Open {
+                    path: p(),
+                    source: io(),
+                },
+                "could not open lock file /c/x.json.lock: boom",
+            ),
+            (
+                LockError::Lock {
+                    path: p(),
+                    source: io(),
+                },
+                "could not lock /c/x.json.lock: boom",
+            ),
+            (
+                LockError::TimedOut { path: p() },
+                "timed out waiting for /c/x.json.lock",
+            ),
+            (
+                LockError::Attempt {
+                    path: p(),
+                    source: io(),
+                },
+                "could not record the refresh attempt in /c/x.json.lock: boom",
+            ),
+        ];
+        for (error, text) in cases {
+            assert_eq!(error.to_string(), text);
+        }
+    }
+
+    #[test]
     fn max_poll_is_at_least_min_poll() {
         let o = LockOptions::default()
             .with_poll_interval(Duration::from_millis(50), Duration::from_millis(10));
