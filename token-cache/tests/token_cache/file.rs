@@ -166,7 +166,7 @@ fn a_corrupt_file_is_read_again_after_the_delay() {
     let cache = home
         .cache
         .clone()
-        .with_corrupt_retry_delay(Duration::from_millis(400));
+        .with_corrupt_retry_delay(Duration::from_secs(1));
     let path = cache.path().to_path_buf();
     let fixer = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(50));
