@@ -356,6 +356,37 @@ mod tests {
     }
 
     #[test]
+    fn temp_files_are_named_after_the_target_and_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = TokenCacheFile::new(dir.path(), "dev");
+        let (first, _f1) = file.create_temp(dir.path()).unwrap();
+        let (second, _f2) = file.create_temp(dir.path()).unwrap();
+        assert_ne!(first, second);
+        for path in [&first, &second] {
+            let name = path.file_name().unwrap().to_str().unwrap();
+            let rest = name
+                .strip_prefix(".34c6fceca75e456f25e7e99531e2425c6c1de443.json.")
+                .unwrap();
+            let parts: Vec<&str> = rest.split('.').collect();
+            assert_eq!(parts.len(), 3, "{name}");
+            assert_eq!(parts[0], std::process::id().to_string());
+            assert_eq!(parts[1].len(), 16, "{name}");
+            assert_eq!(parts[2], "tmp");
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = fs::metadata(path).unwrap().permissions().mode() & 0o777;
+                assert_eq!(mode, 0o600);
+            }
+        }
+        // Exclusive: an existing name is never opened again.
+        assert_eq!(
+            create_private_file(&first).unwrap_err().kind(),
+            io::ErrorKind::AlreadyExists
+        );
+    }
+
+    #[test]
     fn random_numbers_differ() {
         assert_ne!(random_u64(), random_u64());
     }
