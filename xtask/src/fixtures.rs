@@ -41,7 +41,10 @@ impl Output {
 type Generator = (&'static str, fn(&Workspace) -> Result<Output, String>);
 
 /// Every generator in the workspace. Add one line per generator module.
-const GENERATORS: &[Generator] = &[("config-parser", crate::config_fixtures::generate)];
+const GENERATORS: &[Generator] = &[
+    ("config-parser", crate::config_fixtures::generate),
+    ("token-cache", crate::token_cache_fixtures::generate),
+];
 
 pub(crate) fn run(ws: &Workspace, mode: Mode) -> Result<(), String> {
     let mut problems = Vec::new();

@@ -16,6 +16,7 @@
 
 mod config_fixtures;
 mod fixtures;
+mod token_cache_fixtures;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
