@@ -41,7 +41,7 @@ impl Output {
 type Generator = (&'static str, fn(&Workspace) -> Result<Output, String>);
 
 /// Every generator in the workspace. Add one line per generator module.
-const GENERATORS: &[Generator] = &[];
+const GENERATORS: &[Generator] = &[("sso-client endpoints", crate::endpoints::generate)];
 
 pub(crate) fn run(ws: &Workspace, mode: Mode) -> Result<(), String> {
     let mut problems = Vec::new();

@@ -8,8 +8,13 @@
 //! says they are generated); nothing else in the tree is written by this tool.
 
 // xtask is a developer tool: it prints to the terminal and reads the real environment.
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "xtask is a terminal tool")]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "xtask is a terminal tool"
+)]
 
+mod endpoints;
 mod fixtures;
 
 use std::path::PathBuf;
