@@ -39,7 +39,7 @@ mod tls;
 
 pub use answer::{Answer, DEFAULT_CREDENTIALS_BODY, DEFAULT_TOKEN_BODY};
 pub use proxy::FakeProxy;
-pub use server::{FakePortal, RecordedRequest};
+pub use server::{FakePortal, RecordedRequest, TLS_NAMES};
 
 /// The two operations the fake serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -1,7 +1,7 @@
 //! A minimal HTTP CONNECT proxy that only tunnels to loopback and counts its tunnels.
 
 use std::io;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
@@ -12,6 +12,7 @@ use tokio::sync::oneshot;
 
 #[derive(Default)]
 struct Stats {
+    upstream: Option<SocketAddr>,
     tunnels: AtomicUsize,
     heads: Mutex<Vec<String>>,
 }
@@ -33,12 +34,33 @@ impl std::fmt::Debug for FakeProxy {
 }
 
 impl FakeProxy {
-    /// Starts the proxy on an ephemeral port of `127.0.0.1`.
+    /// Starts the proxy on an ephemeral port of `127.0.0.1`. It tunnels to loopback targets
+    /// only and answers `403` to any other.
     pub fn start() -> io::Result<Self> {
+        Self::launch(None)
+    }
+
+    /// Starts a proxy that tunnels every CONNECT, whatever host it names, to `upstream`
+    /// (which must be a loopback address), e.g. a [`FakePortal`](crate::FakePortal) reached
+    /// as `portal.fake.test`.
+    pub fn start_with_upstream(upstream: SocketAddr) -> io::Result<Self> {
+        if !upstream.ip().is_loopback() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the upstream must be a loopback address",
+            ));
+        }
+        Self::launch(Some(upstream))
+    }
+
+    fn launch(upstream: Option<SocketAddr>) -> io::Result<Self> {
         let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
         listener.set_nonblocking(true)?;
         let port = listener.local_addr()?.port();
-        let stats = Arc::new(Stats::default());
+        let stats = Arc::new(Stats {
+            upstream,
+            ..Stats::default()
+        });
         let (stop, mut stopped) = oneshot::channel::<()>();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -130,18 +152,20 @@ async fn tunnel(mut client: TcpStream, stats: Arc<Stats>) {
         words.next().unwrap_or_default(),
         words.next().unwrap_or_default(),
     );
-    let host = target.rsplit_once(':').map_or(target, |(h, _)| h);
-    if method != "CONNECT" || !is_loopback(host) {
+    let (host, port) = target.rsplit_once(':').unwrap_or((target, "443"));
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if method != "CONNECT" || (stats.upstream.is_none() && !is_loopback(host)) {
         let _ = client
             .write_all(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n")
             .await;
         return;
     }
-    let Ok(mut upstream) =
-        TcpStream::connect(target.trim_start_matches('[').replace("]:", ":").as_str())
-            .await
-            .or(TcpStream::connect(target).await)
-    else {
+    let connected = match (stats.upstream, port.parse::<u16>()) {
+        (Some(addr), _) => TcpStream::connect(addr).await,
+        (None, Ok(port)) => TcpStream::connect((host, port)).await,
+        (None, Err(_)) => Err(io::Error::other("bad port")),
+    };
+    let Ok(mut upstream) = connected else {
         let _ = client
             .write_all(b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n")
             .await;

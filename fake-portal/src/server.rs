@@ -61,10 +61,21 @@ impl RecordedRequest {
     }
 }
 
+/// The names the https fake's certificate is valid for. The `*.fake.test` names let a test
+/// reach the fake under a name that is not loopback (through a [`FakeProxy`](crate::FakeProxy)
+/// with an upstream, or with the client's host pinning).
+pub const TLS_NAMES: &[&str] = &[
+    "127.0.0.1",
+    "localhost",
+    "portal.fake.test",
+    "oidc.fake.test",
+];
+
 #[derive(Default)]
 struct State {
     scripts: HashMap<Operation, Vec<Answer>>,
     counts: HashMap<Operation, usize>,
+    connections: usize,
     log: Vec<RecordedRequest>,
 }
 
@@ -98,8 +109,8 @@ impl FakePortal {
         Self::launch(None)
     }
 
-    /// Starts an https fake whose certificate (for `127.0.0.1` and `localhost`) is signed by
-    /// a freshly generated CA; see [`ca_pem`](Self::ca_pem).
+    /// Starts an https fake whose certificate (for [`TLS_NAMES`]) is signed by a freshly
+    /// generated CA; see [`ca_pem`](Self::ca_pem).
     pub fn start_https() -> io::Result<Self> {
         Self::launch(Some(crate::tls::generate()?))
     }
@@ -140,6 +151,17 @@ impl FakePortal {
     /// The port.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The socket address (`127.0.0.1:<port>`).
+    pub fn addr(&self) -> std::net::SocketAddr {
+        std::net::SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+
+    /// TCP connections accepted so far (keep-alive reuse shows as fewer connections than
+    /// requests).
+    pub fn connections(&self) -> usize {
+        lock(&self.state).connections
     }
 
     /// The CA certificate (PEM) that signed the https fake's certificate; `None` for http.
@@ -205,6 +227,7 @@ async fn serve(
                 Err(_) => continue,
             },
         };
+        lock(&state).connections += 1;
         let state = Arc::clone(&state);
         let acceptor = acceptor.clone();
         tokio::spawn(async move {

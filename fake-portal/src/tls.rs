@@ -1,4 +1,4 @@
-//! A throw-away CA and a server certificate for `127.0.0.1` and `localhost`, signed by it.
+//! A throw-away CA and a server certificate for [`TLS_NAMES`](crate::TLS_NAMES), signed by it.
 
 use std::io;
 use std::sync::Arc;
@@ -32,9 +32,13 @@ pub(crate) fn generate() -> io::Result<GeneratedTls> {
     let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().map_err(other)?)
         .map_err(other)?;
 
-    let mut leaf_params =
-        CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
-            .map_err(other)?;
+    let mut leaf_params = CertificateParams::new(
+        crate::server::TLS_NAMES
+            .iter()
+            .map(|n| (*n).to_owned())
+            .collect::<Vec<_>>(),
+    )
+    .map_err(other)?;
     leaf_params
         .distinguished_name
         .push(DnType::CommonName, "ssokit fake portal");

@@ -1,10 +1,12 @@
 //! HTTP settings (SPEC §6): timeouts, the retry policy with injectable sleep and jitter,
 //! the extra CA bundle and proxies.
 
+use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::future::Future;
 use std::hash::{BuildHasher, Hasher};
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,6 +32,7 @@ pub struct HttpSettings {
     pub(crate) ca_bundle: Option<CaBundle>,
     pub(crate) native_roots: bool,
     pub(crate) proxy: ProxySettings,
+    pub(crate) resolve: HashMap<String, SocketAddr>,
     sleep: SleepFn,
     jitter: JitterFn,
 }
@@ -43,6 +46,7 @@ impl fmt::Debug for HttpSettings {
             .field("ca_bundle", &self.ca_bundle)
             .field("native_roots", &self.native_roots)
             .field("proxy", &self.proxy)
+            .field("resolve", &self.resolve)
             .finish_non_exhaustive()
     }
 }
@@ -56,6 +60,7 @@ impl Default for HttpSettings {
             ca_bundle: None,
             native_roots: true,
             proxy: ProxySettings::default(),
+            resolve: HashMap::new(),
             sleep: Arc::new(|d| Box::pin(tokio::time::sleep(d))),
             jitter: Arc::new(random_fraction),
         }
@@ -108,6 +113,20 @@ impl HttpSettings {
     #[must_use]
     pub fn proxy(mut self, proxy: ProxySettings) -> Self {
         self.proxy = proxy;
+        self
+    }
+
+    /// Connect to `addr` whenever a request goes directly (not through a proxy) to `host`,
+    /// whatever its port, like curl's `--resolve`; TLS still verifies `host`. For tests and
+    /// demos that give the loopback fake a real-looking name.
+    #[must_use]
+    pub fn resolve_to(mut self, host: &str, addr: SocketAddr) -> Self {
+        self.resolve.insert(
+            host.trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_ascii_lowercase(),
+            addr,
+        );
         self
     }
 

@@ -1,7 +1,9 @@
 //! The pooled HTTP/1.1 client: connector (direct or CONNECT tunnel), lazy TLS, per-attempt
 //! timeout, body cap and the standard retry policy.
 
+use std::collections::HashMap;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
@@ -55,10 +57,7 @@ pub(crate) struct Transport {
 
 impl Transport {
     pub(crate) fn new(settings: HttpSettings) -> Self {
-        let connector = Connector {
-            proxy: Arc::new(settings.proxy.clone()),
-            connect_timeout: settings.connect_timeout,
-        };
+        let connector = Connector::new(&settings);
         let http = builder().build(connector);
         Self {
             settings,
@@ -78,10 +77,7 @@ impl Transport {
             self.settings.ca_bundle.as_ref(),
             self.settings.native_roots,
         )?;
-        let connector = Connector {
-            proxy: Arc::new(self.settings.proxy.clone()),
-            connect_timeout: self.settings.connect_timeout,
-        };
+        let connector = Connector::new(&self.settings);
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
             .https_only()
@@ -274,20 +270,23 @@ fn describe(error: &(dyn std::error::Error + 'static)) -> (String, bool) {
             return (connect.0.clone(), false);
         }
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            if let Some(tls) = io
-                .get_ref()
-                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-            {
-                let certificate = matches!(tls, rustls::Error::InvalidCertificate(_));
-                return (format!("TLS handshake failed: {tls}"), certificate);
+            // hyper-rustls wraps tokio-rustls's io::Error (which wraps rustls::Error) in
+            // another io::Error: look through the nesting.
+            let mut inner: &std::io::Error = io;
+            while let Some(wrapped) = inner.get_ref() {
+                if let Some(tls) = wrapped.downcast_ref::<rustls::Error>() {
+                    let certificate = matches!(tls, rustls::Error::InvalidCertificate(_));
+                    return (format!("TLS handshake failed: {tls}"), certificate);
+                }
+                if let Some(connect) = wrapped.downcast_ref::<ConnectError>() {
+                    return (connect.0.clone(), false);
+                }
+                match wrapped.downcast_ref::<std::io::Error>() {
+                    Some(next) => inner = next,
+                    None => break,
+                }
             }
-            if let Some(connect) = io
-                .get_ref()
-                .and_then(|inner| inner.downcast_ref::<ConnectError>())
-            {
-                return (connect.0.clone(), false);
-            }
-            return (io.to_string(), false);
+            return (inner.to_string(), false);
         }
         if let Some(tls) = e.downcast_ref::<rustls::Error>() {
             return (
@@ -319,7 +318,18 @@ impl std::error::Error for ConnectError {}
 #[derive(Clone)]
 pub(crate) struct Connector {
     proxy: Arc<ProxySettings>,
+    resolve: Arc<HashMap<String, SocketAddr>>,
     connect_timeout: Duration,
+}
+
+impl Connector {
+    fn new(settings: &HttpSettings) -> Self {
+        Self {
+            proxy: Arc::new(settings.proxy.clone()),
+            resolve: Arc::new(settings.resolve.clone()),
+            connect_timeout: settings.connect_timeout,
+        }
+    }
 }
 
 impl tower_service::Service<Uri> for Connector {
@@ -333,6 +343,7 @@ impl tower_service::Service<Uri> for Connector {
 
     fn call(&mut self, uri: Uri) -> Self::Future {
         let proxy = Arc::clone(&self.proxy);
+        let resolve = Arc::clone(&self.resolve);
         let timeout = self.connect_timeout;
         Box::pin(async move {
             let secure = uri.scheme_str() == Some("https");
@@ -351,13 +362,14 @@ impl tower_service::Service<Uri> for Connector {
             let connect = async {
                 match choice {
                     ProxyChoice::Direct => {
-                        let stream =
-                            TcpStream::connect((bare.as_str(), port))
-                                .await
-                                .map_err(|e| {
-                                    ConnectError(format!("could not connect to {host}:{port}: {e}"))
-                                })?;
-                        Ok(stream)
+                        let pinned = resolve.get(&bare.to_ascii_lowercase()).copied();
+                        let stream = match pinned {
+                            Some(addr) => TcpStream::connect(addr).await,
+                            None => TcpStream::connect((bare.as_str(), port)).await,
+                        };
+                        stream.map_err(|e| {
+                            ConnectError(format!("could not connect to {host}:{port}: {e}"))
+                        })
                     }
                     ProxyChoice::Via(p) => {
                         let stream = TcpStream::connect((p.host.as_str(), p.port))
