@@ -1,11 +1,13 @@
 //! The fake portal server: routing, scripted answers, the request log.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::BodyExt;
@@ -326,6 +328,7 @@ fn respond(answer: Answer) -> Result<Response<FakeBody>, DropConnection> {
                 data: Some(body),
                 exact: false,
                 fail_after: false,
+                pause: None,
             },
             None,
         ),
@@ -336,6 +339,7 @@ fn respond(answer: Answer) -> Result<Response<FakeBody>, DropConnection> {
                     data: Some(body.slice(..full / 2)),
                     exact: false,
                     fail_after: true,
+                    pause: None,
                 },
                 Some(full),
             )
@@ -356,6 +360,8 @@ struct FakeBody {
     data: Option<Bytes>,
     exact: bool,
     fail_after: bool,
+    /// Before failing, a pause so hyper flushes the partial body to the socket.
+    pause: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 impl FakeBody {
@@ -364,6 +370,7 @@ impl FakeBody {
             data: Some(data),
             exact: true,
             fail_after: false,
+            pause: None,
         }
     }
 }
@@ -374,7 +381,7 @@ impl Body for FakeBody {
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
+        cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         if let Some(data) = self.data.take()
             && !data.is_empty()
@@ -382,6 +389,12 @@ impl Body for FakeBody {
             return Poll::Ready(Some(Ok(Frame::data(data))));
         }
         if self.fail_after {
+            let pause = self
+                .pause
+                .get_or_insert_with(|| Box::pin(tokio::time::sleep(Duration::from_millis(20))));
+            if pause.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
             self.fail_after = false;
             return Poll::Ready(Some(Err(io::Error::other("scripted truncated body"))));
         }

@@ -134,6 +134,16 @@ async fn truncated_bodies_are_retried() {
         .unwrap();
     assert_eq!(creds.session_token(), "mockSessionToken");
     assert_eq!(fake.count(GRC), 2);
+
+    let err = fails_with(&fake, Answer::default_for(GRC).truncated(), &client).await;
+    let url = format!("{}/federation/credentials", fake.url());
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "GetRoleCredentials request to {url} failed: end of file before message length reached (after 3 attempts)"
+        )
+    );
+    assert_eq!(fake.count(GRC), 3);
 }
 
 #[tokio::test]
