@@ -16,7 +16,16 @@
 //!
 //! What it does not do: read AWS config files, the token cache, the environment or the
 //! clock (the caller passes resolved values); sign requests (both operations are
-//! unsigned); log in (`RegisterClient`, `StartDeviceAuthorization`); follow redirects; log.
+//! unsigned); log in (`RegisterClient`, `StartDeviceAuthorization`); follow redirects; log
+//! (nothing is logged, so no request log can hold the bearer token or the `CreateToken`
+//! body); install a process-wide crypto provider.
+//!
+//! The one environment read happens inside `rustls-native-certs` when the OS trust store is
+//! loaded: it honours `SSL_CERT_FILE` / `SSL_CERT_DIR`, as SPEC §6 asks.
+//! [`HttpSettings::native_roots`]`(false)` skips the OS store entirely.
+//!
+//! Requests need a Tokio runtime with the I/O and time drivers; building a client does no
+//! I/O. The crate has no Cargo features: HTTP/1.1, rustls with ring, OS roots.
 //!
 //! # Example
 //!
