@@ -187,3 +187,24 @@ async fn an_invalid_proxy_url_is_reported_before_connecting() {
         "invalid proxy URL in HTTPS_PROXY: unsupported scheme \"socks5\" (only http:// proxies are supported)"
     );
 }
+
+#[tokio::test]
+async fn a_silent_proxy_is_cut_at_the_connect_timeout() {
+    // Accepts connections (the kernel's backlog) but never answers the CONNECT.
+    let silent = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let proxy_url = format!("http://{}", silent.local_addr().unwrap());
+    let client = SsoClient::new(
+        settings()
+            .proxy(ProxySettings::none().https_proxy(&proxy_url))
+            .connect_timeout(std::time::Duration::from_millis(200)),
+    );
+    let err = client
+        .get_role_credentials(&portal("https://portal.fake.test"), &legacy_request())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "GetRoleCredentials request to https://portal.fake.test/federation/credentials failed: could not connect to portal.fake.test:443 within 0.2 s (after 3 attempts)"
+    );
+    drop(silent);
+}
