@@ -44,6 +44,7 @@ type Generator = (&'static str, fn(&Workspace) -> Result<Output, String>);
 const GENERATORS: &[Generator] = &[
     ("config-parser", crate::config_fixtures::generate),
     ("token-cache", crate::token_cache_fixtures::generate),
+    ("sso-client endpoints", crate::endpoints::generate),
 ];
 
 pub(crate) fn run(ws: &Workspace, mode: Mode) -> Result<(), String> {

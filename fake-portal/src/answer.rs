@@ -1,0 +1,212 @@
+//! Scripted answers.
+
+use std::time::Duration;
+
+use crate::Operation;
+
+/// The default `GetRoleCredentials` body (SPEC §13 "Portal").
+pub const DEFAULT_CREDENTIALS_BODY: &str = r#"{"roleCredentials":{"accessKeyId":"ASIAMOCKACCESSKEY","secretAccessKey":"mockSecretKey","sessionToken":"mockSessionToken","expiration":1772370000000}}"#;
+
+/// The default `CreateToken` body (SPEC §13 "Portal").
+pub const DEFAULT_TOKEN_BODY: &str =
+    r#"{"accessToken":"at-2","tokenType":"Bearer","expiresIn":3600,"refreshToken":"rt-2"}"#;
+
+/// How the body is delivered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Delivery {
+    /// With `content-length`.
+    Whole,
+    /// With `transfer-encoding: chunked` (no length known in advance).
+    Chunked,
+    /// `content-length` of the whole body, then half of it, then the connection closes.
+    Truncated,
+    /// No response at all: the connection closes after the request is read.
+    Drop,
+}
+
+/// One scripted answer: status, headers, body, an optional delay and a delivery fault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+    pub(crate) delay: Duration,
+    pub(crate) delivery: Delivery,
+}
+
+impl Answer {
+    /// `status` with a JSON `body` (`content-type: application/json`).
+    pub fn json(status: u16, body: impl Into<String>) -> Self {
+        Self::raw(status, body.into()).header("content-type", "application/json")
+    }
+
+    /// `status` with `body` as is, no content type.
+    pub fn raw(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            body: body.into(),
+            delay: Duration::ZERO,
+            delivery: Delivery::Whole,
+        }
+    }
+
+    /// `status` with an empty body.
+    pub fn empty(status: u16) -> Self {
+        Self::raw(status, Vec::new())
+    }
+
+    /// The default answer of `operation` (SPEC §13 "Portal").
+    pub fn default_for(operation: Operation) -> Self {
+        match operation {
+            Operation::GetRoleCredentials => Self::json(200, DEFAULT_CREDENTIALS_BODY),
+            Operation::CreateToken => Self::json(200, DEFAULT_TOKEN_BODY),
+        }
+    }
+
+    /// A modeled error as the real service sends it: its status, an `x-amzn-ErrorType`
+    /// header and the body shape of the service (`{"message":…}` for the portal, the OAuth
+    /// `{"error":…,"error_description":…}` for OIDC). Unknown codes get status 400.
+    pub fn service_error(operation: Operation, code: &str, message: &str) -> Self {
+        let status = modeled_status(operation, code);
+        let message_json = serde_json::Value::String(message.to_owned()).to_string();
+        match operation {
+            Operation::GetRoleCredentials => {
+                Self::json(status, format!(r#"{{"message":{message_json}}}"#)).header(
+                    "x-amzn-ErrorType",
+                    &format!(
+                        "{code}:http://internal.amazon.com/coral/com.amazonaws.switchboard.portal/"
+                    ),
+                )
+            }
+            Operation::CreateToken => {
+                let error = snake_case(code.strip_suffix("Exception").unwrap_or(code));
+                Self::json(
+                    status,
+                    format!(r#"{{"error":"{error}","error_description":{message_json}}}"#),
+                )
+                .header(
+                    "x-amzn-ErrorType",
+                    &format!("{code}:http://internal.amazon.com/coral/com.amazonaws.sso.oidc/"),
+                )
+            }
+        }
+    }
+
+    /// A `200` whose body is `size` bytes of JSON-looking filler (for the 1 MiB cap).
+    pub fn oversized(size: usize) -> Self {
+        let mut body = vec![b' '; size];
+        if let Some(first) = body.first_mut() {
+            *first = b'[';
+        }
+        Self::raw(200, body)
+    }
+
+    /// No response: the connection is closed once the request has been read.
+    pub fn drop_connection() -> Self {
+        Self {
+            delivery: Delivery::Drop,
+            ..Self::empty(200)
+        }
+    }
+
+    /// Adds a response header.
+    #[must_use]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Waits this long before answering.
+    #[must_use]
+    pub fn delay(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+
+    /// Declares the whole body's length, sends half of it, then closes the connection.
+    #[must_use]
+    pub fn truncated(mut self) -> Self {
+        self.delivery = Delivery::Truncated;
+        self
+    }
+
+    /// Sends the body chunked, without `content-length`.
+    #[must_use]
+    pub fn chunked(mut self) -> Self {
+        self.delivery = Delivery::Chunked;
+        self
+    }
+}
+
+fn modeled_status(operation: Operation, code: &str) -> u16 {
+    match (operation, code) {
+        (Operation::GetRoleCredentials, "UnauthorizedException")
+        | (Operation::CreateToken, "InvalidClientException") => 401,
+        (Operation::GetRoleCredentials, "ForbiddenException") => 403,
+        (Operation::GetRoleCredentials, "ResourceNotFoundException") => 404,
+        (Operation::GetRoleCredentials, "TooManyRequestsException") => 429,
+        (Operation::CreateToken, "InternalServerException") => 500,
+        _ => 400,
+    }
+}
+
+/// `InvalidGrant` → `invalid_grant`.
+fn snake_case(pascal: &str) -> String {
+    let mut out = String::with_capacity(pascal.len() + 4);
+    for (i, c) in pascal.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modeled_errors_look_like_the_service() {
+        let a = Answer::service_error(
+            Operation::CreateToken,
+            "InvalidGrantException",
+            "Invalid refresh token provided",
+        );
+        assert_eq!(a.status, 400);
+        assert_eq!(
+            a.body,
+            br#"{"error":"invalid_grant","error_description":"Invalid refresh token provided"}"#
+        );
+        assert_eq!(
+            a.headers,
+            [
+                ("content-type".to_owned(), "application/json".to_owned()),
+                ("x-amzn-ErrorType".to_owned(), "InvalidGrantException:http://internal.amazon.com/coral/com.amazonaws.sso.oidc/".to_owned())
+            ]
+        );
+        let a = Answer::service_error(
+            Operation::GetRoleCredentials,
+            "TooManyRequestsException",
+            "slow down",
+        );
+        assert_eq!(
+            (a.status, a.body.as_slice()),
+            (429, br#"{"message":"slow down"}"#.as_slice())
+        );
+        assert_eq!(
+            Answer::service_error(Operation::CreateToken, "InvalidClientException", "x").status,
+            401
+        );
+        assert_eq!(
+            Answer::service_error(Operation::CreateToken, "InternalServerException", "x").status,
+            500
+        );
+        assert_eq!(snake_case("AuthorizationPending"), "authorization_pending");
+    }
+}

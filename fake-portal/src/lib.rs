@@ -1,0 +1,63 @@
+//! A loopback fake of the AWS SSO portal (`GetRoleCredentials`) and SSO-OIDC
+//! (`CreateToken`) for tests and demos. Dev-only: never published, never a dependency of a
+//! library's normal build.
+//!
+//! What it does: a real hyper 1 HTTP/1.1 server on `127.0.0.1` (an ephemeral port) that
+//! answers `GET …/federation/credentials` and `POST …/token` (any path prefix) with the
+//! SPEC §13 "Portal" defaults or with scripted [`Answer`]s (status, headers, body, delay,
+//! dropped connection, truncated or oversized body), records every request
+//! ([`RecordedRequest`]) and counts requests per [`Operation`]. [`FakePortal::start_https`]
+//! serves TLS with a CA it generates ([`FakePortal::ca_pem`]); [`FakeProxy`] is an HTTP
+//! CONNECT proxy that counts its tunnels.
+//!
+//! What it does not do: listen on anything but loopback; tunnel to anything but loopback;
+//! validate bearer tokens or client secrets; implement the login operations.
+//!
+//! Each fake runs on its own thread with its own Tokio runtime, so it works from plain
+//! `#[test]`s, from any `#[tokio::test]` flavour and from `cargo xtask demo`; it stops when
+//! dropped.
+//!
+//! ```
+//! use ssokit_fake_portal::{Answer, FakePortal, Operation};
+//!
+//! let portal = FakePortal::start()?;
+//! portal.script(Operation::CreateToken, [
+//!     Answer::service_error(Operation::CreateToken, "InvalidGrantException", "Invalid refresh token provided"),
+//! ]);
+//! assert!(portal.url().starts_with("http://127.0.0.1:"));
+//! assert_eq!(portal.count(Operation::CreateToken), 0);
+//! # Ok::<(), std::io::Error>(())
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod answer;
+mod proxy;
+mod server;
+mod tls;
+
+pub use answer::{Answer, DEFAULT_CREDENTIALS_BODY, DEFAULT_TOKEN_BODY};
+pub use proxy::FakeProxy;
+pub use server::{FakePortal, RecordedRequest, TLS_NAMES};
+
+/// The two operations the fake serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Operation {
+    /// `GET …/federation/credentials`.
+    GetRoleCredentials,
+    /// `POST …/token`.
+    CreateToken,
+}
+
+impl Operation {
+    /// The operation a request is routed to: by method and path suffix (so a path prefix
+    /// of the endpoint URL is accepted).
+    pub fn route(method: &str, path: &str) -> Option<Self> {
+        match method {
+            "GET" if path.ends_with("/federation/credentials") => Some(Self::GetRoleCredentials),
+            "POST" if path.ends_with("/token") => Some(Self::CreateToken),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! Routing, the request log, counters and shutdown.
+
+use std::net::TcpStream;
+
+use ssokit_fake_portal::{FakePortal, Operation};
+
+use crate::{exchange, get, parse, post};
+
+#[test]
+fn routes_by_method_and_path_suffix() {
+    assert_eq!(
+        Operation::route("GET", "/federation/credentials"),
+        Some(Operation::GetRoleCredentials)
+    );
+    assert_eq!(
+        Operation::route("GET", "/prefix/federation/credentials"),
+        Some(Operation::GetRoleCredentials)
+    );
+    assert_eq!(
+        Operation::route("POST", "/token"),
+        Some(Operation::CreateToken)
+    );
+    assert_eq!(Operation::route("POST", "/federation/credentials"), None);
+    assert_eq!(Operation::route("GET", "/token"), None);
+}
+
+#[test]
+fn the_log_holds_every_request_as_sent() {
+    let fake = FakePortal::start().unwrap();
+    assert!(fake.url().starts_with("http://127.0.0.1:"));
+    assert_eq!(fake.url(), format!("http://127.0.0.1:{}", fake.port()));
+    get(
+        fake.addr(),
+        "/p/federation/credentials?account_id=0123&role_name=Role%2BName%2F%C3%A9%20x",
+    );
+    post(fake.addr(), "/token", r#"{"clientId":"cid"}"#);
+    let unknown = parse(&get(fake.addr(), "/nope"));
+    assert_eq!(unknown.status_line, "HTTP/1.1 404 Not Found");
+    assert_eq!(
+        unknown.header("x-amzn-errortype"),
+        Some("ResourceNotFoundException")
+    );
+
+    let log = fake.requests();
+    assert_eq!(log.len(), 3);
+    assert_eq!(log[0].operation, Some(Operation::GetRoleCredentials));
+    assert_eq!(
+        log[0].request_line(),
+        "GET /p/federation/credentials?account_id=0123&role_name=Role%2BName%2F%C3%A9%20x HTTP/1.1"
+    );
+    assert_eq!(
+        log[0].header_names(),
+        ["connection", "host", "x-amz-sso_bearer_token"]
+    );
+    assert_eq!(log[0].header("X-Amz-Sso_Bearer_Token"), Some("t"));
+    assert_eq!(log[1].operation, Some(Operation::CreateToken));
+    assert_eq!(log[1].body_text(), r#"{"clientId":"cid"}"#);
+    assert_eq!(log[2].operation, None);
+    assert_eq!(
+        (
+            fake.count(Operation::GetRoleCredentials),
+            fake.count(Operation::CreateToken)
+        ),
+        (1, 1)
+    );
+    assert_eq!(fake.connections(), 3);
+
+    fake.reset();
+    assert!(fake.requests().is_empty());
+    assert_eq!(fake.count(Operation::GetRoleCredentials), 0);
+}
+
+#[test]
+fn keep_alive_connections_serve_several_requests() {
+    let fake = FakePortal::start().unwrap();
+    let request = "GET /federation/credentials HTTP/1.1\r\nHost: fake\r\n\r\nGET /federation/credentials HTTP/1.1\r\nHost: fake\r\nConnection: close\r\n\r\n";
+    let bytes = exchange(fake.addr(), request);
+    let text = String::from_utf8_lossy(&bytes);
+    assert_eq!(text.matches("HTTP/1.1 200 OK").count(), 2);
+    assert_eq!(fake.connections(), 1);
+    assert_eq!(fake.count(Operation::GetRoleCredentials), 2);
+}
+
+#[test]
+fn dropping_the_fake_stops_it() {
+    let fake = FakePortal::start().unwrap();
+    let addr = fake.addr();
+    drop(fake);
+    assert!(TcpStream::connect(addr).is_err());
+}

@@ -1,0 +1,787 @@
+//! Endpoint resolution (SPEC §5): an override URL or the rule set's regional host, FIPS and
+//! dual-stack flags, region validation, and the plain-http-only-to-loopback rule.
+//!
+//! Everything here is pure: the caller passes resolved values (region, flags, the winning
+//! override and its source name) and gets an [`Endpoint`] or an [`EndpointError`]. The
+//! precedence among override sources (§5.1) lives in [`EndpointOverrideSources::select`].
+
+use std::fmt;
+use std::net::{IpAddr, Ipv6Addr};
+
+use crate::partition::partition_of;
+
+/// Which of the two services an endpoint is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Service {
+    /// The SSO portal (`portal.sso.<region>…`), which serves `GetRoleCredentials`.
+    Portal,
+    /// SSO-OIDC (`oidc.<region>…`), which serves `CreateToken`.
+    Oidc,
+}
+
+impl Service {
+    /// The first host label of the service's regional endpoints.
+    fn prefix(self) -> &'static str {
+        match self {
+            Service::Portal => "portal.sso",
+            Service::Oidc => "oidc",
+        }
+    }
+
+    /// The environment variable naming this service's endpoint override.
+    pub fn endpoint_env_var(self) -> &'static str {
+        match self {
+            Service::Portal => "AWS_ENDPOINT_URL_SSO",
+            Service::Oidc => "AWS_ENDPOINT_URL_SSO_OIDC",
+        }
+    }
+
+    /// The `[services]` group key for this service (`sso` or `sso_oidc`).
+    pub fn services_group(self) -> &'static str {
+        match self {
+            Service::Portal => "sso",
+            Service::Oidc => "sso_oidc",
+        }
+    }
+}
+
+/// Errors resolving an endpoint (the P-* texts of SPEC §0).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EndpointError {
+    /// The region is missing or empty.
+    #[error("Missing region in config")]
+    MissingRegion,
+    /// The region is not a valid host label.
+    #[error("Invalid region in config: \"{region}\"")]
+    InvalidRegion {
+        /// The rejected region.
+        region: String,
+    },
+    /// FIPS was requested together with a custom endpoint.
+    #[error("Invalid Configuration: FIPS and custom endpoint are not supported")]
+    FipsWithCustomEndpoint,
+    /// Dual-stack was requested together with a custom endpoint.
+    #[error("Invalid Configuration: Dualstack and custom endpoint are not supported")]
+    DualStackWithCustomEndpoint,
+    /// FIPS and/or dual-stack is not supported by the region's partition.
+    #[error("{message}")]
+    UnsupportedByPartition {
+        /// The rule set's own wording.
+        message: &'static str,
+    },
+    /// The override is not an absolute http(s) URL with a host and no query or fragment.
+    #[error("invalid endpoint URL \"{value}\" from {source_name}: {reason}")]
+    InvalidUrl {
+        /// The rejected value.
+        value: String,
+        /// Where it came from (e.g. `AWS_ENDPOINT_URL_SSO`).
+        source_name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Plain `http` to a host that is not loopback, without the explicit opt-in.
+    #[error(
+        "refusing to send SSO credentials over plain http to {host} (from {source_name}); use https, or allow insecure http explicitly"
+    )]
+    InsecureHttp {
+        /// The host the URL names.
+        host: String,
+        /// Where the URL came from.
+        source_name: String,
+    },
+}
+
+/// An endpoint override and the name of where it came from (used in error messages).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointOverride {
+    /// The URL as configured.
+    pub url: String,
+    /// Its source, e.g. `AWS_ENDPOINT_URL_SSO` or `[services local] sso endpoint_url`.
+    pub source: String,
+}
+
+impl EndpointOverride {
+    /// An override `url` from `source`.
+    pub fn new(url: impl Into<String>, source: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            source: source.into(),
+        }
+    }
+}
+
+/// A value from a named config section (a `[services NAME]` group or a profile).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamedValue {
+    /// The section's name (`NAME` of `[services NAME]`, or the profile name).
+    pub name: String,
+    /// The `endpoint_url` value found there.
+    pub value: String,
+}
+
+impl NamedValue {
+    /// `value` found in the section `name`.
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// Every candidate endpoint override, as the caller resolved them from its configuration.
+/// [`select`](Self::select) applies the SDK precedence (SPEC §5.1). Empty values count as
+/// unset.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EndpointOverrideSources {
+    /// An endpoint set in code (a builder); always honoured.
+    pub builder: Option<String>,
+    /// `AWS_ENDPOINT_URL_SSO` (portal) or `AWS_ENDPOINT_URL_SSO_OIDC` (OIDC).
+    pub service_env: Option<String>,
+    /// `endpoint_url` of the service's group in the `[services NAME]` section the profile
+    /// names.
+    pub services_section: Option<NamedValue>,
+    /// `AWS_ENDPOINT_URL`.
+    pub global_env: Option<String>,
+    /// The profile's own `endpoint_url`.
+    pub profile: Option<NamedValue>,
+    /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`, else the profile's
+    /// `ignore_configured_endpoint_urls`: only the builder value counts.
+    pub ignore_configured_endpoint_urls: bool,
+}
+
+impl EndpointOverrideSources {
+    /// The winning override for `service` and its source name: builder, service variable,
+    /// `[services]`, `AWS_ENDPOINT_URL`, profile `endpoint_url`; only the builder when
+    /// configured endpoints are ignored. `None` means "use the regional endpoint".
+    pub fn select(&self, service: Service) -> Option<EndpointOverride> {
+        fn set(value: Option<&String>) -> Option<&String> {
+            value.filter(|v| !v.is_empty())
+        }
+        if let Some(url) = set(self.builder.as_ref()) {
+            return Some(EndpointOverride::new(url, "the builder's endpoint_url"));
+        }
+        if self.ignore_configured_endpoint_urls {
+            return None;
+        }
+        if let Some(url) = set(self.service_env.as_ref()) {
+            return Some(EndpointOverride::new(url, service.endpoint_env_var()));
+        }
+        if let Some(section) = self
+            .services_section
+            .as_ref()
+            .filter(|s| !s.value.is_empty())
+        {
+            return Some(EndpointOverride::new(
+                &section.value,
+                format!(
+                    "[services {}] {} endpoint_url",
+                    section.name,
+                    service.services_group()
+                ),
+            ));
+        }
+        if let Some(url) = set(self.global_env.as_ref()) {
+            return Some(EndpointOverride::new(url, "AWS_ENDPOINT_URL"));
+        }
+        if let Some(profile) = self.profile.as_ref().filter(|p| !p.value.is_empty()) {
+            return Some(EndpointOverride::new(
+                &profile.value,
+                format!("endpoint_url of profile {}", profile.name),
+            ));
+        }
+        None
+    }
+}
+
+/// The resolved inputs of endpoint resolution for one request.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EndpointConfig {
+    region: Option<String>,
+    use_fips: bool,
+    use_dual_stack: bool,
+    endpoint_override: Option<EndpointOverride>,
+    allow_insecure_http: bool,
+}
+
+impl EndpointConfig {
+    /// No region, no flags, no override.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The region (`sso_region`); empty counts as unset.
+    #[must_use]
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into()).filter(|r| !r.is_empty());
+        self
+    }
+
+    /// Use FIPS endpoints (`AWS_USE_FIPS_ENDPOINT` / `use_fips_endpoint`).
+    #[must_use]
+    pub fn use_fips(mut self, on: bool) -> Self {
+        self.use_fips = on;
+        self
+    }
+
+    /// Use dual-stack endpoints (`AWS_USE_DUALSTACK_ENDPOINT` / `use_dualstack_endpoint`).
+    #[must_use]
+    pub fn use_dual_stack(mut self, on: bool) -> Self {
+        self.use_dual_stack = on;
+        self
+    }
+
+    /// The winning endpoint override, if any (see [`EndpointOverrideSources::select`]).
+    #[must_use]
+    pub fn endpoint_override(mut self, endpoint: Option<EndpointOverride>) -> Self {
+        self.endpoint_override = endpoint;
+        self
+    }
+
+    /// Allow plain `http` overrides to hosts that are not loopback (off by default: the
+    /// bearer token must not travel in clear text).
+    #[must_use]
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Resolve the endpoint of `service` (SPEC §5.3-5.5). Pure: no I/O.
+    pub fn resolve(&self, service: Service) -> Result<Endpoint, EndpointError> {
+        if let Some(region) = &self.region {
+            validate_region(region)?;
+        }
+        if let Some(endpoint) = &self.endpoint_override {
+            if self.use_fips {
+                return Err(EndpointError::FipsWithCustomEndpoint);
+            }
+            if self.use_dual_stack {
+                return Err(EndpointError::DualStackWithCustomEndpoint);
+            }
+            return Endpoint::from_override(endpoint, self.allow_insecure_http);
+        }
+        let region = self.region.as_deref().ok_or(EndpointError::MissingRegion)?;
+        let partition = partition_of(region);
+        let prefix = service.prefix();
+        let host = match (self.use_fips, self.use_dual_stack) {
+            (true, true) => {
+                if !(partition.supports_fips && partition.supports_dual_stack) {
+                    return Err(EndpointError::UnsupportedByPartition {
+                        message: "FIPS and DualStack are enabled, but this partition does not support one or both",
+                    });
+                }
+                format!("{prefix}-fips.{region}.{}", partition.dual_stack_dns_suffix)
+            }
+            (true, false) => {
+                if !partition.supports_fips {
+                    return Err(EndpointError::UnsupportedByPartition {
+                        message: "FIPS is enabled but this partition does not support FIPS",
+                    });
+                }
+                if partition.id == "aws-us-gov" {
+                    format!("{prefix}.{region}.amazonaws.com")
+                } else {
+                    format!("{prefix}-fips.{region}.{}", partition.dns_suffix)
+                }
+            }
+            (false, true) => {
+                if !partition.supports_dual_stack {
+                    return Err(EndpointError::UnsupportedByPartition {
+                        message: "DualStack is enabled but this partition does not support DualStack",
+                    });
+                }
+                format!("{prefix}.{region}.{}", partition.dual_stack_dns_suffix)
+            }
+            (false, false) => format!("{prefix}.{region}.{}", partition.dns_suffix),
+        };
+        Ok(Endpoint {
+            secure: true,
+            authority: host.clone(),
+            host,
+            port: 443,
+            path_prefix: String::new(),
+            source: format!("the {prefix} endpoint for region {region}"),
+        })
+    }
+}
+
+/// `^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`
+fn validate_region(region: &str) -> Result<(), EndpointError> {
+    let bytes = region.as_bytes();
+    let edge_ok = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
+    let valid = (1..=63).contains(&bytes.len())
+        && edge_ok(bytes.first())
+        && edge_ok(bytes.last())
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-');
+    if valid {
+        Ok(())
+    } else {
+        Err(EndpointError::InvalidRegion {
+            region: region.to_owned(),
+        })
+    }
+}
+
+/// A resolved endpoint: scheme, authority and path prefix. Obtained only from
+/// [`EndpointConfig::resolve`], so a plain-http endpoint to a non-loopback host exists only
+/// when the caller opted in.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    secure: bool,
+    /// `host[:port]` as written (IPv6 in brackets).
+    authority: String,
+    /// The host (IPv6 in brackets), lower case.
+    host: String,
+    port: u16,
+    /// The path without one trailing `/`, e.g. `/prefix` or empty.
+    path_prefix: String,
+    source: String,
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("url", &self.url())
+            .field("source", &self.source)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.url())
+    }
+}
+
+impl Endpoint {
+    fn from_override(
+        endpoint: &EndpointOverride,
+        allow_insecure_http: bool,
+    ) -> Result<Self, EndpointError> {
+        let invalid = |reason: &str| EndpointError::InvalidUrl {
+            value: endpoint.url.clone(),
+            source_name: endpoint.source.clone(),
+            reason: reason.to_owned(),
+        };
+        let value = endpoint.url.as_str();
+        if value.is_empty() {
+            return Err(invalid("the URL is empty"));
+        }
+        let (scheme, rest) = value
+            .split_once("://")
+            .ok_or_else(|| invalid("expected an absolute http:// or https:// URL"))?;
+        let secure = match scheme.to_ascii_lowercase().as_str() {
+            "https" => true,
+            "http" => false,
+            _ => return Err(invalid("expected an absolute http:// or https:// URL")),
+        };
+        if rest.contains('?') {
+            return Err(invalid("a query is not allowed"));
+        }
+        if rest.contains('#') {
+            return Err(invalid("a fragment is not allowed"));
+        }
+        let (authority, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+        if authority.contains('@') {
+            return Err(invalid("user information is not allowed"));
+        }
+        let (host, port) = split_host_port(authority).map_err(invalid)?;
+        let port = port.unwrap_or(if secure { 443 } else { 80 });
+        if !path.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(invalid(
+                "the path must be ASCII without spaces (percent-encode it)",
+            ));
+        }
+        let check = format!(
+            "{}://{authority}{path}",
+            if secure { "https" } else { "http" }
+        );
+        if check.parse::<hyper::Uri>().is_err() {
+            return Err(invalid("not a valid URL"));
+        }
+        let host = host.to_ascii_lowercase();
+        if !secure && !allow_insecure_http && !is_loopback_host(&host) {
+            return Err(EndpointError::InsecureHttp {
+                host,
+                source_name: endpoint.source.clone(),
+            });
+        }
+        let path_prefix = path.strip_suffix('/').unwrap_or(path).to_owned();
+        Ok(Endpoint {
+            secure,
+            authority: authority.to_ascii_lowercase(),
+            host,
+            port,
+            path_prefix,
+            source: endpoint.source.clone(),
+        })
+    }
+
+    /// The endpoint as a URL, e.g. `https://portal.sso.us-east-1.amazonaws.com` or
+    /// `http://127.0.0.1:8080/prefix`.
+    pub fn url(&self) -> String {
+        format!("{}://{}{}", self.scheme(), self.authority, self.path_prefix)
+    }
+
+    /// `https` or `http`.
+    pub fn scheme(&self) -> &'static str {
+        if self.secure { "https" } else { "http" }
+    }
+
+    /// The host (lower case; an IPv6 address in brackets).
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The port, explicit or the scheme's default.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Where the endpoint came from (an override's source name, or the regional rule).
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Whether the endpoint uses TLS.
+    pub(crate) fn is_secure(&self) -> bool {
+        self.secure
+    }
+
+    /// The URL of an operation path (`/federation/credentials`, `/token`), without query.
+    pub(crate) fn operation_url(&self, path: &str) -> String {
+        format!("{}{path}", self.url())
+    }
+}
+
+/// Splits `host[:port]` (IPv6 in brackets). The port, when present, must be 0-65535.
+fn split_host_port(authority: &str) -> Result<(&str, Option<u16>), &'static str> {
+    let (host, port) = if authority.starts_with('[') {
+        let end = authority.find(']').ok_or("unterminated IPv6 address")?;
+        let (host, rest) = authority.split_at(end + 1);
+        if host[1..end].parse::<Ipv6Addr>().is_err() {
+            return Err("invalid IPv6 address");
+        }
+        match rest.strip_prefix(':') {
+            Some(port) => (host, Some(port)),
+            None if rest.is_empty() => (host, None),
+            None => return Err("invalid host"),
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    if host.is_empty() {
+        return Err("missing host");
+    }
+    let port = match port {
+        Some(p) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(p.parse::<u16>().map_err(|_| "invalid port")?)
+        }
+        Some(_) => return Err("invalid port"),
+        None => None,
+    };
+    Ok((host, port))
+}
+
+/// Loopback per SPEC §1: `localhost`, `*.localhost`, 127.0.0.0/8, `::1` (host lower case,
+/// IPv6 possibly in brackets).
+pub(crate) fn is_loopback_host(host: &str) -> bool {
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    if bare == "localhost" || bare.ends_with(".localhost") {
+        return true;
+    }
+    match bare.parse::<IpAddr>() {
+        Ok(IpAddr::V4(ip)) => ip.is_loopback(),
+        Ok(IpAddr::V6(ip)) => ip.is_loopback(),
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn over(url: &str) -> EndpointConfig {
+        EndpointConfig::new()
+            .region("us-east-1")
+            .endpoint_override(Some(EndpointOverride::new(url, "AWS_ENDPOINT_URL_SSO")))
+    }
+
+    #[test]
+    fn regional_hosts() {
+        let cfg = EndpointConfig::new().region("eu-west-1");
+        assert_eq!(
+            cfg.resolve(Service::Portal).unwrap().url(),
+            "https://portal.sso.eu-west-1.amazonaws.com"
+        );
+        assert_eq!(
+            cfg.resolve(Service::Oidc).unwrap().url(),
+            "https://oidc.eu-west-1.amazonaws.com"
+        );
+        let gov = EndpointConfig::new().region("us-gov-west-1").use_fips(true);
+        assert_eq!(
+            gov.resolve(Service::Oidc).unwrap().url(),
+            "https://oidc.us-gov-west-1.amazonaws.com"
+        );
+        let both = EndpointConfig::new()
+            .region("us-east-2")
+            .use_fips(true)
+            .use_dual_stack(true);
+        assert_eq!(
+            both.resolve(Service::Portal).unwrap().url(),
+            "https://portal.sso-fips.us-east-2.api.aws"
+        );
+        // Pseudo-regions are not rewritten.
+        let pseudo = EndpointConfig::new().region("fips-us-east-1");
+        assert_eq!(
+            pseudo.resolve(Service::Portal).unwrap().url(),
+            "https://portal.sso.fips-us-east-1.amazonaws.com"
+        );
+    }
+
+    #[test]
+    fn region_validation() {
+        for bad in [
+            "us_east_1",
+            "-us-east-1",
+            "us-east-1-",
+            "us.east.1",
+            "é",
+            &"a".repeat(64),
+        ] {
+            let err = EndpointConfig::new()
+                .region(bad)
+                .resolve(Service::Portal)
+                .unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("Invalid region in config: \"{bad}\"")
+            );
+        }
+        for good in ["a", "us-east-1", "A1", &"a".repeat(63)] {
+            assert!(
+                EndpointConfig::new()
+                    .region(good)
+                    .resolve(Service::Portal)
+                    .is_ok(),
+                "{good}"
+            );
+        }
+        let err = EndpointConfig::new().resolve(Service::Portal).unwrap_err();
+        assert_eq!(err.to_string(), "Missing region in config");
+        let err = EndpointConfig::new()
+            .region("")
+            .resolve(Service::Portal)
+            .unwrap_err();
+        assert_eq!(err.to_string(), "Missing region in config");
+        // Override or not, the region must be valid.
+        let err = over("https://example.com")
+            .region("us_east_1")
+            .resolve(Service::Portal)
+            .unwrap_err();
+        assert_eq!(err.to_string(), "Invalid region in config: \"us_east_1\"");
+    }
+
+    #[test]
+    fn override_with_flags_is_refused() {
+        let err = over("https://example.com")
+            .use_fips(true)
+            .resolve(Service::Portal)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Invalid Configuration: FIPS and custom endpoint are not supported"
+        );
+        let err = over("https://example.com")
+            .use_dual_stack(true)
+            .resolve(Service::Oidc)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Invalid Configuration: Dualstack and custom endpoint are not supported"
+        );
+    }
+
+    #[test]
+    fn override_path_prefix_keeps_all_but_one_trailing_slash() {
+        let e = over("http://127.0.0.1:8080/prefix/")
+            .resolve(Service::Portal)
+            .unwrap();
+        assert_eq!(e.url(), "http://127.0.0.1:8080/prefix");
+        assert_eq!(
+            e.operation_url("/federation/credentials"),
+            "http://127.0.0.1:8080/prefix/federation/credentials"
+        );
+        let e = over("https://Example.COM")
+            .resolve(Service::Portal)
+            .unwrap();
+        assert_eq!(
+            (e.url().as_str(), e.host(), e.port()),
+            ("https://example.com", "example.com", 443)
+        );
+        let e = over("https://example.com/a//")
+            .resolve(Service::Portal)
+            .unwrap();
+        assert_eq!(e.url(), "https://example.com/a/");
+        let e = over("http://[::1]:9/").resolve(Service::Portal).unwrap();
+        assert_eq!(
+            (e.url().as_str(), e.host(), e.port()),
+            ("http://[::1]:9", "[::1]", 9)
+        );
+    }
+
+    #[test]
+    fn invalid_override_urls() {
+        for (url, reason) in [
+            ("", "the URL is empty"),
+            (
+                "example.com",
+                "expected an absolute http:// or https:// URL",
+            ),
+            (
+                "ftp://example.com",
+                "expected an absolute http:// or https:// URL",
+            ),
+            ("https://", "missing host"),
+            ("https:///path", "missing host"),
+            ("https://example.com:99999", "invalid port"),
+            ("https://example.com:x", "invalid port"),
+            ("https://example.com/?a=b", "a query is not allowed"),
+            ("https://example.com/#x", "a fragment is not allowed"),
+            (
+                "https://user:pw@example.com",
+                "user information is not allowed",
+            ),
+            (
+                "https://example.com/a b",
+                "the path must be ASCII without spaces (percent-encode it)",
+            ),
+            ("https://[::1", "unterminated IPv6 address"),
+            ("https://exa mple.com", "not a valid URL"),
+        ] {
+            let err = over(url).resolve(Service::Portal).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("invalid endpoint URL \"{url}\" from AWS_ENDPOINT_URL_SSO: {reason}"),
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback_unless_allowed() {
+        for host in [
+            "127.0.0.1",
+            "127.1.2.3",
+            "localhost",
+            "LOCALHOST",
+            "a.localhost",
+            "[::1]",
+        ] {
+            assert!(
+                over(&format!("http://{host}:1"))
+                    .resolve(Service::Portal)
+                    .is_ok(),
+                "{host}"
+            );
+        }
+        for host in [
+            "sso.example.internal",
+            "10.0.0.1",
+            "128.0.0.1",
+            "localhost.example.com",
+            "[::2]",
+        ] {
+            let err = over(&format!("http://{host}:8080"))
+                .resolve(Service::Portal)
+                .unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "refusing to send SSO credentials over plain http to {host} (from AWS_ENDPOINT_URL_SSO); use https, or allow insecure http explicitly"
+                )
+            );
+            assert!(
+                over(&format!("http://{host}:8080"))
+                    .allow_insecure_http(true)
+                    .resolve(Service::Portal)
+                    .is_ok()
+            );
+        }
+    }
+
+    #[test]
+    fn override_precedence() {
+        let full = EndpointOverrideSources {
+            builder: Some("https://builder".into()),
+            service_env: Some("https://service-env".into()),
+            services_section: Some(NamedValue::new("local", "https://services")),
+            global_env: Some("https://global-env".into()),
+            profile: Some(NamedValue::new("a", "https://profile")),
+            ignore_configured_endpoint_urls: false,
+        };
+        let pick = |s: &EndpointOverrideSources, svc| s.select(svc).map(|o| (o.url, o.source));
+        let o = |u: &str, s: &str| Some((u.to_owned(), s.to_owned()));
+        assert_eq!(
+            pick(&full, Service::Portal),
+            o("https://builder", "the builder's endpoint_url")
+        );
+        let mut s = EndpointOverrideSources {
+            builder: None,
+            ..full.clone()
+        };
+        assert_eq!(
+            pick(&s, Service::Portal),
+            o("https://service-env", "AWS_ENDPOINT_URL_SSO")
+        );
+        assert_eq!(
+            pick(&s, Service::Oidc),
+            o("https://service-env", "AWS_ENDPOINT_URL_SSO_OIDC")
+        );
+        s.service_env = Some(String::new());
+        assert_eq!(
+            pick(&s, Service::Portal),
+            o("https://services", "[services local] sso endpoint_url")
+        );
+        assert_eq!(
+            pick(&s, Service::Oidc),
+            o("https://services", "[services local] sso_oidc endpoint_url")
+        );
+        s.services_section = None;
+        assert_eq!(
+            pick(&s, Service::Portal),
+            o("https://global-env", "AWS_ENDPOINT_URL")
+        );
+        s.global_env = None;
+        assert_eq!(
+            pick(&s, Service::Portal),
+            o("https://profile", "endpoint_url of profile a")
+        );
+        s.profile = None;
+        assert_eq!(pick(&s, Service::Portal), None);
+        let ignored = EndpointOverrideSources {
+            builder: None,
+            ignore_configured_endpoint_urls: true,
+            ..full.clone()
+        };
+        assert_eq!(pick(&ignored, Service::Portal), None);
+        let ignored = EndpointOverrideSources {
+            ignore_configured_endpoint_urls: true,
+            ..full
+        };
+        assert_eq!(
+            pick(&ignored, Service::Portal),
+            o("https://builder", "the builder's endpoint_url")
+        );
+    }
+}

@@ -1,0 +1,399 @@
+//! The pooled HTTP/1.1 client: connector (direct or CONNECT tunnel), lazy TLS, per-attempt
+//! timeout, body cap and the standard retry policy.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::Uri;
+use hyper::header::{HeaderName, HeaderValue};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use tokio::net::TcpStream;
+
+use crate::error::{Error, Operation, ServiceError};
+use crate::proxy::{ProxyChoice, ProxySettings, connect_tunnel};
+use crate::settings::HttpSettings;
+use crate::wire;
+
+/// Response bodies above this size fail with N-BODY.
+pub(crate) const MAX_BODY: usize = 1024 * 1024;
+
+type HttpClient = Client<Connector, Full<Bytes>>;
+type HttpsClient = Client<HttpsConnector<Connector>, Full<Bytes>>;
+
+/// One request to send (rebuilt for every attempt).
+pub(crate) struct Call {
+    pub(crate) operation: Operation,
+    pub(crate) method: hyper::Method,
+    /// The URL without query, for messages.
+    pub(crate) url: String,
+    /// The full request URI.
+    pub(crate) uri: Uri,
+    pub(crate) host: String,
+    pub(crate) secure: bool,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) body: Bytes,
+}
+
+/// A 2xx response.
+pub(crate) struct Success {
+    pub(crate) status: u16,
+    pub(crate) body: Bytes,
+}
+
+pub(crate) struct Transport {
+    settings: HttpSettings,
+    http: HttpClient,
+    https: Mutex<Option<HttpsClient>>,
+}
+
+impl Transport {
+    pub(crate) fn new(settings: HttpSettings) -> Self {
+        let connector = Connector::new(&settings);
+        let http = builder().build(connector);
+        Self {
+            settings,
+            http,
+            https: Mutex::new(None),
+        }
+    }
+
+    /// The https client, built at the first https request (this is when the CA bundle is
+    /// read). A failure is not cached: a fixed bundle works on the next call.
+    fn https_client(&self) -> Result<HttpsClient, Error> {
+        let mut slot = self.https.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(client) = slot.as_ref() {
+            return Ok(client.clone());
+        }
+        let tls = crate::tls::client_config(
+            self.settings.ca_bundle.as_ref(),
+            self.settings.native_roots,
+        )?;
+        let connector = Connector::new(&self.settings);
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_only()
+            .enable_http1()
+            .wrap_connector(connector);
+        let client = builder().build(https);
+        *slot = Some(client.clone());
+        Ok(client)
+    }
+
+    /// Sends `call` with retries; returns the 2xx response or the final error.
+    pub(crate) async fn send(&self, call: &Call) -> Result<Success, Error> {
+        if let Err((var, reason)) = self.settings.proxy.choose(&call.host, call.secure) {
+            return Err(Error::Proxy { var, reason });
+        }
+        let https = if call.secure {
+            Some(self.https_client()?)
+        } else {
+            None
+        };
+        let max = self.settings.max_attempts;
+        let mut attempt = 1;
+        loop {
+            let outcome = self.attempt(call, https.as_ref(), attempt).await;
+            match outcome {
+                Ok(success) => return Ok(success),
+                Err(Failure { error, retryable }) => {
+                    if !retryable || attempt >= max {
+                        return Err(error);
+                    }
+                }
+            }
+            self.settings
+                .wait(self.settings.retry_delay(attempt - 1))
+                .await;
+            attempt += 1;
+        }
+    }
+
+    async fn attempt(
+        &self,
+        call: &Call,
+        https: Option<&HttpsClient>,
+        attempt: u32,
+    ) -> Result<Success, Failure> {
+        let mut builder = hyper::Request::builder()
+            .method(call.method.clone())
+            .uri(call.uri.clone());
+        for (name, value) in &call.headers {
+            builder = builder.header(name, value);
+        }
+        let request = builder
+            .body(Full::new(call.body.clone()))
+            .map_err(|e| Failure {
+                error: io_error(call, e.to_string(), attempt),
+                retryable: false,
+            })?;
+        let exchange = async {
+            let response = match https {
+                Some(client) => client.request(request).await,
+                None => self.http.request(request).await,
+            }
+            .map_err(|e| transport_failure(call, &e, attempt))?;
+            let status = response.status();
+            let reason = response
+                .extensions()
+                .get::<hyper::ext::ReasonPhrase>()
+                .map(|r| String::from_utf8_lossy(r.as_bytes()).into_owned())
+                .or_else(|| status.canonical_reason().map(str::to_owned));
+            let error_type = response
+                .headers()
+                .get("x-amzn-errortype")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let too_large = Failure {
+                error: Error::BodyTooLarge {
+                    operation: call.operation,
+                    url: call.url.clone(),
+                },
+                retryable: false,
+            };
+            let declared = response
+                .headers()
+                .get(hyper::header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok());
+            if declared.is_some_and(|len| len > MAX_BODY as u64) {
+                return Err(too_large);
+            }
+            let mut body = response.into_body();
+            let mut collected: Vec<u8> = Vec::new();
+            while let Some(frame) = body.frame().await {
+                let frame = frame.map_err(|e| transport_failure(call, &e, attempt))?;
+                if let Ok(data) = frame.into_data() {
+                    if collected.len() + data.len() > MAX_BODY {
+                        return Err(too_large);
+                    }
+                    collected.extend_from_slice(&data);
+                }
+            }
+            Ok((status, reason, error_type, Bytes::from(collected)))
+        };
+        let (status, reason, error_type, body) =
+            match tokio::time::timeout(self.settings.attempt_timeout, exchange).await {
+                Ok(result) => result?,
+                Err(_elapsed) => {
+                    return Err(Failure {
+                        error: Error::Timeout {
+                            operation: call.operation,
+                            url: call.url.clone(),
+                            timeout: self.settings.attempt_timeout,
+                            attempts: attempt,
+                        },
+                        retryable: true,
+                    });
+                }
+            };
+        if status.is_success() {
+            return Ok(Success {
+                status: status.as_u16(),
+                body,
+            });
+        }
+        let (code, message) = wire::error_code_and_message(
+            status.as_u16(),
+            reason.as_deref(),
+            error_type.as_deref(),
+            &body,
+        );
+        let retryable =
+            status.is_server_error() || status.as_u16() == 429 || wire::is_throttling_code(&code);
+        Err(Failure {
+            error: Error::Service(ServiceError {
+                operation: call.operation,
+                status: status.as_u16(),
+                code,
+                message,
+                attempts: attempt,
+            }),
+            retryable,
+        })
+    }
+}
+
+fn builder() -> hyper_util::client::legacy::Builder {
+    let mut builder = Client::builder(TokioExecutor::new());
+    builder
+        .pool_timer(TokioTimer::new())
+        .pool_idle_timeout(Duration::from_secs(30))
+        .pool_max_idle_per_host(4)
+        .retry_canceled_requests(true)
+        .set_host(true);
+    builder
+}
+
+/// An attempt's error and whether the policy retries it.
+struct Failure {
+    error: Error,
+    retryable: bool,
+}
+
+fn io_error(call: &Call, message: String, attempts: u32) -> Error {
+    Error::Io {
+        operation: call.operation,
+        url: call.url.clone(),
+        message,
+        attempts,
+    }
+}
+
+/// Classifies a hyper / connector error: certificate errors are final, all else retried.
+fn transport_failure(
+    call: &Call,
+    error: &(dyn std::error::Error + 'static),
+    attempt: u32,
+) -> Failure {
+    let (message, certificate) = describe(error);
+    Failure {
+        error: io_error(call, message, attempt),
+        retryable: !certificate,
+    }
+}
+
+/// The most useful text in an error chain, and whether it is a certificate error.
+fn describe(error: &(dyn std::error::Error + 'static)) -> (String, bool) {
+    let mut fallback: Option<String> = None;
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = current {
+        if let Some(connect) = e.downcast_ref::<ConnectError>() {
+            return (connect.0.clone(), false);
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            // hyper-rustls wraps tokio-rustls's io::Error (which wraps rustls::Error) in
+            // another io::Error: look through the nesting.
+            let mut inner: &std::io::Error = io;
+            while let Some(wrapped) = inner.get_ref() {
+                if let Some(tls) = wrapped.downcast_ref::<rustls::Error>() {
+                    let certificate = matches!(tls, rustls::Error::InvalidCertificate(_));
+                    return (format!("TLS handshake failed: {tls}"), certificate);
+                }
+                if let Some(connect) = wrapped.downcast_ref::<ConnectError>() {
+                    return (connect.0.clone(), false);
+                }
+                match wrapped.downcast_ref::<std::io::Error>() {
+                    Some(next) => inner = next,
+                    None => break,
+                }
+            }
+            return (inner.to_string(), false);
+        }
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return (
+                format!("TLS handshake failed: {tls}"),
+                matches!(tls, rustls::Error::InvalidCertificate(_)),
+            );
+        }
+        if e.downcast_ref::<hyper::Error>().is_some() && fallback.is_none() {
+            fallback = Some(e.to_string());
+        }
+        current = e.source();
+    }
+    (fallback.unwrap_or_else(|| error.to_string()), false)
+}
+
+/// A connection failure with its full text (`could not connect to …`).
+#[derive(Debug)]
+pub(crate) struct ConnectError(String);
+
+impl std::fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConnectError {}
+
+/// Opens TCP connections, directly or through an HTTP CONNECT tunnel.
+#[derive(Clone)]
+pub(crate) struct Connector {
+    proxy: Arc<ProxySettings>,
+    resolve: Arc<HashMap<String, SocketAddr>>,
+    connect_timeout: Duration,
+}
+
+impl Connector {
+    fn new(settings: &HttpSettings) -> Self {
+        Self {
+            proxy: Arc::new(settings.proxy.clone()),
+            resolve: Arc::new(settings.resolve.clone()),
+            connect_timeout: settings.connect_timeout,
+        }
+    }
+}
+
+impl tower_service::Service<Uri> for Connector {
+    type Response = TokioIo<TcpStream>;
+    type Error = ConnectError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, ConnectError>> + Send>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), ConnectError>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        let proxy = Arc::clone(&self.proxy);
+        let resolve = Arc::clone(&self.resolve);
+        let timeout = self.connect_timeout;
+        Box::pin(async move {
+            let secure = uri.scheme_str() == Some("https");
+            let host = uri.host().unwrap_or_default().to_owned();
+            let port = uri.port_u16().unwrap_or(if secure { 443 } else { 80 });
+            let bare = host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_owned();
+            let choice =
+                proxy
+                    .choose(&host.to_ascii_lowercase(), secure)
+                    .map_err(|(var, reason)| {
+                        ConnectError(format!("invalid proxy URL in {var}: {reason}"))
+                    })?;
+            let connect = async {
+                match choice {
+                    ProxyChoice::Direct => {
+                        let pinned = resolve.get(&bare.to_ascii_lowercase()).copied();
+                        let stream = match pinned {
+                            Some(addr) => TcpStream::connect(addr).await,
+                            None => TcpStream::connect((bare.as_str(), port)).await,
+                        };
+                        stream.map_err(|e| {
+                            ConnectError(format!("could not connect to {host}:{port}: {e}"))
+                        })
+                    }
+                    ProxyChoice::Via(p) => {
+                        let stream = TcpStream::connect((p.host.as_str(), p.port))
+                            .await
+                            .map_err(|e| {
+                                ConnectError(format!(
+                                    "could not connect to proxy {}:{}: {e}",
+                                    p.host, p.port
+                                ))
+                            })?;
+                        connect_tunnel(stream, &p, &bare, port)
+                            .await
+                            .map_err(|e| ConnectError(e.to_string()))
+                    }
+                }
+            };
+            let stream = tokio::time::timeout(timeout, connect).await.map_err(|_| {
+                ConnectError(format!(
+                    "could not connect to {host}:{port} within {} s",
+                    crate::error::Seconds(timeout)
+                ))
+            })??;
+            let _ = stream.set_nodelay(true);
+            Ok(TokioIo::new(stream))
+        })
+    }
+}

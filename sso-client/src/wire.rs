@@ -1,0 +1,452 @@
+//! Byte-level protocol (SPEC §4): query encoding, the `CreateToken` body, response validation
+//! and error code/message extraction.
+
+use std::time::{Duration, SystemTime};
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, ShapeDetail, TokenShapeDetail};
+use crate::model::{CreateTokenRequest, CreateTokenResponse, RoleCredentials};
+
+/// RFC 3986 strict: only `A-Za-z0-9-_.~` literal, every other UTF-8 byte as `%XX`.
+pub(crate) fn encode_component(value: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xF)]));
+        }
+    }
+    out
+}
+
+/// `account_id=<a>&role_name=<r>` (keys sorted).
+pub(crate) fn role_credentials_query(account_id: &str, role_name: &str) -> String {
+    format!(
+        "account_id={}&role_name={}",
+        encode_component(account_id),
+        encode_component(role_name)
+    )
+}
+
+/// The compact `CreateToken` body, members in exactly the spec's order.
+pub(crate) fn create_token_body(request: &CreateTokenRequest) -> String {
+    format!(
+        "{{\"clientId\":{},\"clientSecret\":{},\"refreshToken\":{},\"grantType\":\"refresh_token\"}}",
+        json_string(&request.client_id),
+        json_string(&request.client_secret),
+        json_string(&request.refresh_token),
+    )
+}
+
+fn json_string(value: &str) -> String {
+    Value::String(value.to_owned()).to_string()
+}
+
+/// Parses a 2xx body. `Ok(None)` for an empty (or whitespace-only) body; `Err(())` when it
+/// is not JSON.
+fn parse_json(body: &[u8]) -> Result<Option<Value>, ()> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    serde_json::from_slice(body).map(Some).map_err(|_| ())
+}
+
+/// Validates a 2xx `GetRoleCredentials` body (SPEC §4.2). `invalid_json` builds N-JSON.
+pub(crate) fn parse_role_credentials(
+    body: &[u8],
+    invalid_json: impl FnOnce() -> Error,
+) -> Result<RoleCredentials, Error> {
+    let shape = |d| Error::InvalidCredentials(d);
+    let value = parse_json(body).map_err(|()| invalid_json())?;
+    let object = match value {
+        None => return Err(shape(ShapeDetail::MissingRoleCredentials)),
+        Some(Value::Object(object)) => object,
+        Some(_) => return Err(shape(ShapeDetail::NotAnObject)),
+    };
+    let Some(Value::Object(creds)) = object.get("roleCredentials") else {
+        return Err(shape(ShapeDetail::MissingRoleCredentials));
+    };
+    let field = |name: &'static str| -> Result<String, Error> {
+        match creds.get(name) {
+            Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
+            _ => Err(shape(ShapeDetail::MissingField(name))),
+        }
+    };
+    let access_key_id = field("accessKeyId")?;
+    let secret_access_key = field("secretAccessKey")?;
+    let session_token = field("sessionToken")?;
+    let expiration_millis = match creds.get("expiration") {
+        None | Some(Value::Null) => return Err(shape(ShapeDetail::MissingField("expiration"))),
+        Some(Value::String(s)) if s.is_empty() => {
+            return Err(shape(ShapeDetail::MissingField("expiration")));
+        }
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::String(s)) if s.bytes().all(|b| b.is_ascii_digit()) => s.parse::<u64>().ok(),
+        Some(_) => None,
+    }
+    .filter(|ms| *ms > 0)
+    .ok_or_else(|| shape(ShapeDetail::InvalidExpiration))?;
+    let expiration = SystemTime::UNIX_EPOCH
+        .checked_add(Duration::from_millis(expiration_millis))
+        .ok_or_else(|| shape(ShapeDetail::InvalidExpiration))?;
+    Ok(RoleCredentials {
+        access_key_id,
+        secret_access_key,
+        session_token,
+        expiration_millis,
+        expiration,
+    })
+}
+
+/// Validates a 2xx `CreateToken` body (SPEC §4.3).
+pub(crate) fn parse_create_token(
+    body: &[u8],
+    invalid_json: impl FnOnce() -> Error,
+) -> Result<CreateTokenResponse, Error> {
+    let value = parse_json(body).map_err(|()| invalid_json())?;
+    let empty = Map::new();
+    let object = match &value {
+        Some(Value::Object(object)) => object,
+        _ => &empty,
+    };
+    let access_token = match object.get("accessToken") {
+        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+        _ => return Err(Error::InvalidToken(TokenShapeDetail::MissingAccessToken)),
+    };
+    let expires_in = object
+        .get("expiresIn")
+        .and_then(Value::as_u64)
+        .filter(|s| *s > 0)
+        .ok_or(Error::InvalidToken(TokenShapeDetail::MissingExpiresIn))?;
+    let refresh_token = match object.get("refreshToken") {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    };
+    Ok(CreateTokenResponse {
+        access_token,
+        expires_in: Duration::from_secs(expires_in),
+        refresh_token,
+    })
+}
+
+/// The error code and message of a non-2xx response (SPEC §4.4).
+pub(crate) fn error_code_and_message(
+    status: u16,
+    reason: Option<&str>,
+    error_type: Option<&str>,
+    body: &[u8],
+) -> (String, String) {
+    let json: Option<Map<String, Value>> = match serde_json::from_slice(body) {
+        Ok(Value::Object(map)) => Some(map),
+        _ => None,
+    };
+    let text = |name: &str| -> Option<&str> {
+        json.as_ref()?.get(name)?.as_str().filter(|s| !s.is_empty())
+    };
+    let after_hash = |s: &str| s.rsplit('#').next().unwrap_or(s).to_owned();
+    let code = error_type
+        .map(|h| h.split(':').next().unwrap_or(h).trim())
+        .filter(|h| !h.is_empty())
+        .map(after_hash)
+        .or_else(|| {
+            ["__type", "code", "Code"]
+                .iter()
+                .find_map(|k| text(k))
+                .map(after_hash)
+        })
+        .filter(|c| !c.is_empty())
+        .or_else(|| text("error").map(|e| format!("{}Exception", pascal_case(e))))
+        .unwrap_or_else(|| "UnknownError".to_owned());
+    let message = ["message", "Message", "error_description"]
+        .iter()
+        .find_map(|k| text(k))
+        .or(reason.filter(|r| !r.is_empty()))
+        .map_or_else(|| format!("HTTP {status}"), str::to_owned);
+    (code, message)
+}
+
+/// `invalid_grant` → `InvalidGrant`.
+fn pascal_case(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_uppercase().chain(chars).collect()
+            })
+        })
+        .collect()
+}
+
+/// Codes retried whatever their status (SPEC §6).
+pub(crate) fn is_throttling_code(code: &str) -> bool {
+    matches!(
+        code,
+        "Throttling"
+            | "ThrottlingException"
+            | "ThrottledException"
+            | "RequestThrottledException"
+            | "TooManyRequestsException"
+            | "ProvisionedThroughputExceededException"
+            | "RequestLimitExceeded"
+            | "LimitExceededException"
+            | "RequestThrottled"
+            | "SlowDown"
+            | "RequestTimeout"
+            | "RequestTimeoutException"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Operation;
+
+    fn nj() -> Error {
+        Error::InvalidJson {
+            operation: Operation::GetRoleCredentials,
+            url: "u".into(),
+            status: 200,
+        }
+    }
+
+    #[test]
+    fn strict_rfc3986() {
+        assert_eq!(
+            role_credentials_query("0123", "Role+Name/é x"),
+            "account_id=0123&role_name=Role%2BName%2F%C3%A9%20x"
+        );
+        assert_eq!(encode_component("Role#1;x"), "Role%231%3Bx");
+        assert_eq!(
+            encode_component("aZ09-_.~!*'()&="),
+            "aZ09-_.~%21%2A%27%28%29%26%3D"
+        );
+    }
+
+    #[test]
+    fn create_token_body_is_compact_and_ordered() {
+        let body = create_token_body(&CreateTokenRequest::refresh("cid", "csecret", "rt-1"));
+        assert_eq!(
+            body,
+            r#"{"clientId":"cid","clientSecret":"csecret","refreshToken":"rt-1","grantType":"refresh_token"}"#
+        );
+        let body = create_token_body(&CreateTokenRequest::refresh("c\"i", "s\\", "r\n"));
+        assert_eq!(
+            body,
+            r#"{"clientId":"c\"i","clientSecret":"s\\","refreshToken":"r\n","grantType":"refresh_token"}"#
+        );
+    }
+
+    #[test]
+    fn role_credentials_validation() {
+        let ok = br#"{"roleCredentials":{"accessKeyId":"A","secretAccessKey":"S","sessionToken":"T","expiration":1772370000000},"x":1}"#;
+        let c = parse_role_credentials(ok, nj).unwrap();
+        assert_eq!(
+            (
+                c.access_key_id(),
+                c.secret_access_key(),
+                c.session_token(),
+                c.expiration_millis()
+            ),
+            ("A", "S", "T", 1_772_370_000_000)
+        );
+        let s = br#"{"roleCredentials":{"accessKeyId":"A","secretAccessKey":"S","sessionToken":"T","expiration":"1772370000000"}}"#;
+        assert_eq!(
+            parse_role_credentials(s, nj).unwrap().expiration_millis(),
+            1_772_370_000_000
+        );
+        let detail = |body: &str| match parse_role_credentials(body.as_bytes(), nj) {
+            Err(Error::InvalidCredentials(d)) => d.to_string(),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(detail(""), "roleCredentials is missing");
+        assert_eq!(detail(" \n"), "roleCredentials is missing");
+        assert_eq!(detail("{}"), "roleCredentials is missing");
+        assert_eq!(
+            detail(r#"{"roleCredentials":null}"#),
+            "roleCredentials is missing"
+        );
+        assert_eq!(detail("[1]"), "response is not a JSON object");
+        assert_eq!(
+            detail(r#"{"roleCredentials":{}}"#),
+            "roleCredentials.accessKeyId is missing or empty"
+        );
+        assert_eq!(
+            detail(
+                r#"{"roleCredentials":{"accessKeyId":"A","secretAccessKey":"","sessionToken":"T","expiration":1}}"#
+            ),
+            "roleCredentials.secretAccessKey is missing or empty"
+        );
+        assert_eq!(
+            detail(
+                r#"{"roleCredentials":{"accessKeyId":"A","secretAccessKey":"S","expiration":1}}"#
+            ),
+            "roleCredentials.sessionToken is missing or empty"
+        );
+        assert_eq!(
+            detail(
+                r#"{"roleCredentials":{"accessKeyId":"A","secretAccessKey":"S","sessionToken":"T"}}"#
+            ),
+            "roleCredentials.expiration is missing or empty"
+        );
+        for bad in [
+            r#""2026-01-01T00:00:00Z""#,
+            "0",
+            "-1",
+            "1.5",
+            r#""0""#,
+            r#""12a""#,
+            "true",
+            "1e3",
+            r#"" 12""#,
+        ] {
+            let body = format!(
+                r#"{{"roleCredentials":{{"accessKeyId":"A","secretAccessKey":"S","sessionToken":"T","expiration":{bad}}}}}"#
+            );
+            assert_eq!(
+                detail(&body),
+                "roleCredentials.expiration is not a positive integer",
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            parse_role_credentials(b"<html>", nj),
+            Err(Error::InvalidJson { status: 200, .. })
+        ));
+    }
+
+    #[test]
+    fn create_token_validation() {
+        let t = parse_create_token(br#"{"accessToken":"at-2","tokenType":"Bearer","expiresIn":3600,"refreshToken":"rt-2","idToken":"x"}"#, nj).unwrap();
+        assert_eq!(
+            (
+                t.access_token(),
+                t.expires_in().as_secs(),
+                t.refresh_token()
+            ),
+            ("at-2", 3600, Some("rt-2"))
+        );
+        let t = parse_create_token(
+            br#"{"accessToken":"at-2","expiresIn":1,"refreshToken":""}"#,
+            nj,
+        )
+        .unwrap();
+        assert_eq!(t.refresh_token(), None);
+        let text = |b: &str| {
+            parse_create_token(b.as_bytes(), nj)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(text(""), "CreateToken response lacks accessToken");
+        assert_eq!(
+            text(r#"{"accessToken":""}"#),
+            "CreateToken response lacks accessToken"
+        );
+        assert_eq!(
+            text(r#"{"accessToken":"a"}"#),
+            "CreateToken response lacks a positive expiresIn"
+        );
+        assert_eq!(
+            text(r#"{"accessToken":"a","expiresIn":0}"#),
+            "CreateToken response lacks a positive expiresIn"
+        );
+        assert_eq!(
+            text(r#"{"accessToken":"a","expiresIn":"3600"}"#),
+            "CreateToken response lacks a positive expiresIn"
+        );
+    }
+
+    #[test]
+    fn error_codes_and_messages() {
+        let cm = |status, reason, header, body: &str| {
+            error_code_and_message(status, reason, header, body.as_bytes())
+        };
+        let s = |c: &str, m: &str| (c.to_owned(), m.to_owned());
+        assert_eq!(
+            cm(
+                400,
+                Some("Bad Request"),
+                Some(
+                    "InvalidGrantException:http://internal.amazon.com/coral/com.amazonaws.sso.oidc/"
+                ),
+                r#"{"error":"invalid_grant","error_description":"Invalid refresh token provided"}"#
+            ),
+            s("InvalidGrantException", "Invalid refresh token provided")
+        );
+        assert_eq!(
+            cm(
+                400,
+                None,
+                None,
+                r#"{"error":"invalid_grant","error_description":"Invalid refresh token provided"}"#
+            ),
+            s("InvalidGrantException", "Invalid refresh token provided")
+        );
+        assert_eq!(
+            cm(400, None, None, r#"{"error":"authorization_pending"}"#),
+            s("AuthorizationPendingException", "HTTP 400")
+        );
+        assert_eq!(
+            cm(
+                403,
+                Some("Forbidden"),
+                None,
+                r#"{"__type":"com.amazonaws.sso#ForbiddenException","message":"No access"}"#
+            ),
+            s("ForbiddenException", "No access")
+        );
+        assert_eq!(
+            cm(
+                400,
+                None,
+                Some("aws.protocoltests#FooError:http://x"),
+                r#"{"Message":"m"}"#
+            ),
+            s("FooError", "m")
+        );
+        assert_eq!(
+            cm(400, None, None, r#"{"code":"a#B","Message":"m"}"#),
+            s("B", "m")
+        );
+        assert_eq!(cm(400, None, None, r#"{"Code":"C"}"#), s("C", "HTTP 400"));
+        assert_eq!(
+            cm(404, Some("Not Found"), None, ""),
+            s("UnknownError", "Not Found")
+        );
+        assert_eq!(
+            cm(500, Some("Internal Server Error"), None, ""),
+            s("UnknownError", "Internal Server Error")
+        );
+        assert_eq!(
+            cm(503, Some("Service Unavailable"), None, "<html>busy</html>"),
+            s("UnknownError", "Service Unavailable")
+        );
+        assert_eq!(cm(599, None, None, ""), s("UnknownError", "HTTP 599"));
+        assert_eq!(
+            cm(
+                401,
+                Some("Unauthorized"),
+                Some("UnauthorizedException"),
+                r#"{"message":"Session token not found or invalid"}"#
+            ),
+            s(
+                "UnauthorizedException",
+                "Session token not found or invalid"
+            )
+        );
+    }
+
+    #[test]
+    fn throttling_codes() {
+        assert!(is_throttling_code("SlowDown") && is_throttling_code("TooManyRequestsException"));
+        assert!(
+            !is_throttling_code("SlowDownException")
+                && !is_throttling_code("InvalidGrantException")
+        );
+    }
+}
