@@ -17,6 +17,7 @@
 mod config_fixtures;
 mod endpoints;
 mod fixtures;
+mod layering;
 mod token_cache_fixtures;
 
 use std::path::PathBuf;
