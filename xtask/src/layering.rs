@@ -55,6 +55,23 @@ const RULES: &[(&str, &[&str], &str)] = &[
     ),
 ];
 
+/// `cargo xtask layering`: prints each broken rule and fails if there is one.
+pub(crate) fn run(ws: &crate::Workspace) -> Result<(), String> {
+    let found = violations(&ws.root)?;
+    if found.is_empty() {
+        println!(
+            "xtask layering: the crate graph points down ({} rules)",
+            RULES.len()
+        );
+        Ok(())
+    } else {
+        Err(format!(
+            "the crate graph is broken:\n  {}",
+            found.join("\n  ")
+        ))
+    }
+}
+
 /// Every rule broken in the workspace at `root`, as sentences.
 pub(crate) fn violations(root: &Path) -> Result<Vec<String>, String> {
     let host = host_triple()?;
