@@ -12,7 +12,8 @@
 #![allow(
     clippy::print_stdout,
     clippy::print_stderr,
-    reason = "xtask is a terminal tool"
+    clippy::disallowed_methods,
+    reason = "xtask is a terminal tool and a process entry point: it prints and reads its own environment"
 )]
 
 mod config_fixtures;
@@ -60,7 +61,6 @@ impl Workspace {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .parent()
             .map_or_else(|| PathBuf::from("."), PathBuf::from);
-        #[allow(clippy::disallowed_methods, reason = "xtask is a process entry point")]
         let conformance = std::env::var_os("SSOKIT_CONFORMANCE_DIR")
             .filter(|v| !v.is_empty())
             .map_or_else(|| root.join("../shared/conformance"), PathBuf::from);
