@@ -181,3 +181,40 @@ pub(crate) fn parse(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_in_properties_need_a_blank_before_them() {
+        assert_eq!(strip_comment("a = b#c ; d", true), "a = b#c ");
+        assert_eq!(strip_comment("a = b\t#c", true), "a = b\t");
+        assert_eq!(strip_comment("#a", true), "#a");
+        assert_eq!(strip_comment("[x]#c", false), "[x]");
+        assert_eq!(strip_comment("a = é ;x", true), "a = é ");
+    }
+
+    #[test]
+    fn trim_returns_a_subslice_even_when_all_blank() {
+        let line = "x \t ";
+        let blank = &line[1..];
+        let trimmed = trim(blank);
+        assert_eq!(trimmed, "");
+        assert_eq!(offset_in(line, trimmed), Some(line.len()));
+        assert_eq!(trim(" \ta b\t "), "a b");
+        assert_eq!(offset_in("abc", "zz"), None);
+    }
+
+    #[test]
+    fn the_nom_parsers_split_headers_and_properties() {
+        assert_eq!(header("[profile a]"), Some("profile a"));
+        assert_eq!(header("[profile a"), None);
+        assert_eq!(header("[]"), Some(""));
+        assert_eq!(
+            property("k = v = w").map(|(_, kv)| kv).ok(),
+            Some(("k ", " v = w"))
+        );
+        assert!(property("no equals").is_err());
+    }
+}

@@ -801,3 +801,80 @@ impl<'a> Property<'a> {
             .filter(|v| !v.is_empty())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn property(key: KeyId, line: usize) -> PropertyData {
+        PropertyData {
+            key,
+            file: FileKind::Config,
+            line,
+            value: Text::Owned("".into()),
+        }
+    }
+
+    #[test]
+    fn the_last_definition_of_each_key_is_kept() {
+        let mut properties = vec![
+            property(9, 0),
+            property(2, 1),
+            property(5, 2),
+            property(2, 3),
+            property(2, 4),
+            property(9, 5),
+        ];
+        let mut range = 1..6;
+        keep_last_per_key(&mut properties, &mut range);
+        let kept: Vec<(KeyId, usize)> = properties[range].iter().map(|p| (p.key, p.line)).collect();
+        assert_eq!(kept, [(2, 4), (5, 2), (9, 5)]);
+    }
+
+    #[test]
+    fn headers_are_classified_per_file_kind() {
+        let kind = |inside, file| match classify(inside, file) {
+            Header::Keep {
+                kind,
+                name,
+                prefixed,
+            } => Some((kind, name.to_owned(), prefixed)),
+            Header::Drop(_) => None,
+        };
+        assert_eq!(
+            kind("profile  a", FileKind::Config),
+            Some((SectionKind::Profile, "a".into(), true))
+        );
+        assert_eq!(
+            kind("default", FileKind::Config),
+            Some((SectionKind::Profile, "default".into(), false))
+        );
+        assert_eq!(
+            kind("sso-session\tcorp", FileKind::Config),
+            Some((SectionKind::SsoSession, "corp".into(), true))
+        );
+        assert_eq!(
+            kind("services x", FileKind::Config),
+            Some((SectionKind::Services, "x".into(), true))
+        );
+        assert_eq!(kind("a", FileKind::Config), None);
+        assert_eq!(kind("profilea", FileKind::Config), None);
+        assert_eq!(
+            kind("a", FileKind::Credentials),
+            Some((SectionKind::Profile, "a".into(), false))
+        );
+        assert_eq!(kind("profile a", FileKind::Credentials), None);
+        assert_eq!(
+            kind("sso-sessionfoo", FileKind::Credentials),
+            Some((SectionKind::Profile, "sso-sessionfoo".into(), false))
+        );
+    }
+
+    #[test]
+    fn names_allow_exactly_the_documented_characters() {
+        assert!(is_valid_name("Aa0_-/.%@:+"));
+        for bad in ["", "a b", "a!", "é", "a[b]", "a=b"] {
+            assert!(!is_valid_name(bad), "{bad:?}");
+        }
+    }
+}
