@@ -20,7 +20,8 @@ use crate::grammar::{self, Sink, is_blank};
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Text {
     Span(Range<usize>),
-    Owned(Box<str>),
+    /// Continuation lines append to it in place.
+    Owned(String),
 }
 
 impl Text {
@@ -604,10 +605,16 @@ impl Sink for Builder<'_> {
         let Some(last) = self.properties.last_mut() else {
             return;
         };
-        let mut joined = String::from(last.value.resolve(text));
-        joined.push('\n');
-        joined.push_str(content);
-        last.value = Text::Owned(joined.into_boxed_str());
+        if let Text::Span(range) = &last.value {
+            let first = text.get(range.clone()).unwrap_or_default();
+            let mut joined = String::with_capacity(first.len() + 4 * (content.len() + 1));
+            joined.push_str(first);
+            last.value = Text::Owned(joined);
+        }
+        if let Text::Owned(joined) = &mut last.value {
+            joined.push('\n');
+            joined.push_str(content);
+        }
     }
 }
 
@@ -811,7 +818,7 @@ mod tests {
             key,
             file: FileKind::Config,
             line,
-            value: Text::Owned("".into()),
+            value: Text::Owned(String::new()),
         }
     }
 
