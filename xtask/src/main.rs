@@ -15,6 +15,7 @@
 )]
 
 mod config_fixtures;
+mod credentials_fixtures;
 mod endpoints;
 mod fixtures;
 mod token_cache_fixtures;
