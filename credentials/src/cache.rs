@@ -185,3 +185,52 @@ impl<T: Expiring> Cache<T> {
 pub(crate) fn stale(expiry: Option<Timestamp>, now: Timestamp, window: Duration) -> bool {
     expiry.is_some_and(|expiry| now.checked_add(window).map_or(true, |t| t > expiry))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::TestClock;
+    use crate::types::Token;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn stale_is_now_plus_window_after_expiry() {
+        let expiry = Some(ts("2026-03-01T12:05:00Z"));
+        let window = Duration::from_secs(300);
+        assert!(!stale(expiry, ts("2026-03-01T12:00:00Z"), window));
+        assert!(stale(expiry, ts("2026-03-01T12:00:01Z"), window));
+        assert!(!stale(None, ts("2026-03-01T12:00:01Z"), window));
+    }
+
+    #[tokio::test]
+    async fn v2_cached_semantics() {
+        let clock = TestClock::new(ts("2026-03-01T12:00:00Z"));
+        let cache: Cache<Token> = Cache::new(Duration::from_secs(300));
+        assert!(cache.expired() && cache.needs_refresh(&clock));
+        let token = Token::new("t", Some(ts("2026-03-01T13:00:00Z")));
+        let loaded = token.clone();
+        let got = cache
+            .get(&clock, move || async move { Ok(loaded) })
+            .await
+            .unwrap();
+        assert_eq!(got, token);
+        assert!(!cache.expired() && !cache.needs_refresh(&clock));
+        let got = cache
+            .get(&clock, || async { panic!("cached: no load") })
+            .await
+            .unwrap();
+        assert_eq!(got, token);
+        let failed = cache
+            .refresh(|| async { Err(CredentialsError::failed(ErrorCode::Transport, "down")) })
+            .await;
+        assert_eq!(failed.unwrap_err().to_string(), "down");
+        assert_eq!(cache.cached(), Some(token));
+        cache.expire();
+        assert!(cache.needs_refresh(&clock));
+        clock.set(ts("2026-03-01T12:55:01Z"));
+        assert!(cache.needs_refresh(&clock));
+    }
+}

@@ -326,3 +326,37 @@ fn parse_process_output(out: &[u8]) -> Option<Credentials> {
         .with_account_id(text("AccountId")),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn process_output_version_1() {
+        let creds = parse_process_output(
+            br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"2026-03-01T13:00:00Z"}"#,
+        )
+        .unwrap();
+        assert_eq!(creds.access_key_id(), "A");
+        assert_eq!(creds.session_token(), None);
+        assert_eq!(
+            creds.expire_time().unwrap().to_string(),
+            "2026-03-01T13:00:00Z"
+        );
+        for bad in [
+            &br#"{"Version":2,"AccessKeyId":"A","SecretAccessKey":"S"}"#[..],
+            br#"{"Version":1,"AccessKeyId":"A"}"#,
+            br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"soon"}"#,
+            b"[]",
+            b"nope",
+        ] {
+            assert!(parse_process_output(bad).is_none());
+        }
+    }
+
+    #[test]
+    fn seconds_render_like_people_write_them() {
+        assert_eq!(seconds(Duration::from_secs(60)), "60");
+        assert_eq!(seconds(Duration::from_millis(200)), "0.2");
+    }
+}

@@ -427,3 +427,88 @@ pub(crate) fn read_error(e: &ReadError, login: &str) -> CredentialsError {
         _ => CredentialsError::failed(ErrorCode::Read, e.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn token(json: &str) -> CachedToken {
+        CachedToken::parse(json.as_bytes(), std::path::Path::new("t.json"))
+            .unwrap()
+            .unwrap()
+    }
+
+    const FULL: &str = r#"{"accessToken":"a","expiresAt":"2026-03-01T12:02:00Z","clientId":"c","clientSecret":"s","refreshToken":"r"}"#;
+
+    #[test]
+    fn validity_window() {
+        let t = token(FULL);
+        let now = ts("2026-03-01T12:00:00Z");
+        assert!(!valid(&t, now, Duration::from_secs(300)));
+        assert!(valid(&t, now, Duration::from_secs(119)));
+        assert!(!valid(&t, now, Duration::from_secs(120)));
+    }
+
+    #[test]
+    fn refreshable_reasons_in_order() {
+        let now = ts("2026-03-01T12:00:00Z");
+        assert_eq!(refreshable(&token(FULL), now), Ok(()));
+        let cases = [
+            (r#""clientId":"c","#, "no clientId in cache"),
+            (r#""clientSecret":"s","#, "no clientSecret in cache"),
+            (r#","refreshToken":"r""#, "no refresh token in cache"),
+        ];
+        for (cut, reason) in cases {
+            assert_eq!(
+                refreshable(&token(&FULL.replace(cut, "")), now),
+                Err(reason.to_owned())
+            );
+        }
+        let expired = FULL.replace('}', r#","registrationExpiresAt":"2026-02-01T00:00:00Z"}"#);
+        assert_eq!(
+            refreshable(&token(&expired), now),
+            Err("client registration expired at 2026-02-01T00:00:00Z".to_owned())
+        );
+        let bad = FULL.replace('}', r#","registrationExpiresAt":"soon"}"#);
+        assert_eq!(
+            refreshable(&token(&bad), now),
+            Err("client registration expiry \"soon\" is not a valid time".to_owned())
+        );
+    }
+
+    #[test]
+    fn throttle_is_thirty_seconds_either_way() {
+        let now = ts("2026-03-01T12:00:30Z");
+        assert!(within_throttle(ts("2026-03-01T12:00:01Z"), now));
+        assert!(!within_throttle(ts("2026-03-01T12:00:00Z"), now));
+        assert!(within_throttle(ts("2026-03-01T12:00:40Z"), now));
+    }
+
+    #[test]
+    fn give_up_returns_a_valid_token_or_t_failed() {
+        let t = token(FULL);
+        let ok = give_up(
+            &t,
+            ts("2026-03-01T12:00:00Z"),
+            "dev",
+            Why::Cannot("x".into()),
+        )
+        .unwrap();
+        assert_eq!(ok.token(), "a");
+        let error = give_up(
+            &t,
+            ts("2026-03-01T12:02:00Z"),
+            "dev",
+            Why::Failed("E: m".into()),
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "SSO Token refresh failed: the token for sso-session \"dev\" expired at 2026-03-01T12:02:00Z and the refresh failed (E: m). Please log in using \"aws sso login --sso-session dev\"."
+        );
+    }
+}
