@@ -285,8 +285,15 @@ impl ProviderConfig {
         let bundle = match self.env.get("AWS_CA_BUNDLE") {
             Some(path) => Some(CaBundle::new(path, "AWS_CA_BUNDLE")),
             None => profile.and_then(|p| {
-                p.get("ca_bundle")
-                    .map(|path| CaBundle::new(path, format!("ca_bundle of profile {}", p.name())))
+                let path = p.get("ca_bundle")?;
+                let path = match &self.home {
+                    Ok(home) => home.expand(Path::new(path)),
+                    Err(_) => PathBuf::from(path),
+                };
+                Some(CaBundle::new(
+                    path,
+                    format!("ca_bundle of profile {}", p.name()),
+                ))
             }),
         };
         if bundle.is_some() {

@@ -192,7 +192,7 @@ impl Leader {
             Decision::GiveUp(token, why) => return give_up(&token, now, &session, why),
             Decision::Refresh(lock, token) => (lock, token),
         };
-        let outcome = self.create_token(&latest, now).await;
+        let outcome = self.create_token(&latest).await;
         let result = match outcome {
             Ok((access_token, expires_in, refresh_token)) => {
                 let expiry = Timestamp::from_second(now.as_second())
@@ -226,7 +226,6 @@ impl Leader {
     async fn create_token(
         &self,
         token: &CachedToken,
-        _now: Timestamp,
     ) -> Result<(String, Duration, Option<String>), String> {
         let endpoint = self
             .request

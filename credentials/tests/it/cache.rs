@@ -107,7 +107,10 @@ async fn a_dropped_caller_cancels_nobody() {
         let p = Arc::clone(&provider);
         tokio::spawn(async move { p.get().await })
     };
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    // Wait until the first caller's load has reached the portal.
+    while w.gets() == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     let second = {
         let p = Arc::clone(&provider);
         tokio::spawn(async move { p.get().await })

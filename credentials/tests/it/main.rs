@@ -209,11 +209,39 @@ pub fn conformance_dir(test: &str) -> Option<PathBuf> {
     None
 }
 
-/// A tracing subscriber that records every event and span field as text.
+/// Records, as text, every tracing event and span field emitted on the test's thread while
+/// started (the current-thread runtime of a `#[tokio::test]` runs the spawned tasks there).
+///
+/// One global subscriber routes events to the capture of the emitting thread: scoped
+/// dispatchers per test race with each other's callsite-interest rebuilds.
 #[derive(Clone, Default)]
 pub struct Capture(Arc<Mutex<Vec<String>>>);
 
+thread_local! {
+    static CURRENT: std::cell::RefCell<Option<Capture>> = const { std::cell::RefCell::new(None) };
+}
+
+static INSTALL: std::sync::Once = std::sync::Once::new();
+
+/// Stops the capture of this thread when dropped.
+pub struct CaptureGuard;
+
+impl Drop for CaptureGuard {
+    fn drop(&mut self) {
+        CURRENT.with(|c| c.borrow_mut().take());
+    }
+}
+
 impl Capture {
+    pub fn start() -> (Self, CaptureGuard) {
+        INSTALL.call_once(|| {
+            tracing::subscriber::set_global_default(Router).unwrap();
+        });
+        let capture = Self::default();
+        CURRENT.with(|c| *c.borrow_mut() = Some(capture.clone()));
+        (capture, CaptureGuard)
+    }
+
     pub fn lines(&self) -> Vec<String> {
         self.0
             .lock()
@@ -224,13 +252,18 @@ impl Capture {
     pub fn text(&self) -> String {
         self.lines().join("\n")
     }
+}
 
-    fn push(&self, line: String) {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(line);
-    }
+fn record(line: String) {
+    CURRENT.with(|c| {
+        if let Some(capture) = c.borrow().as_ref() {
+            capture
+                .0
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(line);
+        }
+    });
 }
 
 struct Fields(String);
@@ -242,12 +275,18 @@ impl tracing::field::Visit for Fields {
     }
 }
 
-impl tracing::Subscriber for Capture {
+struct Router;
+
+impl tracing::Subscriber for Router {
     fn register_callsite(
         &self,
         _: &'static tracing::Metadata<'static>,
     ) -> tracing::subscriber::Interest {
-        tracing::subscriber::Interest::sometimes()
+        tracing::subscriber::Interest::always()
+    }
+
+    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
+        Some(tracing::level_filters::LevelFilter::TRACE)
     }
 
     fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
@@ -257,14 +296,14 @@ impl tracing::Subscriber for Capture {
     fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
         let mut fields = Fields(format!("span {}", span.metadata().name()));
         span.record(&mut fields);
-        self.push(fields.0);
+        record(fields.0);
         tracing::span::Id::from_u64(1)
     }
 
     fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
         let mut fields = Fields("record".to_owned());
         values.record(&mut fields);
-        self.push(fields.0);
+        record(fields.0);
     }
 
     fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
@@ -272,7 +311,7 @@ impl tracing::Subscriber for Capture {
     fn event(&self, event: &tracing::Event<'_>) {
         let mut fields = Fields(format!("{}", event.metadata().level()));
         event.record(&mut fields);
-        self.push(fields.0);
+        record(fields.0);
     }
 
     fn enter(&self, _: &tracing::span::Id) {}

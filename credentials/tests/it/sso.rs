@@ -731,3 +731,28 @@ async fn s42_fips_with_override_and_bad_region() {
     assert_eq!(w.gets(), 0);
     let _ = SESSION_CACHE;
 }
+
+#[tokio::test]
+async fn https_portal_with_ca_bundle_from_env_and_profile() {
+    use ssokit_fake_portal::FakePortal;
+    let mut w = World::new();
+    let https = FakePortal::start_https().unwrap();
+    w.write("ca.pem", https.ca_pem().unwrap());
+    w.set_env("AWS_ENDPOINT_URL_SSO", https.url());
+    w.settings = w.settings.clone().native_roots(false);
+    // Without the bundle the certificate is not trusted.
+    let error = w.sso("a").get().await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Transport);
+    // The profile's `ca_bundle`, with `~` expanded.
+    w.write(".aws/config", format!("{L_CONFIG}ca_bundle = ~/ca.pem\n"));
+    assert!(w.sso("a").get().await.is_ok());
+    // `AWS_CA_BUNDLE` wins over the profile.
+    w.write(
+        ".aws/config",
+        format!("{L_CONFIG}ca_bundle = /nonexistent.pem\n"),
+    );
+    let path = w.path("ca.pem").display().to_string();
+    w.set_env("AWS_CA_BUNDLE", &path);
+    assert!(w.sso("a").get().await.is_ok());
+    assert_eq!(https.count(Operation::GetRoleCredentials), 2);
+}

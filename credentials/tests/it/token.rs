@@ -92,8 +92,7 @@ async fn s21_response_without_refresh_token_keeps_the_old_one() {
 
 #[tokio::test]
 async fn s21_trace_log_holds_no_secret() {
-    let capture = Capture::default();
-    let _guard = tracing::subscriber::set_default(capture.clone());
+    let (capture, _guard) = Capture::start();
     let w = World::new();
     w.session_expires_at("\"2026-03-01T12:02:00Z\"");
     let token = w.token("s").get().await.unwrap();
@@ -144,8 +143,7 @@ async fn s22_failed_refresh_of_expired_token() {
 
 #[tokio::test]
 async fn s23_failed_refresh_of_valid_token_warns_and_returns_it() {
-    let capture = Capture::default();
-    let _guard = tracing::subscriber::set_default(capture.clone());
+    let (capture, _guard) = Capture::start();
     let w = World::new();
     w.session_expires_at("\"2026-03-01T12:02:00Z\"");
     w.portal.script(Operation::CreateToken, [invalid_grant()]);
@@ -299,8 +297,7 @@ async fn s26_concurrent_providers_share_one_refresh() {
 #[tokio::test]
 async fn s28_unwritable_cache_directory_warns() {
     use std::os::unix::fs::PermissionsExt;
-    let capture = Capture::default();
-    let _guard = tracing::subscriber::set_default(capture.clone());
+    let (capture, _guard) = Capture::start();
     let w = World::new();
     w.session_expires_at("\"2026-03-01T11:59:00Z\"");
     let before = w.read(SESSION_CACHE);
@@ -398,4 +395,61 @@ async fn t_token_provider_ignores_the_credentials_file() {
     let w = World::new();
     w.write(".aws/credentials", "[s]\nsso_session = nope\n");
     assert_eq!(w.token("s").get().await.unwrap().token(), "session-at");
+}
+
+#[tokio::test]
+async fn s28_write_failure_only_warns_even_as_root() {
+    // A tool that ignores the lock rewrites the file while CreateToken is in flight: the
+    // write-back is refused (token-cache `WriteError::Changed`), ssokit warns and returns
+    // the new token; the other tool's bytes stay.
+    let (capture, _guard) = Capture::start();
+    let w = World::new();
+    w.session_expires_at("\"2026-03-01T11:59:00Z\"");
+    w.portal.script(
+        Operation::CreateToken,
+        [Answer::default_for(Operation::CreateToken).delay(Duration::from_millis(300))],
+    );
+    let provider = Arc::new(w.token("s"));
+    let task = {
+        let p = Arc::clone(&provider);
+        tokio::spawn(async move { p.get().await })
+    };
+    while w.posts() == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let foreign = w.read(SESSION_CACHE).replace("session-at", "other-tool-at");
+    w.write(SESSION_CACHE, &foreign);
+    let token = task.await.unwrap().unwrap();
+    assert_eq!(token.token(), "at-2");
+    assert_eq!(w.read(SESSION_CACHE), foreign);
+    let expected = format!(
+        "could not update the SSO token cache {}: {} changed since it was read (another program wrote it); left as it is",
+        w.path(SESSION_CACHE).display(),
+        w.path(SESSION_CACHE).display()
+    );
+    assert!(
+        capture.lines().iter().any(|l| l.contains(&expected)),
+        "{:?}",
+        capture.lines()
+    );
+}
+
+#[tokio::test]
+async fn s10_services_section_oidc_endpoint() {
+    let mut w = World::new();
+    w.unset_env("AWS_ENDPOINT_URL_SSO_OIDC");
+    w.session_expires_at("\"2026-03-01T12:02:00Z\"");
+    let config = w.read(".aws/config");
+    w.write(
+        ".aws/config",
+        config.replace(
+            "sso_session = dev\n",
+            &format!(
+                "sso_session = dev\nservices = local\n\n[services local]\nsso-oidc =\n  endpoint_url = {}/oidc\n\n[profile s]\n",
+                w.portal.url()
+            ),
+        ),
+    );
+    assert_eq!(w.token("s").get().await.unwrap().token(), "at-2");
+    assert_eq!(w.portal.requests()[0].target, "/oidc/token");
 }
