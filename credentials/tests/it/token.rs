@@ -453,3 +453,59 @@ async fn s10_services_section_oidc_endpoint() {
     assert_eq!(w.token("s").get().await.unwrap().token(), "at-2");
     assert_eq!(w.portal.requests()[0].target, "/oidc/token");
 }
+
+#[tokio::test]
+async fn lock_timeout_is_a_refresh_failure() {
+    let w = World::new();
+    w.session_expires_at("\"2026-03-01T11:59:00Z\"");
+    let cache = ssokit_token_cache::TokenCacheFile::at_path(w.path(SESSION_CACHE));
+    let held = cache
+        .lock(&ssokit_token_cache::LockOptions::default())
+        .unwrap();
+    let provider = SsoTokenProvider::builder(
+        w.config().with_lock_options(
+            ssokit_token_cache::LockOptions::default()
+                .with_poll_interval(Duration::from_millis(1), Duration::from_millis(5))
+                .with_timeout(Duration::from_millis(50)),
+        ),
+    )
+    .profile_name("s")
+    .build();
+    let error = provider.get().await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        t_failed(
+            "2026-03-01T11:59:00Z",
+            &format!(
+                "cannot be refreshed (timed out waiting for {})",
+                cache.lock_path().display()
+            )
+        )
+    );
+    assert_eq!(w.posts(), 0);
+    drop(held);
+}
+
+#[tokio::test]
+async fn lock_file_throttles_other_processes() {
+    // Another process (another state) attempted a refresh 5 s ago: throttled.
+    let w = World::new();
+    w.session_expires_at("\"2026-03-01T11:59:00Z\"");
+    w.write(&format!("{SESSION_CACHE}.lock"), "2026-03-01T11:59:55Z");
+    let error = w.token("s").get().await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        t_failed(
+            "2026-03-01T11:59:00Z",
+            "cannot be refreshed (a refresh was attempted less than 30 s ago)"
+        )
+    );
+    assert_eq!(w.posts(), 0);
+    // 31 s later it refreshes, and records the attempt in the lock file.
+    w.clock.advance(Duration::from_secs(26));
+    assert_eq!(w.token("s").get().await.unwrap().token(), "at-2");
+    assert_eq!(
+        w.read(&format!("{SESSION_CACHE}.lock")),
+        "2026-03-01T12:00:26Z"
+    );
+}
