@@ -74,6 +74,8 @@ pub struct ProviderConfig {
     config_file: Option<PathBuf>,
     credentials_file: Option<PathBuf>,
     allow_insecure_http: bool,
+    portal_endpoint: Option<String>,
+    oidc_endpoint: Option<String>,
     states: SessionTokenStates,
     lock_options: LockOptions,
     corrupt_retry_delay: Duration,
@@ -91,6 +93,8 @@ impl fmt::Debug for ProviderConfig {
             .field("config_file", &self.config_file)
             .field("credentials_file", &self.credentials_file)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("portal_endpoint", &self.portal_endpoint)
+            .field("oidc_endpoint", &self.oidc_endpoint)
             .field("states", &self.states)
             .finish_non_exhaustive()
     }
@@ -113,6 +117,8 @@ impl ProviderConfig {
             config_file: None,
             credentials_file: None,
             allow_insecure_http: false,
+            portal_endpoint: None,
+            oidc_endpoint: None,
             states: SessionTokenStates::new(),
             lock_options: LockOptions::default(),
             corrupt_retry_delay: DEFAULT_CORRUPT_RETRY_DELAY,
@@ -170,6 +176,22 @@ impl ProviderConfig {
     #[must_use]
     pub fn with_allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
+        self
+    }
+
+    /// The SSO portal endpoint (`GetRoleCredentials`), set in code: it wins over every
+    /// configured override and is honoured even with `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`.
+    #[must_use]
+    pub fn with_portal_endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.portal_endpoint = Some(url.into());
+        self
+    }
+
+    /// The SSO-OIDC endpoint (`CreateToken`), set in code; see
+    /// [`with_portal_endpoint_url`](Self::with_portal_endpoint_url).
+    #[must_use]
+    pub fn with_oidc_endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.oidc_endpoint = Some(url.into());
         self
     }
 
@@ -370,8 +392,12 @@ impl ProviderConfig {
                     .map(|v| NamedValue::new(name, v))
             })
         });
+        let builder = match service {
+            Service::Oidc => self.oidc_endpoint.clone(),
+            _ => self.portal_endpoint.clone(),
+        };
         let sources = EndpointOverrideSources {
-            builder: None,
+            builder,
             service_env: self.env.get(service.endpoint_env_var()).map(str::to_owned),
             services_section,
             global_env: self.env.get("AWS_ENDPOINT_URL").map(str::to_owned),

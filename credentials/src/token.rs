@@ -115,6 +115,13 @@ impl SsoTokenProviderBuilder {
         self
     }
 
+    /// The SSO-OIDC endpoint for token refreshes, set in code (wins over every
+    /// configured override).
+    pub fn oidc_endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.config = self.config.with_oidc_endpoint_url(url);
+        self
+    }
+
     /// The SSO client.
     pub fn http_client(mut self, client: SsoClient) -> Self {
         self.config = self.config.with_http_client(client);

@@ -756,3 +756,21 @@ async fn https_portal_with_ca_bundle_from_env_and_profile() {
     assert!(w.sso("a").get().await.is_ok());
     assert_eq!(https.count(Operation::GetRoleCredentials), 2);
 }
+
+#[tokio::test]
+async fn builder_endpoint_wins_even_when_configured_ones_are_ignored() {
+    use ssokit_fake_portal::FakePortal;
+    let mut w = World::new();
+    let builder = FakePortal::start().unwrap();
+    w.set_env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true");
+    w.session_expires_at("\"2026-03-01T12:02:00Z\"");
+    let provider = ssokit_credentials::SsoCredentialsProvider::builder(w.config())
+        .profile_name("s")
+        .endpoint_url(builder.url())
+        .oidc_endpoint_url(builder.url())
+        .build();
+    provider.get().await.unwrap();
+    assert_eq!(builder.count(Operation::GetRoleCredentials), 1);
+    assert_eq!(builder.count(Operation::CreateToken), 1);
+    assert_eq!(w.portal.requests().len(), 0);
+}
