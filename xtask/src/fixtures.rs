@@ -45,6 +45,7 @@ const GENERATORS: &[Generator] = &[
     ("config-parser", crate::config_fixtures::generate),
     ("token-cache", crate::token_cache_fixtures::generate),
     ("sso-client endpoints", crate::endpoints::generate),
+    ("credentials", crate::credentials_fixtures::generate),
 ];
 
 pub(crate) fn run(ws: &Workspace, mode: Mode) -> Result<(), String> {

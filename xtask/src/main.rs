@@ -17,6 +17,7 @@
 )]
 
 mod config_fixtures;
+mod credentials_fixtures;
 mod endpoints;
 mod fixtures;
 mod layering;

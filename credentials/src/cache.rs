@@ -1,0 +1,236 @@
+//! The one caching mechanism every provider uses (SPEC §9): v2's `expired` /
+//! `expireTime` / `expiryWindow` / `needsRefresh` / `get` / `refresh`, plus single-flight.
+//!
+//! The cached value sits behind a std `RwLock`, so a cached `get()` is one uncontended read
+//! lock, a clock read and a reference-count increment. A load runs as its own Tokio task:
+//! every caller (the one that started it included) waits on a `watch` channel for its
+//! result, so a caller that is dropped cancels nobody. A failed load leaves the old value
+//! in place and clears the slot, so the next call loads again.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tokio::sync::watch;
+
+use crate::clock::Clock;
+use crate::error::{CredentialsError, ErrorCode};
+use crate::types::Expiring;
+
+type Outcome<T> = Option<Result<T, CredentialsError>>;
+
+struct Slot<T> {
+    value: Option<T>,
+    expired: bool,
+}
+
+struct Inner<T> {
+    slot: RwLock<Slot<T>>,
+    in_flight: Mutex<Option<watch::Receiver<Outcome<T>>>>,
+    window: Duration,
+}
+
+/// A cached value with single-flight loading. Clones share the cache.
+pub(crate) struct Cache<T>(Arc<Inner<T>>);
+
+impl<T> Clone for Cache<T> {
+    fn clone(&self) -> Self {
+        Self(Arc::clone(&self.0))
+    }
+}
+
+impl<T: Expiring> Cache<T> {
+    pub(crate) fn new(window: Duration) -> Self {
+        Self(Arc::new(Inner {
+            slot: RwLock::new(Slot {
+                value: None,
+                expired: true,
+            }),
+            in_flight: Mutex::new(None),
+            window,
+        }))
+    }
+
+    pub(crate) fn window(&self) -> Duration {
+        self.0.window
+    }
+
+    pub(crate) fn expired(&self) -> bool {
+        self.0
+            .slot
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .expired
+    }
+
+    pub(crate) fn expire(&self) {
+        self.0
+            .slot
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .expired = true;
+    }
+
+    pub(crate) fn expire_time(&self) -> Option<Timestamp> {
+        self.0
+            .slot
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .value
+            .as_ref()
+            .and_then(Expiring::expiry)
+    }
+
+    pub(crate) fn cached(&self) -> Option<T> {
+        self.0
+            .slot
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .value
+            .clone()
+    }
+
+    /// The cached value if it does not need a refresh at `now`.
+    fn fresh(&self, now: Timestamp) -> Option<T> {
+        let slot = self.0.slot.read().unwrap_or_else(PoisonError::into_inner);
+        match &slot.value {
+            Some(value) if !slot.expired && !stale(value.expiry(), now, self.0.window) => {
+                Some(value.clone())
+            }
+            _ => None,
+        }
+    }
+
+    pub(crate) fn needs_refresh(&self, clock: &dyn Clock) -> bool {
+        self.fresh(clock.now()).is_none()
+    }
+
+    /// The cached value, or a refresh when it needs one.
+    pub(crate) async fn get<F, Fut>(
+        &self,
+        clock: &dyn Clock,
+        load: F,
+    ) -> Result<T, CredentialsError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, CredentialsError>> + Send + 'static,
+    {
+        if let Some(value) = self.fresh(clock.now()) {
+            return Ok(value);
+        }
+        self.refresh(load).await
+    }
+
+    /// Loads now (joining a load already in flight).
+    pub(crate) async fn refresh<F, Fut>(&self, load: F) -> Result<T, CredentialsError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, CredentialsError>> + Send + 'static,
+    {
+        let mut receiver = {
+            let mut in_flight = self
+                .0
+                .in_flight
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if let Some(receiver) = in_flight.as_ref() {
+                receiver.clone()
+            } else {
+                let (sender, receiver) = watch::channel(None);
+                *in_flight = Some(receiver.clone());
+                let future = load();
+                let inner = Arc::clone(&self.0);
+                tokio::spawn(async move {
+                    let outcome = future.await;
+                    let mut in_flight = inner
+                        .in_flight
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner);
+                    if let Ok(value) = &outcome {
+                        let mut slot = inner.slot.write().unwrap_or_else(PoisonError::into_inner);
+                        slot.value = Some(value.clone());
+                        slot.expired = false;
+                    }
+                    *in_flight = None;
+                    sender.send_replace(Some(outcome));
+                });
+                receiver
+            }
+        };
+        let outcome = receiver
+            .wait_for(Option::is_some)
+            .await
+            .ok()
+            .and_then(|outcome| outcome.clone());
+        outcome.unwrap_or_else(|| {
+            // The task was dropped (its runtime shut down); let the next call try again.
+            let mut in_flight = self
+                .0
+                .in_flight
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if in_flight.as_ref().is_some_and(|r| r.has_changed().is_err()) {
+                *in_flight = None;
+            }
+            Err(CredentialsError::failed(
+                ErrorCode::Cancelled,
+                "the load was abandoned (its runtime shut down)",
+            ))
+        })
+    }
+}
+
+/// `expire_time` set and `now + window > expire_time`.
+pub(crate) fn stale(expiry: Option<Timestamp>, now: Timestamp, window: Duration) -> bool {
+    expiry.is_some_and(|expiry| now.checked_add(window).map_or(true, |t| t > expiry))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::TestClock;
+    use crate::types::Token;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn stale_is_now_plus_window_after_expiry() {
+        let expiry = Some(ts("2026-03-01T12:05:00Z"));
+        let window = Duration::from_secs(300);
+        assert!(!stale(expiry, ts("2026-03-01T12:00:00Z"), window));
+        assert!(stale(expiry, ts("2026-03-01T12:00:01Z"), window));
+        assert!(!stale(None, ts("2026-03-01T12:00:01Z"), window));
+    }
+
+    #[tokio::test]
+    async fn v2_cached_semantics() {
+        let clock = TestClock::new(ts("2026-03-01T12:00:00Z"));
+        let cache: Cache<Token> = Cache::new(Duration::from_secs(300));
+        assert!(cache.expired() && cache.needs_refresh(&clock));
+        let token = Token::new("t", Some(ts("2026-03-01T13:00:00Z")));
+        let loaded = token.clone();
+        let got = cache
+            .get(&clock, move || async move { Ok(loaded) })
+            .await
+            .unwrap();
+        assert_eq!(got, token);
+        assert!(!cache.expired() && !cache.needs_refresh(&clock));
+        let got = cache
+            .get(&clock, || async { panic!("cached: no load") })
+            .await
+            .unwrap();
+        assert_eq!(got, token);
+        let failed = cache
+            .refresh(|| async { Err(CredentialsError::failed(ErrorCode::Transport, "down")) })
+            .await;
+        assert_eq!(failed.unwrap_err().to_string(), "down");
+        assert_eq!(cache.cached(), Some(token));
+        cache.expire();
+        assert!(cache.needs_refresh(&clock));
+        clock.set(ts("2026-03-01T12:55:01Z"));
+        assert!(cache.needs_refresh(&clock));
+    }
+}

@@ -1,0 +1,434 @@
+//! [`ProviderConfig`]: the world a provider sees, passed in as values.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::time::Duration;
+
+use ssokit_config_parser::{
+    Env, FileLocations, Home, HomeError, LoadError, Platform, ProfileSet, Section, Source,
+    read_source,
+};
+use ssokit_sso_client::{
+    CaBundle, EndpointConfig, EndpointOverrideSources, HttpSettings, NamedValue, ProxySettings,
+    Service, SsoClient,
+};
+use ssokit_token_cache::{DEFAULT_CORRUPT_RETRY_DELAY, LockOptions, TokenCacheFile, cache_dir};
+
+use crate::clock::Clock;
+use crate::error::{CredentialsError, ErrorCode};
+use crate::session::SessionTokenState;
+
+/// The shared per-cache-file refresh state of one chain (SPEC §7.2): which refresh is in
+/// flight and when the last attempt was. Clones share it; there is no process-global state.
+#[derive(Clone, Default)]
+pub struct SessionTokenStates(Arc<Mutex<HashMap<PathBuf, Arc<SessionTokenState>>>>);
+
+impl SessionTokenStates {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub(crate) fn state(&self, cache_file: &Path) -> Arc<SessionTokenState> {
+        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(map.entry(cache_file.to_path_buf()).or_default())
+    }
+}
+
+impl fmt::Debug for SessionTokenStates {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        f.debug_struct("SessionTokenStates")
+            .field("cache_files", &map.len())
+            .finish()
+    }
+}
+
+/// Everything a provider reads from the outside world, as values: the environment
+/// snapshot, the home directory, the clock, the HTTP client (or its settings), explicit file
+/// paths, the insecure-http opt-in and the shared token refresh state.
+///
+/// Clones share the lazily built HTTP client and the refresh state, so the providers of one
+/// chain share one connection pool and coordinate their refreshes.
+///
+/// ```
+/// use ssokit_config_parser::{Env, Home};
+/// use ssokit_credentials::{ProviderConfig, TestClock};
+///
+/// let clock = TestClock::new("2026-03-01T12:00:00Z".parse()?);
+/// let config = ProviderConfig::new(Env::from_pairs([("AWS_PROFILE", "dev")]), clock)
+///     .with_home(Home::new("/home/me"));
+/// assert_eq!(config.env().get("AWS_PROFILE"), Some("dev"));
+/// # Ok::<(), jiff::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct ProviderConfig {
+    env: Env,
+    home: Result<Home, HomeError>,
+    clock: Arc<dyn Clock>,
+    client: Option<SsoClient>,
+    lazy_client: Arc<OnceLock<SsoClient>>,
+    http_settings: Option<HttpSettings>,
+    config_file: Option<PathBuf>,
+    credentials_file: Option<PathBuf>,
+    allow_insecure_http: bool,
+    portal_endpoint: Option<String>,
+    oidc_endpoint: Option<String>,
+    states: SessionTokenStates,
+    lock_options: LockOptions,
+    corrupt_retry_delay: Duration,
+    process_timeout: Duration,
+}
+
+impl fmt::Debug for ProviderConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProviderConfig")
+            .field("env", &self.env.names().collect::<Vec<_>>())
+            .field("home", &self.home)
+            .field("clock", &self.clock)
+            .field("client", &self.client)
+            .field("http_settings", &self.http_settings)
+            .field("config_file", &self.config_file)
+            .field("credentials_file", &self.credentials_file)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("portal_endpoint", &self.portal_endpoint)
+            .field("oidc_endpoint", &self.oidc_endpoint)
+            .field("states", &self.states)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ProviderConfig {
+    /// A configuration over this environment snapshot and clock. The home directory is
+    /// found in the snapshot (`HOME`, `USERPROFILE`, `HOMEDRIVE`+`HOMEPATH`); use
+    /// [`with_os_home`](Self::with_os_home) to add the operating system's record, or
+    /// [`with_home`](Self::with_home) to set it. No I/O.
+    pub fn new(env: Env, clock: impl Clock + 'static) -> Self {
+        let home = Home::resolve(&env, None, Platform::current());
+        Self {
+            env,
+            home,
+            clock: Arc::new(clock),
+            client: None,
+            lazy_client: Arc::new(OnceLock::new()),
+            http_settings: None,
+            config_file: None,
+            credentials_file: None,
+            allow_insecure_http: false,
+            portal_endpoint: None,
+            oidc_endpoint: None,
+            states: SessionTokenStates::new(),
+            lock_options: LockOptions::default(),
+            corrupt_retry_delay: DEFAULT_CORRUPT_RETRY_DELAY,
+            process_timeout: Duration::from_secs(60),
+        }
+    }
+
+    /// The home directory, set explicitly.
+    #[must_use]
+    pub fn with_home(mut self, home: Home) -> Self {
+        self.home = Ok(home);
+        self
+    }
+
+    /// Resolve the home from the snapshot, falling back to `os_home` (the operating
+    /// system's record of the account's home, looked up by the caller).
+    #[must_use]
+    pub fn with_os_home(mut self, os_home: Option<&Path>) -> Self {
+        self.home = Home::resolve(&self.env, os_home, Platform::current());
+        self
+    }
+
+    /// Use this SSO client (and its connection pool) instead of building one.
+    #[must_use]
+    pub fn with_http_client(mut self, client: SsoClient) -> Self {
+        self.client = Some(client);
+        self
+    }
+
+    /// Build the SSO client from these settings (CA bundle, proxies and attempts from the
+    /// environment and profile are applied on top).
+    #[must_use]
+    pub fn with_http_settings(mut self, settings: HttpSettings) -> Self {
+        self.http_settings = Some(settings);
+        self.lazy_client = Arc::new(OnceLock::new());
+        self
+    }
+
+    /// The config file, instead of `AWS_CONFIG_FILE` / `~/.aws/config`.
+    #[must_use]
+    pub fn with_config_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config_file = Some(path.into());
+        self
+    }
+
+    /// The credentials file, instead of `AWS_SHARED_CREDENTIALS_FILE` /
+    /// `~/.aws/credentials`.
+    #[must_use]
+    pub fn with_credentials_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.credentials_file = Some(path.into());
+        self
+    }
+
+    /// Allow plain-http endpoint overrides to hosts that are not loopback.
+    #[must_use]
+    pub fn with_allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// The SSO portal endpoint (`GetRoleCredentials`), set in code: it wins over every
+    /// configured override and is honoured even with `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`.
+    #[must_use]
+    pub fn with_portal_endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.portal_endpoint = Some(url.into());
+        self
+    }
+
+    /// The SSO-OIDC endpoint (`CreateToken`), set in code; see
+    /// [`with_portal_endpoint_url`](Self::with_portal_endpoint_url).
+    #[must_use]
+    pub fn with_oidc_endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.oidc_endpoint = Some(url.into());
+        self
+    }
+
+    /// Share this refresh state (e.g. with the providers of another chain).
+    #[must_use]
+    pub fn with_session_token_states(mut self, states: SessionTokenStates) -> Self {
+        self.states = states;
+        self
+    }
+
+    /// How to wait for the cache file's lock (default: 25-100 ms polls, 45 s).
+    #[must_use]
+    pub fn with_lock_options(mut self, options: LockOptions) -> Self {
+        self.lock_options = options;
+        self
+    }
+
+    /// The delay before a corrupt cache file is read a second time (default 100 ms).
+    #[must_use]
+    pub fn with_corrupt_retry_delay(mut self, delay: Duration) -> Self {
+        self.corrupt_retry_delay = delay;
+        self
+    }
+
+    /// How long a `credential_process` may run (default 60 s).
+    #[must_use]
+    pub fn with_process_timeout(mut self, timeout: Duration) -> Self {
+        self.process_timeout = timeout;
+        self
+    }
+
+    /// The environment snapshot.
+    pub fn env(&self) -> &Env {
+        &self.env
+    }
+
+    /// The home directory, or E-HOME.
+    pub fn home(&self) -> Result<&Home, CredentialsError> {
+        self.home
+            .as_ref()
+            .map_err(|e| CredentialsError::failed(ErrorCode::Home, e.to_string()))
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &dyn Clock {
+        &*self.clock
+    }
+
+    /// The shared refresh state.
+    pub fn session_token_states(&self) -> &SessionTokenStates {
+        &self.states
+    }
+
+    pub(crate) fn clock_arc(&self) -> Arc<dyn Clock> {
+        Arc::clone(&self.clock)
+    }
+
+    pub(crate) fn lock_options(&self) -> &LockOptions {
+        &self.lock_options
+    }
+
+    pub(crate) fn process_timeout(&self) -> Duration {
+        self.process_timeout
+    }
+
+    /// The file locations, with a provider's own overrides first.
+    pub(crate) fn files(
+        &self,
+        config_file: Option<&Path>,
+        credentials_file: Option<&Path>,
+    ) -> Result<FileLocations, CredentialsError> {
+        let home = self.home()?;
+        Ok(FileLocations::resolve(
+            &self.env,
+            home,
+            config_file.or(self.config_file.as_deref()),
+            credentials_file.or(self.credentials_file.as_deref()),
+        ))
+    }
+
+    /// Loads both files (config first).
+    pub(crate) fn load_profiles(files: &FileLocations) -> Result<ProfileSet, CredentialsError> {
+        ProfileSet::load(files).map_err(|e| load_error(&e))
+    }
+
+    /// Loads the config file only (the token provider's view).
+    pub(crate) fn load_config_only(files: &FileLocations) -> Result<ProfileSet, CredentialsError> {
+        let config = read_source(files.config()).map_err(|e| load_error(&e))?;
+        ProfileSet::parse(config, Source::empty(files.credentials()))
+            .map_err(|e| load_error(&LoadError::Parse(e)))
+    }
+
+    /// The cache file of `key` under the home.
+    pub(crate) fn cache_file(&self, key: &str) -> Result<TokenCacheFile, CredentialsError> {
+        let home = self.home()?;
+        Ok(TokenCacheFile::new(&cache_dir(home.path()), key)
+            .with_corrupt_retry_delay(self.corrupt_retry_delay))
+    }
+
+    /// The SSO client: the injected one, or one built once (from the settings, the
+    /// environment and `profile`) and shared by every clone.
+    pub(crate) fn client(
+        &self,
+        profile: Option<&Section<'_>>,
+    ) -> Result<SsoClient, CredentialsError> {
+        if let Some(client) = &self.client {
+            return Ok(client.clone());
+        }
+        if let Some(client) = self.lazy_client.get() {
+            return Ok(client.clone());
+        }
+        let mut settings = self.http_settings.clone().unwrap_or_default();
+        let bundle = match self.env.get("AWS_CA_BUNDLE") {
+            Some(path) => Some(CaBundle::new(path, "AWS_CA_BUNDLE")),
+            None => profile.and_then(|p| {
+                let path = p.get("ca_bundle")?;
+                let path = match &self.home {
+                    Ok(home) => home.expand(Path::new(path)),
+                    Err(_) => PathBuf::from(path),
+                };
+                Some(CaBundle::new(
+                    path,
+                    format!("ca_bundle of profile {}", p.name()),
+                ))
+            }),
+        };
+        if bundle.is_some() {
+            settings = settings.ca_bundle(bundle);
+        }
+        let env = self.env.clone();
+        settings = settings.proxy(ProxySettings::from_lookup(|name| {
+            env.get(name).map(str::to_owned)
+        }));
+        let attempts = match self.env.get("AWS_MAX_ATTEMPTS") {
+            Some(v) => Some(("AWS_MAX_ATTEMPTS", v, None)),
+            None => profile.and_then(|p| {
+                p.property("max_attempts")
+                    .map(|prop| ("max_attempts", prop.value(), Some(prop.location())))
+            }),
+        };
+        if let Some((name, value, location)) = attempts {
+            let n = value
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| {
+                    CredentialsError::failed(
+                        ErrorCode::InvalidSetting,
+                        format!(
+                            "invalid value \"{value}\" for {name}: expected a positive integer"
+                        ),
+                    )
+                    .at(location)
+                })?;
+            settings = settings.max_attempts(n);
+        }
+        Ok(self
+            .lazy_client
+            .get_or_init(|| SsoClient::new(settings))
+            .clone())
+    }
+
+    /// The endpoint configuration of `service` for `region`, from the environment and
+    /// `profile` (SPEC §5.1-5.2).
+    pub(crate) fn endpoint_config(
+        &self,
+        set: &ProfileSet,
+        profile: &Section<'_>,
+        region: &str,
+        service: Service,
+    ) -> Result<EndpointConfig, CredentialsError> {
+        let bool_setting = |var: &str, key: &str| -> Result<bool, CredentialsError> {
+            let from_env = self.env.get_bool(var).map_err(|e| bool_error(&e))?;
+            match from_env {
+                Some(v) => Ok(v),
+                None => Ok(profile
+                    .get_bool(key)
+                    .map_err(|e| bool_error(&e))?
+                    .unwrap_or(false)),
+            }
+        };
+        let ignore = bool_setting(
+            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+            "ignore_configured_endpoint_urls",
+        )?;
+        let services_section = profile.get("services").and_then(|name| {
+            let section = set.services(name)?;
+            let groups: &[&str] = match service {
+                Service::Oidc => &["sso_oidc", "sso-oidc"],
+                _ => &["sso"],
+            };
+            groups.iter().find_map(|group| {
+                section
+                    .property(group)
+                    .and_then(|p| p.sub_property("endpoint_url"))
+                    .filter(|v| !v.is_empty())
+                    .map(|v| NamedValue::new(name, v))
+            })
+        });
+        let builder = match service {
+            Service::Oidc => self.oidc_endpoint.clone(),
+            _ => self.portal_endpoint.clone(),
+        };
+        let sources = EndpointOverrideSources {
+            builder,
+            service_env: self.env.get(service.endpoint_env_var()).map(str::to_owned),
+            services_section,
+            global_env: self.env.get("AWS_ENDPOINT_URL").map(str::to_owned),
+            profile: profile
+                .get("endpoint_url")
+                .map(|v| NamedValue::new(profile.name(), v)),
+            ignore_configured_endpoint_urls: ignore,
+        };
+        Ok(EndpointConfig::new()
+            .region(region)
+            .use_fips(bool_setting("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")?)
+            .use_dual_stack(bool_setting(
+                "AWS_USE_DUALSTACK_ENDPOINT",
+                "use_dualstack_endpoint",
+            )?)
+            .endpoint_override(sources.select(service))
+            .allow_insecure_http(self.allow_insecure_http))
+    }
+}
+
+fn bool_error(e: &ssokit_config_parser::BoolError) -> CredentialsError {
+    let location = e.location().cloned();
+    CredentialsError::failed(ErrorCode::Bool, e.to_string()).at(location)
+}
+
+pub(crate) fn load_error(e: &LoadError) -> CredentialsError {
+    let code = if matches!(e, LoadError::Parse(_)) {
+        ErrorCode::Parse
+    } else {
+        ErrorCode::Read
+    };
+    let location = e.location();
+    CredentialsError::failed(code, e.to_string()).at(location)
+}

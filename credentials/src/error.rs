@@ -1,0 +1,142 @@
+//! The one error type of every provider (SPEC §0, §7.1, §8, §10).
+
+use std::sync::Arc;
+
+use ssokit_config_parser::Location;
+
+/// Whether a chain should try the next provider or stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// This provider is not configured for the selected profile: a chain tries the next.
+    NotConfigured,
+    /// This provider is configured but failed: a chain stops and reports it.
+    Failed,
+}
+
+/// Which entry of the SPEC §0 catalogue an error is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// E-HOME: no home directory.
+    Home,
+    /// E-READ: a config, credentials or cache file could not be read.
+    Read,
+    /// E-PARSE: a config or credentials file breaks the grammar.
+    Parse,
+    /// E-BOOL: a boolean setting is not `true`/`false`.
+    Bool,
+    /// T-PROFILE / S-PROFILE: the profile does not exist.
+    ProfileNotFound,
+    /// T-NOSESSION: the profile has no `sso_session` (token provider).
+    NoSession,
+    /// T-LEGACY: a legacy profile asked for a bearer token.
+    LegacyProfile,
+    /// T-SESSION: the `[sso-session]` section does not exist.
+    SessionNotFound,
+    /// T-SESSKEY: the `[sso-session]` section lacks a required key.
+    SessionKeyMissing,
+    /// T-NOTOKEN / S-NOTOKEN: no cached token.
+    TokenNotFound,
+    /// T-CORRUPT: the cache file is not a token file.
+    TokenCorrupt,
+    /// T-KEY / S-KEYS: a required member of the cache file is missing or mistyped.
+    TokenKey,
+    /// T-EXPIRES: `expiresAt` is not a valid time.
+    TokenExpiresAt,
+    /// T-FAILED: the token expired and could not be refreshed.
+    RefreshFailed,
+    /// S-LEGACY / S-SESSION: the profile lacks SSO settings.
+    IncompleteSsoProfile,
+    /// S-MISMATCH: the profile and its session disagree.
+    SessionMismatch,
+    /// S-EXPIRED: the legacy token has expired.
+    TokenExpired,
+    /// S-401, S-403, S-404, S-HTTP: the portal refused.
+    Service,
+    /// N-*, S-SHAPE, P-CA, P-PROXY: transport or response problems.
+    Transport,
+    /// P-REGION, P-FIPS, P-URL, P-HTTP: no usable endpoint.
+    Endpoint,
+    /// K-ENV: an environment variable is not set.
+    EnvNotSet,
+    /// K-HALF: only one of the static keys is set.
+    HalfStaticKeys,
+    /// K-ROLE: assume role is not supported.
+    AssumeRole,
+    /// K-NOCREDS: the profile holds no credentials.
+    NoCredentials,
+    /// `credential_process` failed.
+    Process,
+    /// An invalid setting that has no catalogue entry (e.g. `max_attempts`).
+    InvalidSetting,
+    /// The load was abandoned (the runtime shut down).
+    Cancelled,
+}
+
+/// Why a provider produced no credentials or token.
+///
+/// `Display` is the SPEC §0 text, complete; no secret or token ever appears in it.
+/// [`kind`](Self::kind) tells a chain whether to try the next provider,
+/// [`location`](Self::location) where in which file the offending setting is.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct CredentialsError {
+    kind: ErrorKind,
+    code: ErrorCode,
+    message: Arc<str>,
+    location: Option<Location>,
+}
+
+impl CredentialsError {
+    pub(crate) fn new(kind: ErrorKind, code: ErrorCode, message: impl Into<Arc<str>>) -> Self {
+        Self {
+            kind,
+            code,
+            message: message.into(),
+            location: None,
+        }
+    }
+
+    pub(crate) fn failed(code: ErrorCode, message: impl Into<Arc<str>>) -> Self {
+        Self::new(ErrorKind::Failed, code, message)
+    }
+
+    pub(crate) fn not_configured(code: ErrorCode, message: impl Into<Arc<str>>) -> Self {
+        Self::new(ErrorKind::NotConfigured, code, message)
+    }
+
+    #[must_use]
+    pub(crate) fn at(mut self, location: Option<Location>) -> Self {
+        self.location = location;
+        self
+    }
+
+    /// Not configured (try the next provider) or failed (stop).
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// Whether a chain should try the next provider.
+    pub fn is_not_configured(&self) -> bool {
+        self.kind == ErrorKind::NotConfigured
+    }
+
+    /// Which catalogue entry this is.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// The file and line of the setting the error is about, when it is about one.
+    pub fn location(&self) -> Option<&Location> {
+        self.location.as_ref()
+    }
+
+    /// The message (the same as `Display`).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// The error type of token providers: the same type as for credentials.
+pub type TokenError = CredentialsError;

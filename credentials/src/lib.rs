@@ -1,0 +1,116 @@
+//! AWS IAM Identity Center (SSO) credentials and SSO bearer tokens, resolved from the
+//! shared config files and the SSO token cache exactly as the AWS SDKs do, without their
+//! bugs. The Rust counterpart of the JavaScript SDK v2's `AWS.SsoCredentials` and
+//! `AWS.SSOTokenProvider`.
+//!
+//! What it does:
+//! - [`Credentials`] and [`Token`], cheap to clone, secrets redacted in `Debug`/`Display`;
+//! - the object-safe [`ProvideCredentials`] and [`ProvideToken`] traits and one error type,
+//!   [`CredentialsError`], whose [`ErrorKind`] tells a chain whether to try the next
+//!   provider (not configured) or stop (failed), whose `Display` is the SPEC §0 text and
+//!   whose [`location`](CredentialsError::location) names the offending setting's line;
+//! - [`SsoTokenProvider`]: the session profile's token, refreshed through `CreateToken`
+//!   under the cache file's cross-process lock, at most once per expired token across the
+//!   providers sharing a [`ProviderConfig`] and across processes, written back losslessly;
+//! - [`SsoCredentialsProvider`]: legacy and sso-session profiles, `GetRoleCredentials`;
+//! - [`EnvironmentCredentialsProvider`] (`AWS_*`, `AMAZON_*`) and
+//!   [`ProfileCredentialsProvider`] (static keys, SSO, `credential_process`), which the
+//!   chain crate puts in order;
+//! - one caching mechanism for all of them with v2's `expired` / `expireTime` /
+//!   `expiryWindow` / `needsRefresh` / `get` / `refresh`, single-flight loads, and a cached
+//!   `get()` that takes one uncontended read lock.
+//!
+//! What it does **not** do: read the process environment, the home directory or the system
+//! clock (a [`ProviderConfig`] brings an [`Env`](ssokit_config_parser::Env) snapshot, the
+//! home and a [`Clock`]; the chain crate has the real ones); order providers into chains;
+//! log in (`aws sso login`); assume roles, call STS, or sign requests; print secrets.
+//!
+//! # Example
+//!
+//! A legacy SSO profile against the loopback fake portal, in a temporary home:
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+//! # runtime.block_on(async {
+//! use ssokit_config_parser::{Env, Home};
+//! use ssokit_credentials::{ProviderConfig, SsoCredentialsProvider, TestClock};
+//! use ssokit_fake_portal::FakePortal;
+//!
+//! let portal = FakePortal::start()?;
+//! let home = tempfile::tempdir()?;
+//! std::fs::create_dir_all(home.path().join(".aws/sso/cache"))?;
+//! std::fs::write(
+//!     home.path().join(".aws/config"),
+//!     "[profile a]\nsso_start_url = https://d-abc123.awsapps.com/start\nsso_region = us-east-1\n\
+//!      sso_account_id = 111122223333\nsso_role_name = LegacyRole\n",
+//! )?;
+//! std::fs::write(
+//!     home.path().join(".aws/sso/cache/40a89917e3175433e361b710a9d43528d7f1890a.json"),
+//!     r#"{"accessToken": "legacy-at", "expiresAt": "2026-03-01T14:00:00Z"}"#,
+//! )?;
+//!
+//! let env = Env::from_pairs([("AWS_ENDPOINT_URL_SSO", portal.url())]);
+//! let clock = TestClock::new("2026-03-01T12:00:00Z".parse()?);
+//! let config = ProviderConfig::new(env, clock).with_home(Home::new(home.path()));
+//! let provider = SsoCredentialsProvider::builder(config).profile_name("a").build();
+//!
+//! let credentials = provider.get().await?;
+//! assert_eq!(credentials.access_key_id(), "ASIAMOCKACCESSKEY");
+//! assert_eq!(credentials.account_id(), Some("111122223333"));
+//! assert_eq!(provider.expire_time(), Some("2026-03-01T13:00:00Z".parse()?));
+//! assert!(!format!("{credentials:?}").contains("mockSecretKey"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # })
+//! # }
+//! ```
+//!
+//! Providers need a Tokio runtime (loads run as tasks, so a dropped caller never cancels
+//! the others); construction does no I/O.
+//!
+//! # Differences from the AWS SDKs
+//!
+//! - A legacy token is expired when `expiresAt <= now` (v2: 15 minutes early); an invalid
+//!   `expiresAt` is an error (v2: valid forever), zone-less times are UTC.
+//! - Profile `sso_region` / `sso_start_url` different from the session's is S-MISMATCH
+//!   (v2: the session wins silently).
+//! - A token that is still valid but cannot be refreshed, or whose refresh fails, is
+//!   returned with a warning (v2: an error); an expired one gives T-FAILED with the real
+//!   cause (v2: an uncaught exception).
+//! - The refresh throttle is 30 s per cache file, in the shared state and the lock file (v2:
+//!   one stamp per process); `registrationExpiresAt` is checked; a response without
+//!   `refreshToken` keeps the old one (v2 removes it).
+//! - Write-back is atomic, 0600 and lossless, and processes coordinate through a lock file,
+//!   so N processes make one `CreateToken` (v2: in place, every process refreshes).
+//! - Providers load lazily and are never wedged by a failed load (v2 loads in the
+//!   constructor).
+//! - Static keys win over `sso_*` keys in one profile; `role_arn` is reported as
+//!   unsupported rather than silently skipped.
+//!
+//! # Features
+//! None.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod cache;
+mod clock;
+mod config;
+mod environment;
+mod error;
+mod profile;
+mod provider;
+mod session;
+mod sso;
+mod token;
+mod types;
+
+pub use clock::{Clock, TestClock};
+pub use config::{ProviderConfig, SessionTokenStates};
+pub use environment::EnvironmentCredentialsProvider;
+pub use error::{CredentialsError, ErrorCode, ErrorKind, TokenError};
+pub use profile::{ProfileCredentialsProvider, ProfileCredentialsProviderBuilder};
+pub use provider::{ProvideCredentials, ProvideToken};
+pub use sso::{CREDENTIALS_WINDOW, SsoCredentialsProvider, SsoCredentialsProviderBuilder};
+pub use token::{SsoTokenProvider, SsoTokenProviderBuilder, TOKEN_WINDOW};
+pub use types::{Credentials, Token};

@@ -1,0 +1,374 @@
+//! [`ProfileCredentialsProvider`] (SPEC §10): static keys, SSO or `credential_process`
+//! from the selected profile.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use ssokit_config_parser::Section;
+use ssokit_sso_client::{HttpSettings, SsoClient};
+use ssokit_token_cache::parse_time;
+use tokio::io::AsyncReadExt;
+
+use crate::cache::Cache;
+use crate::config::ProviderConfig;
+use crate::error::{CredentialsError, ErrorCode};
+use crate::provider::{Load, ProvideCredentials, cached_provider};
+use crate::sso::{CREDENTIALS_WINDOW, FileOptions, is_sso_profile, sso_plan};
+use crate::types::Credentials;
+
+/// Credentials from the selected profile: `role_arn` is K-ROLE (failed); both static keys
+/// are static credentials, one is K-HALF; else SSO (as [`SsoCredentialsProvider`]); else
+/// `credential_process`; else K-NOCREDS (not configured).
+///
+/// [`SsoCredentialsProvider`]: crate::SsoCredentialsProvider
+#[doc(alias = "AWS.SharedIniFileCredentials")]
+#[doc(alias = "AWS.ProcessCredentials")]
+pub struct ProfileCredentialsProvider {
+    config: ProviderConfig,
+    cache: Cache<Credentials>,
+    load: Arc<dyn Load<Credentials>>,
+}
+
+impl fmt::Debug for ProfileCredentialsProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProfileCredentialsProvider")
+            .field("expired", &self.cache.expired())
+            .field("expire_time", &self.cache.expire_time())
+            .finish_non_exhaustive()
+    }
+}
+
+cached_provider!(ProfileCredentialsProvider, Credentials);
+
+impl ProfileCredentialsProvider {
+    /// A builder over `config`.
+    pub fn builder(config: ProviderConfig) -> ProfileCredentialsProviderBuilder {
+        ProfileCredentialsProviderBuilder {
+            config,
+            files: FileOptions::default(),
+            window: CREDENTIALS_WINDOW,
+        }
+    }
+}
+
+#[async_trait]
+impl ProvideCredentials for ProfileCredentialsProvider {
+    async fn provide_credentials(&self) -> Result<Credentials, CredentialsError> {
+        self.get().await
+    }
+
+    fn provider_name(&self) -> &'static str {
+        "ProfileCredentialsProvider"
+    }
+}
+
+/// Builds a [`ProfileCredentialsProvider`].
+#[derive(Debug)]
+#[must_use]
+pub struct ProfileCredentialsProviderBuilder {
+    config: ProviderConfig,
+    files: FileOptions,
+    window: Duration,
+}
+
+impl ProfileCredentialsProviderBuilder {
+    /// The profile; else `AWS_PROFILE`, else `default`.
+    pub fn profile_name(mut self, name: impl Into<String>) -> Self {
+        self.files.profile = Some(name.into());
+        self
+    }
+
+    /// The credentials file (v2 `filename`).
+    pub fn credentials_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.files.credentials_file = Some(path.into());
+        self
+    }
+
+    /// The config file.
+    pub fn config_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.files.config_file = Some(path.into());
+        self
+    }
+
+    /// The expiry window (default 15 s).
+    pub fn expiry_window(mut self, window: Duration) -> Self {
+        self.window = window;
+        self
+    }
+
+    /// The SSO portal endpoint, set in code (wins over every configured override).
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.config = self.config.with_portal_endpoint_url(url);
+        self
+    }
+
+    /// The SSO-OIDC endpoint for token refreshes, set in code.
+    pub fn oidc_endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.config = self.config.with_oidc_endpoint_url(url);
+        self
+    }
+
+    /// The SSO client.
+    pub fn http_client(mut self, client: SsoClient) -> Self {
+        self.config = self.config.with_http_client(client);
+        self
+    }
+
+    /// The HTTP settings.
+    pub fn http_settings(mut self, settings: HttpSettings) -> Self {
+        self.config = self.config.with_http_settings(settings);
+        self
+    }
+
+    /// The provider. No I/O.
+    pub fn build(self) -> ProfileCredentialsProvider {
+        let load: Arc<dyn Load<Credentials>> = Arc::new(ProfileLoad {
+            config: self.config.clone(),
+            files: self.files,
+        });
+        ProfileCredentialsProvider {
+            config: self.config,
+            cache: Cache::new(self.window),
+            load,
+        }
+    }
+}
+
+struct ProfileLoad {
+    config: ProviderConfig,
+    files: FileOptions,
+}
+
+enum Step {
+    Ready(Credentials),
+    Sso(Box<crate::sso::SsoPlan>),
+    Process(String, Option<String>),
+}
+
+#[async_trait]
+impl Load<Credentials> for ProfileLoad {
+    async fn load(&self) -> Result<Credentials, CredentialsError> {
+        let step = {
+            let files = self.files.locations(&self.config)?;
+            let set = ProviderConfig::load_profiles(&files)?;
+            let name = self.files.profile_name(&self.config);
+            let Some(profile) = set.profile(&name) else {
+                return Err(CredentialsError::not_configured(
+                    ErrorCode::ProfileNotFound,
+                    format!("Profile {name} not found"),
+                ));
+            };
+            if let Some(role) = profile.property("role_arn") {
+                return Err(CredentialsError::failed(
+                    ErrorCode::AssumeRole,
+                    format!(
+                        "Profile {name} uses role_arn (assume role), which ssokit does not support yet"
+                    ),
+                )
+                .at(Some(role.location())));
+            }
+            if let Some(credentials) = static_keys(&profile)? {
+                Step::Ready(credentials)
+            } else if is_sso_profile(&profile) {
+                match sso_plan(&self.config, &set, &profile) {
+                    Ok(plan) => Step::Sso(Box::new(plan)),
+                    Err(e) if e.is_not_configured() => match profile.get("credential_process") {
+                        Some(command) => Step::Process(command.to_owned(), account(&profile)),
+                        None => return Err(e),
+                    },
+                    Err(e) => return Err(e),
+                }
+            } else if let Some(command) = profile.get("credential_process") {
+                Step::Process(command.to_owned(), account(&profile))
+            } else {
+                return Err(CredentialsError::not_configured(
+                    ErrorCode::NoCredentials,
+                    format!(
+                        "Profile {name} has no credentials (looked for aws_access_key_id, sso_session, sso_start_url, credential_process)"
+                    ),
+                )
+                .at(Some(profile.location())));
+            }
+        };
+        match step {
+            Step::Ready(credentials) => Ok(credentials),
+            Step::Sso(plan) => plan.run(&self.config).await,
+            Step::Process(command, account) => {
+                let credentials = run_process(&command, self.config.process_timeout()).await?;
+                if credentials.account_id().is_none() {
+                    return Ok(credentials.with_account_id(account));
+                }
+                Ok(credentials)
+            }
+        }
+    }
+}
+
+fn account(profile: &Section<'_>) -> Option<String> {
+    profile.get("aws_account_id").map(str::to_owned)
+}
+
+/// Both static keys, one (K-HALF), or none.
+fn static_keys(profile: &Section<'_>) -> Result<Option<Credentials>, CredentialsError> {
+    let name = profile.name();
+    match (
+        profile.get("aws_access_key_id"),
+        profile.get("aws_secret_access_key"),
+    ) {
+        (Some(id), Some(secret)) => Ok(Some(
+            Credentials::new(
+                id,
+                secret,
+                profile.get("aws_session_token").map(str::to_owned),
+                None,
+                "Profile",
+            )
+            .with_account_id(profile.get("aws_account_id").map(str::to_owned)),
+        )),
+        (Some(_), None) => Err(CredentialsError::failed(
+            ErrorCode::HalfStaticKeys,
+            format!("Profile {name} sets aws_access_key_id but not aws_secret_access_key"),
+        )
+        .at(profile.property("aws_access_key_id").map(|p| p.location()))),
+        (None, Some(_)) => Err(CredentialsError::failed(
+            ErrorCode::HalfStaticKeys,
+            format!("Profile {name} sets aws_secret_access_key but not aws_access_key_id"),
+        )
+        .at(profile
+            .property("aws_secret_access_key")
+            .map(|p| p.location()))),
+        (None, None) => Ok(None),
+    }
+}
+
+const PROCESS_ERROR: &str = "Error retrieving credentials from external process";
+
+fn process_error(detail: impl fmt::Display) -> CredentialsError {
+    CredentialsError::failed(ErrorCode::Process, format!("{PROCESS_ERROR}: {detail}"))
+}
+
+/// Runs `credential_process` via the shell; stderr passes through (SPEC §10).
+async fn run_process(command: &str, timeout: Duration) -> Result<Credentials, CredentialsError> {
+    let mut cmd = if cfg!(windows) {
+        let mut c = tokio::process::Command::new("cmd");
+        c.arg("/C").arg(command);
+        c
+    } else {
+        let mut c = tokio::process::Command::new("sh");
+        c.arg("-c").arg(command);
+        c
+    };
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true);
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| process_error(format!("could not start it: {e}")))?;
+    let mut stdout = child.stdout.take();
+    let run = async {
+        let mut out = Vec::new();
+        if let Some(stdout) = stdout.as_mut() {
+            stdout
+                .take(1024 * 1024)
+                .read_to_end(&mut out)
+                .await
+                .map_err(|e| process_error(format!("could not read its output: {e}")))?;
+        }
+        let status = child
+            .wait()
+            .await
+            .map_err(|e| process_error(format!("could not wait for it: {e}")))?;
+        Ok::<_, CredentialsError>((status, out))
+    };
+    let (status, out) = tokio::time::timeout(timeout, run)
+        .await
+        .map_err(|_| process_error(format!("timed out after {} s", seconds(timeout))))??;
+    if !status.success() {
+        return Err(process_error(format!("exited with {status}")));
+    }
+    parse_process_output(&out).ok_or_else(|| {
+        CredentialsError::failed(
+            ErrorCode::Process,
+            format!("{PROCESS_ERROR}, could not parse response: invalid JSON in response"),
+        )
+    })
+}
+
+/// `10`, `0.2`: a duration in seconds as people write it.
+fn seconds(d: Duration) -> String {
+    if d.subsec_nanos() == 0 {
+        d.as_secs().to_string()
+    } else {
+        d.as_secs_f64().to_string()
+    }
+}
+
+/// Version 1 JSON: `AccessKeyId`, `SecretAccessKey`, optional `SessionToken`,
+/// `Expiration`, `AccountId` (else the profile's `aws_account_id`, added by the caller).
+fn parse_process_output(out: &[u8]) -> Option<Credentials> {
+    let value: serde_json::Value = serde_json::from_slice(out).ok()?;
+    let object = value.as_object()?;
+    if object.get("Version").and_then(serde_json::Value::as_i64) != Some(1) {
+        return None;
+    }
+    let text = |key: &str| {
+        object
+            .get(key)
+            .and_then(serde_json::Value::as_str)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let expiration = match object.get("Expiration") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(v) => Some(parse_time(v.as_str()?)?),
+    };
+    Some(
+        Credentials::new(
+            text("AccessKeyId")?,
+            text("SecretAccessKey")?,
+            text("SessionToken"),
+            expiration,
+            "Process",
+        )
+        .with_account_id(text("AccountId")),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn process_output_version_1() {
+        let creds = parse_process_output(
+            br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"2026-03-01T13:00:00Z"}"#,
+        )
+        .unwrap();
+        assert_eq!(creds.access_key_id(), "A");
+        assert_eq!(creds.session_token(), None);
+        assert_eq!(
+            creds.expire_time().unwrap().to_string(),
+            "2026-03-01T13:00:00Z"
+        );
+        for bad in [
+            &br#"{"Version":2,"AccessKeyId":"A","SecretAccessKey":"S"}"#[..],
+            br#"{"Version":1,"AccessKeyId":"A"}"#,
+            br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"soon"}"#,
+            b"[]",
+            b"nope",
+        ] {
+            assert!(parse_process_output(bad).is_none());
+        }
+    }
+
+    #[test]
+    fn seconds_render_like_people_write_them() {
+        assert_eq!(seconds(Duration::from_secs(60)), "60");
+        assert_eq!(seconds(Duration::from_millis(200)), "0.2");
+    }
+}

@@ -1,0 +1,513 @@
+//! The session token algorithm (SPEC §7.2): read the cache file, return a valid token, or
+//! refresh it through `CreateToken` at most once across providers (shared state) and
+//! processes (the cache file's lock), writing the result back losslessly.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use ssokit_sso_client::{CreateTokenRequest, EndpointConfig, Service, SsoClient};
+use ssokit_token_cache::{
+    CacheLock, CachedToken, LockError, LockOptions, ReadError, TokenCacheFile, format_time,
+};
+use tokio::sync::watch;
+
+use crate::clock::Clock;
+use crate::config::ProviderConfig;
+use crate::error::{CredentialsError, ErrorCode};
+use crate::types::Token;
+
+/// Minimum time between two `CreateToken` attempts for one cache file.
+pub(crate) const THROTTLE: Duration = Duration::from_secs(30);
+
+type Outcome = Option<Result<Token, CredentialsError>>;
+
+/// The refresh state of one cache file, shared by the providers of a chain.
+#[derive(Default)]
+pub(crate) struct SessionTokenState {
+    last_attempt: Mutex<Option<Timestamp>>,
+    in_flight: Mutex<Option<watch::Receiver<Outcome>>>,
+}
+
+impl SessionTokenState {
+    fn recent_attempt(&self, now: Timestamp) -> bool {
+        let last = *self
+            .last_attempt
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        last.is_some_and(|last| within_throttle(last, now))
+    }
+
+    fn record_attempt(&self, now: Timestamp) {
+        *self
+            .last_attempt
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(now);
+    }
+}
+
+fn within_throttle(last: Timestamp, now: Timestamp) -> bool {
+    let age = now.duration_since(last);
+    age.unsigned_abs() < THROTTLE
+}
+
+/// What the session token needs besides the cache file: names, the OIDC endpoint and the
+/// client (both resolved up front; their errors only matter if a refresh is needed).
+#[derive(Clone)]
+pub(crate) struct SessionRequest {
+    pub(crate) session: String,
+    pub(crate) window: Duration,
+    pub(crate) endpoint: Result<EndpointConfig, CredentialsError>,
+    pub(crate) client: Result<SsoClient, CredentialsError>,
+}
+
+/// Why no refresh happened or it failed (`<why>` of T-FAILED).
+enum Why {
+    Cannot(String),
+    Failed(String),
+}
+
+/// The token of sso-session `request.session` (SPEC §7.2).
+pub(crate) async fn session_token(
+    config: &ProviderConfig,
+    request: SessionRequest,
+) -> Result<Token, CredentialsError> {
+    let cache = config.cache_file(&request.session)?;
+    let now = config.clock().now();
+    let cached = read_session(&cache, &request.session).await?;
+    if valid(&cached, now, request.window) {
+        return Ok(token_of(&cached));
+    }
+    if let Err(reason) = refreshable(&cached, now) {
+        return give_up(&cached, now, &request.session, Why::Cannot(reason));
+    }
+    let state = config.session_token_states().state(cache.path());
+    let joined = {
+        let mut in_flight = state
+            .in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(receiver) = in_flight.as_ref() {
+            Some(receiver.clone())
+        } else if state.recent_attempt(now) {
+            None
+        } else {
+            let (sender, receiver) = watch::channel(None);
+            *in_flight = Some(receiver.clone());
+            let leader = Leader {
+                clock: config.clock_arc(),
+                lock_options: config.lock_options().clone(),
+                cache: cache.clone(),
+                state: Arc::clone(&state),
+                request: request.clone(),
+                fallback: cached.clone(),
+            };
+            let state = Arc::clone(&state);
+            tokio::spawn(async move {
+                let outcome = leader.run().await;
+                let mut in_flight = state
+                    .in_flight
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                *in_flight = None;
+                sender.send_replace(Some(outcome));
+            });
+            Some(receiver)
+        }
+    };
+    let Some(mut receiver) = joined else {
+        // Throttled; another provider of this chain may have refreshed it meanwhile.
+        let latest = read_session(&cache, &request.session).await?;
+        if valid(&latest, now, request.window) {
+            return Ok(token_of(&latest));
+        }
+        return give_up(
+            &latest,
+            now,
+            &request.session,
+            Why::Cannot("a refresh was attempted less than 30 s ago".to_owned()),
+        );
+    };
+    let outcome = receiver
+        .wait_for(Option::is_some)
+        .await
+        .ok()
+        .and_then(|o| o.clone());
+    outcome.unwrap_or_else(|| {
+        let mut in_flight = state
+            .in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if in_flight.as_ref().is_some_and(|r| r.has_changed().is_err()) {
+            *in_flight = None;
+        }
+        Err(CredentialsError::failed(
+            ErrorCode::Cancelled,
+            "the token refresh was abandoned (its runtime shut down)",
+        ))
+    })
+}
+
+/// The provider that leads a refresh; runs as its own task so that no caller can cancel it.
+struct Leader {
+    clock: Arc<dyn Clock>,
+    lock_options: LockOptions,
+    cache: TokenCacheFile,
+    state: Arc<SessionTokenState>,
+    request: SessionRequest,
+    fallback: CachedToken,
+}
+
+/// What the locked re-read decided.
+enum Decision {
+    Use(CachedToken),
+    GiveUp(CachedToken, Why),
+    Refresh(Option<CacheLock>, CachedToken),
+}
+
+impl Leader {
+    async fn run(self) -> Result<Token, CredentialsError> {
+        let now = self.clock.now();
+        let session = self.request.session.clone();
+        let decision = {
+            let cache = self.cache.clone();
+            let options = self.lock_options.clone();
+            let window = self.request.window;
+            let session = session.clone();
+            let fallback = self.fallback.clone();
+            let state = Arc::clone(&self.state);
+            tokio::task::spawn_blocking(move || {
+                decide(&cache, &options, &session, fallback, now, window, &state)
+            })
+            .await
+            .map_err(|e| {
+                CredentialsError::failed(
+                    ErrorCode::Cancelled,
+                    format!("the token refresh task failed: {e}"),
+                )
+            })??
+        };
+        let (lock, latest) = match decision {
+            Decision::Use(token) => return Ok(token_of(&token)),
+            Decision::GiveUp(token, why) => return give_up(&token, now, &session, why),
+            Decision::Refresh(lock, token) => (lock, token),
+        };
+        let outcome = self.create_token(&latest).await;
+        let result = match outcome {
+            Ok((access_token, expires_in, refresh_token)) => {
+                let expiry = Timestamp::from_second(now.as_second())
+                    .ok()
+                    .and_then(|t| t.checked_add(expires_in).ok())
+                    .unwrap_or(Timestamp::MAX);
+                let updated = latest.with_refresh(&access_token, expiry, refresh_token.as_deref());
+                let cache = self.cache.clone();
+                let written = tokio::task::spawn_blocking(move || cache.write(&updated)).await;
+                match written {
+                    Ok(Ok(())) => {
+                        tracing::debug!(cache_file = %self.cache.path().display(), "SSO token refreshed and cached");
+                    }
+                    Ok(Err(e)) => tracing::warn!(
+                        "could not update the SSO token cache {}: {e}",
+                        self.cache.path().display()
+                    ),
+                    Err(e) => tracing::warn!(
+                        "could not update the SSO token cache {}: {e}",
+                        self.cache.path().display()
+                    ),
+                }
+                Ok(Token::new(access_token, Some(expiry)))
+            }
+            Err(cause) => give_up(&latest, now, &session, Why::Failed(cause)),
+        };
+        drop(lock);
+        result
+    }
+
+    async fn create_token(
+        &self,
+        token: &CachedToken,
+    ) -> Result<(String, Duration, Option<String>), String> {
+        let endpoint = self
+            .request
+            .endpoint
+            .as_ref()
+            .map_err(ToString::to_string)?
+            .resolve(Service::Oidc)
+            .map_err(|e| e.to_string())?;
+        let client = self.request.client.as_ref().map_err(ToString::to_string)?;
+        let (Some(id), Some(secret), Some(refresh)) = (
+            token.client_id(),
+            token.client_secret(),
+            token.refresh_token(),
+        ) else {
+            return Err("the cache file lacks the refresh fields".to_owned());
+        };
+        let request = CreateTokenRequest::refresh(id, secret, refresh);
+        tracing::debug!(session = %self.request.session, "calling CreateToken");
+        let response = client
+            .create_token(&endpoint, &request)
+            .await
+            .map_err(|e| e.cause())?;
+        Ok((
+            response.access_token().to_owned(),
+            response.expires_in(),
+            response.refresh_token().map(str::to_owned),
+        ))
+    }
+}
+
+/// Under the lock: re-read, re-check, record the attempt (SPEC §7.2 e). Blocking.
+fn decide(
+    cache: &TokenCacheFile,
+    options: &LockOptions,
+    session: &str,
+    fallback: CachedToken,
+    now: Timestamp,
+    window: Duration,
+    state: &SessionTokenState,
+) -> Result<Decision, CredentialsError> {
+    let mut lock = match cache.lock(options) {
+        Ok(lock) => Some(lock),
+        Err(e @ LockError::TimedOut { .. }) => {
+            return Ok(Decision::GiveUp(fallback, Why::Cannot(e.to_string())));
+        }
+        Err(e) => {
+            tracing::warn!("could not lock the SSO token cache, refreshing without the lock: {e}");
+            None
+        }
+    };
+    let latest = match cache.read() {
+        Ok(Some(token)) => token,
+        Ok(None) => return Err(not_found(cache, session)),
+        Err(e) => return Err(read_error(&e, &login_session(session))),
+    };
+    if valid(&latest, now, window) {
+        return Ok(Decision::Use(latest));
+    }
+    if let Err(reason) = refreshable(&latest, now) {
+        return Ok(Decision::GiveUp(latest, Why::Cannot(reason)));
+    }
+    if let Some(lock) = &lock {
+        match lock.last_attempt() {
+            Ok(Some(last)) if within_throttle(last, now) => {
+                return Ok(Decision::GiveUp(
+                    latest,
+                    Why::Cannot("a refresh was attempted less than 30 s ago".to_owned()),
+                ));
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!("{e}"),
+        }
+    }
+    state.record_attempt(now);
+    if let Some(Err(e)) = lock.as_mut().map(|lock| lock.record_attempt(now)) {
+        tracing::warn!("{e}");
+    }
+    Ok(Decision::Refresh(lock, latest))
+}
+
+/// `expiresAt > now + window`.
+fn valid(token: &CachedToken, now: Timestamp, window: Duration) -> bool {
+    now.checked_add(window)
+        .is_ok_and(|limit| token.expires_at() > limit)
+}
+
+fn token_of(token: &CachedToken) -> Token {
+    Token::new(token.access_token(), Some(token.expires_at()))
+}
+
+/// SPEC §7.2 c: `Err(reason)` when the token cannot be refreshed.
+fn refreshable(token: &CachedToken, now: Timestamp) -> Result<(), String> {
+    if token.client_id().is_none() {
+        return Err("no clientId in cache".to_owned());
+    }
+    if token.client_secret().is_none() {
+        return Err("no clientSecret in cache".to_owned());
+    }
+    if token.refresh_token().is_none() {
+        return Err("no refresh token in cache".to_owned());
+    }
+    match token.registration_expires_at() {
+        Some(Ok(at)) if at <= now => Err(format!(
+            "client registration expired at {}",
+            format_time(at)
+        )),
+        Some(Err(e)) => Err(format!(
+            "client registration expiry {} is not a valid time",
+            e.json()
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// SPEC §7.2 g.
+fn give_up(
+    token: &CachedToken,
+    now: Timestamp,
+    session: &str,
+    why: Why,
+) -> Result<Token, CredentialsError> {
+    let why = match why {
+        Why::Cannot(reason) => format!("cannot be refreshed ({reason})"),
+        Why::Failed(cause) => format!("the refresh failed ({cause})"),
+    };
+    if token.expires_at() > now {
+        tracing::warn!(
+            session,
+            "the SSO token expires at {} and {why}; using it until then",
+            format_time(token.expires_at())
+        );
+        return Ok(token_of(token));
+    }
+    Err(CredentialsError::failed(
+        ErrorCode::RefreshFailed,
+        format!(
+            "SSO Token refresh failed: the token for sso-session \"{session}\" expired at {} and {why}. Please log in using \"aws sso login --sso-session {session}\".",
+            format_time(token.expires_at())
+        ),
+    ))
+}
+
+fn login_session(session: &str) -> String {
+    format!("aws sso login --sso-session {session}")
+}
+
+fn not_found(cache: &TokenCacheFile, session: &str) -> CredentialsError {
+    CredentialsError::failed(
+        ErrorCode::TokenNotFound,
+        format!(
+            "Cached token not found at {}. Please log in using \"{}\".",
+            cache.path().display(),
+            login_session(session)
+        ),
+    )
+}
+
+/// Reads the cache file of a session off the runtime (SPEC §7.2 a).
+async fn read_session(
+    cache: &TokenCacheFile,
+    session: &str,
+) -> Result<CachedToken, CredentialsError> {
+    match read_blocking(cache).await? {
+        Ok(Some(token)) => Ok(token),
+        Ok(None) => Err(not_found(cache, session)),
+        Err(e) => Err(read_error(&e, &login_session(session))),
+    }
+}
+
+/// `TokenCacheFile::read` on a blocking thread.
+pub(crate) async fn read_blocking(
+    cache: &TokenCacheFile,
+) -> Result<Result<Option<CachedToken>, ReadError>, CredentialsError> {
+    let cache = cache.clone();
+    tokio::task::spawn_blocking(move || cache.read())
+        .await
+        .map_err(|e| {
+            CredentialsError::failed(
+                ErrorCode::Cancelled,
+                format!("reading the SSO token cache failed: {e}"),
+            )
+        })
+}
+
+/// A cache read error as a provider error; `login` is the command of T-CORRUPT's hint.
+pub(crate) fn read_error(e: &ReadError, login: &str) -> CredentialsError {
+    match e {
+        ReadError::Corrupt { .. } => CredentialsError::failed(
+            ErrorCode::TokenCorrupt,
+            format!("{e} Please log in using \"{login}\"."),
+        ),
+        ReadError::MissingKey { .. } | ReadError::NotAString { .. } => {
+            CredentialsError::failed(ErrorCode::TokenKey, e.to_string())
+        }
+        ReadError::InvalidExpiresAt { .. } => {
+            CredentialsError::failed(ErrorCode::TokenExpiresAt, e.to_string())
+        }
+        _ => CredentialsError::failed(ErrorCode::Read, e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn token(json: &str) -> CachedToken {
+        CachedToken::parse(json.as_bytes(), std::path::Path::new("t.json"))
+            .unwrap()
+            .unwrap()
+    }
+
+    const FULL: &str = r#"{"accessToken":"a","expiresAt":"2026-03-01T12:02:00Z","clientId":"c","clientSecret":"s","refreshToken":"r"}"#;
+
+    #[test]
+    fn validity_window() {
+        let t = token(FULL);
+        let now = ts("2026-03-01T12:00:00Z");
+        assert!(!valid(&t, now, Duration::from_secs(300)));
+        assert!(valid(&t, now, Duration::from_secs(119)));
+        assert!(!valid(&t, now, Duration::from_secs(120)));
+    }
+
+    #[test]
+    fn refreshable_reasons_in_order() {
+        let now = ts("2026-03-01T12:00:00Z");
+        assert_eq!(refreshable(&token(FULL), now), Ok(()));
+        let cases = [
+            (r#""clientId":"c","#, "no clientId in cache"),
+            (r#""clientSecret":"s","#, "no clientSecret in cache"),
+            (r#","refreshToken":"r""#, "no refresh token in cache"),
+        ];
+        for (cut, reason) in cases {
+            assert_eq!(
+                refreshable(&token(&FULL.replace(cut, "")), now),
+                Err(reason.to_owned())
+            );
+        }
+        let expired = FULL.replace('}', r#","registrationExpiresAt":"2026-02-01T00:00:00Z"}"#);
+        assert_eq!(
+            refreshable(&token(&expired), now),
+            Err("client registration expired at 2026-02-01T00:00:00Z".to_owned())
+        );
+        let bad = FULL.replace('}', r#","registrationExpiresAt":"soon"}"#);
+        assert_eq!(
+            refreshable(&token(&bad), now),
+            Err("client registration expiry \"soon\" is not a valid time".to_owned())
+        );
+    }
+
+    #[test]
+    fn throttle_is_thirty_seconds_either_way() {
+        let now = ts("2026-03-01T12:00:30Z");
+        assert!(within_throttle(ts("2026-03-01T12:00:01Z"), now));
+        assert!(!within_throttle(ts("2026-03-01T12:00:00Z"), now));
+        assert!(within_throttle(ts("2026-03-01T12:00:40Z"), now));
+    }
+
+    #[test]
+    fn give_up_returns_a_valid_token_or_t_failed() {
+        let t = token(FULL);
+        let ok = give_up(
+            &t,
+            ts("2026-03-01T12:00:00Z"),
+            "dev",
+            Why::Cannot("x".into()),
+        )
+        .unwrap();
+        assert_eq!(ok.token(), "a");
+        let error = give_up(
+            &t,
+            ts("2026-03-01T12:02:00Z"),
+            "dev",
+            Why::Failed("E: m".into()),
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "SSO Token refresh failed: the token for sso-session \"dev\" expired at 2026-03-01T12:02:00Z and the refresh failed (E: m). Please log in using \"aws sso login --sso-session dev\"."
+        );
+    }
+}

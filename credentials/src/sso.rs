@@ -1,0 +1,425 @@
+//! [`SsoCredentialsProvider`] (SPEC §8): role credentials for a legacy or sso-session
+//! profile through `GetRoleCredentials`.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use ssokit_config_parser::{FileLocations, ProfileSet, Section, selected_profile};
+use ssokit_sso_client::{
+    Error as ClientError, GetRoleCredentialsRequest, HttpSettings, Service, SsoClient,
+};
+use ssokit_token_cache::ReadError;
+
+use crate::cache::Cache;
+use crate::config::ProviderConfig;
+use crate::error::{CredentialsError, ErrorCode};
+use crate::provider::{Load, ProvideCredentials, cached_provider};
+use crate::session::{SessionRequest, read_blocking, read_error, session_token};
+use crate::token::{TOKEN_WINDOW, session_section};
+use crate::types::Credentials;
+
+/// The default expiry window of credentials: 15 s.
+pub const CREDENTIALS_WINDOW: Duration = Duration::from_secs(15);
+
+const SSO_KEYS: [&str; 4] = [
+    "sso_start_url",
+    "sso_region",
+    "sso_account_id",
+    "sso_role_name",
+];
+
+/// Credentials for an IAM Identity Center profile, cached (15 s window) and single-flight.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+/// # runtime.block_on(async {
+/// use ssokit_config_parser::{Env, Home};
+/// use ssokit_credentials::{ProviderConfig, SsoCredentialsProvider, TestClock};
+///
+/// let home = tempfile::tempdir()?;
+/// let config = ProviderConfig::new(Env::new(), TestClock::new("2026-03-01T12:00:00Z".parse()?))
+///     .with_home(Home::new(home.path()));
+/// let provider = SsoCredentialsProvider::builder(config).profile_name("nope").build();
+/// assert!(provider.expired());
+/// let error = provider.get().await.unwrap_err();
+/// assert_eq!(error.to_string(), "Profile nope not found");
+/// assert!(error.is_not_configured());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })
+/// # }
+/// ```
+#[doc(alias = "AWS.SsoCredentials")]
+#[doc(alias = "SsoCredentials")]
+pub struct SsoCredentialsProvider {
+    config: ProviderConfig,
+    cache: Cache<Credentials>,
+    load: Arc<dyn Load<Credentials>>,
+}
+
+impl fmt::Debug for SsoCredentialsProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SsoCredentialsProvider")
+            .field("expired", &self.cache.expired())
+            .field("expire_time", &self.cache.expire_time())
+            .finish_non_exhaustive()
+    }
+}
+
+cached_provider!(SsoCredentialsProvider, Credentials);
+
+impl SsoCredentialsProvider {
+    /// A builder over `config`.
+    pub fn builder(config: ProviderConfig) -> SsoCredentialsProviderBuilder {
+        SsoCredentialsProviderBuilder {
+            config,
+            files: FileOptions::default(),
+            window: CREDENTIALS_WINDOW,
+        }
+    }
+}
+
+#[async_trait]
+impl ProvideCredentials for SsoCredentialsProvider {
+    async fn provide_credentials(&self) -> Result<Credentials, CredentialsError> {
+        self.get().await
+    }
+
+    fn provider_name(&self) -> &'static str {
+        "SsoCredentialsProvider"
+    }
+}
+
+/// The profile and file options every file-based provider builder has.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FileOptions {
+    pub(crate) profile: Option<String>,
+    pub(crate) config_file: Option<PathBuf>,
+    pub(crate) credentials_file: Option<PathBuf>,
+}
+
+impl FileOptions {
+    pub(crate) fn locations(
+        &self,
+        config: &ProviderConfig,
+    ) -> Result<FileLocations, CredentialsError> {
+        config.files(
+            self.config_file.as_deref(),
+            self.credentials_file.as_deref(),
+        )
+    }
+
+    pub(crate) fn profile_name(&self, config: &ProviderConfig) -> String {
+        selected_profile(self.profile.as_deref(), config.env()).to_owned()
+    }
+}
+
+/// Builds a [`SsoCredentialsProvider`]; mirrors v2's options.
+#[derive(Debug)]
+#[must_use]
+pub struct SsoCredentialsProviderBuilder {
+    config: ProviderConfig,
+    files: FileOptions,
+    window: Duration,
+}
+
+impl SsoCredentialsProviderBuilder {
+    /// The profile (v2 `profile`); else `AWS_PROFILE`, else `default`.
+    pub fn profile_name(mut self, name: impl Into<String>) -> Self {
+        self.files.profile = Some(name.into());
+        self
+    }
+
+    /// The credentials file (v2 `filename`).
+    pub fn credentials_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.files.credentials_file = Some(path.into());
+        self
+    }
+
+    /// The config file.
+    pub fn config_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.files.config_file = Some(path.into());
+        self
+    }
+
+    /// The expiry window (default 15 s).
+    pub fn expiry_window(mut self, window: Duration) -> Self {
+        self.window = window;
+        self
+    }
+
+    /// The SSO portal endpoint, set in code (wins over every configured override).
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.config = self.config.with_portal_endpoint_url(url);
+        self
+    }
+
+    /// The SSO-OIDC endpoint for token refreshes, set in code.
+    pub fn oidc_endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.config = self.config.with_oidc_endpoint_url(url);
+        self
+    }
+
+    /// The SSO client (v2 `ssoClient`).
+    pub fn http_client(mut self, client: SsoClient) -> Self {
+        self.config = self.config.with_http_client(client);
+        self
+    }
+
+    /// The HTTP settings (v2 `httpOptions`).
+    pub fn http_settings(mut self, settings: HttpSettings) -> Self {
+        self.config = self.config.with_http_settings(settings);
+        self
+    }
+
+    /// The provider. No I/O.
+    pub fn build(self) -> SsoCredentialsProvider {
+        let load: Arc<dyn Load<Credentials>> = Arc::new(SsoLoad {
+            config: self.config.clone(),
+            files: self.files,
+        });
+        SsoCredentialsProvider {
+            config: self.config,
+            cache: Cache::new(self.window),
+            load,
+        }
+    }
+}
+
+struct SsoLoad {
+    config: ProviderConfig,
+    files: FileOptions,
+}
+
+#[async_trait]
+impl Load<Credentials> for SsoLoad {
+    async fn load(&self) -> Result<Credentials, CredentialsError> {
+        let files = self.files.locations(&self.config)?;
+        let set = ProviderConfig::load_profiles(&files)?;
+        let name = self.files.profile_name(&self.config);
+        let Some(profile) = set.profile(&name) else {
+            return Err(CredentialsError::not_configured(
+                ErrorCode::ProfileNotFound,
+                format!("Profile {name} not found"),
+            ));
+        };
+        let plan = sso_plan(&self.config, &set, &profile)?;
+        plan.run(&self.config).await
+    }
+}
+
+/// Everything an SSO load needs after the files were read (SPEC §8 steps 2-5).
+pub(crate) struct SsoPlan {
+    profile: String,
+    account: String,
+    role: String,
+    region: String,
+    token: TokenSource,
+    portal: Result<ssokit_sso_client::EndpointConfig, CredentialsError>,
+    client: Result<SsoClient, CredentialsError>,
+}
+
+enum TokenSource {
+    Session(SessionRequest),
+    Legacy { start_url: String },
+}
+
+/// Validates an SSO profile (SPEC §8 steps 2-4) and gathers what the load needs.
+pub(crate) fn sso_plan(
+    config: &ProviderConfig,
+    set: &ProfileSet,
+    profile: &Section<'_>,
+) -> Result<SsoPlan, CredentialsError> {
+    let name = profile.name();
+    let account = profile.get("sso_account_id");
+    let role = profile.get("sso_role_name");
+    let client = config.client(Some(profile));
+    if let Some(session_name) = profile.get("sso_session") {
+        let incomplete = || {
+            format!(
+                "Profile {name} with session {session_name} does not have valid SSO credentials. Required parameters \"sso_account_id\", \"sso_session\", \"sso_role_name\". Reference: https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-sso.html"
+            )
+        };
+        let (account, role) = match (account, role) {
+            (Some(a), Some(r)) => (a, r),
+            (None, None) => {
+                return Err(CredentialsError::not_configured(
+                    ErrorCode::IncompleteSsoProfile,
+                    incomplete(),
+                )
+                .at(Some(profile.location())));
+            }
+            _ => {
+                return Err(CredentialsError::failed(
+                    ErrorCode::IncompleteSsoProfile,
+                    incomplete(),
+                )
+                .at(Some(profile.location())));
+            }
+        };
+        let (session, region) = session_section(set, profile, session_name)?;
+        for key in ["sso_region", "sso_start_url"] {
+            if let (Some(ours), Some(theirs)) = (profile.get(key), session.get(key))
+                && ours != theirs
+            {
+                {
+                    return Err(CredentialsError::failed(
+                        ErrorCode::SessionMismatch,
+                        format!(
+                            "Profile {name} sets {key} \"{ours}\" but sso-session {session_name} sets \"{theirs}\"; remove it from the profile or make the values equal"
+                        ),
+                    )
+                    .at(profile.property(key).map(|p| p.location())));
+                }
+            }
+        }
+        let oidc = config.endpoint_config(set, profile, region, Service::Oidc);
+        let portal = config.endpoint_config(set, profile, region, Service::Portal);
+        return Ok(SsoPlan {
+            profile: name.to_owned(),
+            account: account.to_owned(),
+            role: role.to_owned(),
+            region: region.to_owned(),
+            token: TokenSource::Session(SessionRequest {
+                session: session_name.to_owned(),
+                window: TOKEN_WINDOW,
+                endpoint: oidc,
+                client: client.clone(),
+            }),
+            portal,
+            client,
+        });
+    }
+    let legacy = || {
+        format!(
+            "Profile {name} does not have valid SSO credentials. Required parameters \"sso_account_id\", \"sso_region\", \"sso_role_name\", \"sso_start_url\". Reference: https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-sso.html"
+        )
+    };
+    if SSO_KEYS.iter().all(|k| profile.get(k).is_none()) {
+        return Err(
+            CredentialsError::not_configured(ErrorCode::IncompleteSsoProfile, legacy())
+                .at(Some(profile.location())),
+        );
+    }
+    let (Some(start_url), Some(region), Some(account), Some(role)) = (
+        profile.get("sso_start_url"),
+        profile.get("sso_region"),
+        account,
+        role,
+    ) else {
+        return Err(
+            CredentialsError::failed(ErrorCode::IncompleteSsoProfile, legacy())
+                .at(Some(profile.location())),
+        );
+    };
+    let portal = config.endpoint_config(set, profile, region, Service::Portal);
+    Ok(SsoPlan {
+        profile: name.to_owned(),
+        account: account.to_owned(),
+        role: role.to_owned(),
+        region: region.to_owned(),
+        token: TokenSource::Legacy {
+            start_url: start_url.to_owned(),
+        },
+        portal,
+        client,
+    })
+}
+
+/// Whether a profile has any SSO setting (`sso_session` or one of the four legacy keys).
+pub(crate) fn is_sso_profile(profile: &Section<'_>) -> bool {
+    profile.get("sso_session").is_some() || SSO_KEYS.iter().any(|k| profile.get(k).is_some())
+}
+
+impl SsoPlan {
+    /// The token, then `GetRoleCredentials` (SPEC §8 steps 2-7).
+    pub(crate) async fn run(
+        self,
+        config: &ProviderConfig,
+    ) -> Result<Credentials, CredentialsError> {
+        let access_token = match self.token {
+            TokenSource::Session(request) => {
+                session_token(config, request).await?.token().to_owned()
+            }
+            TokenSource::Legacy { start_url } => {
+                legacy_token(config, &self.profile, &start_url).await?
+            }
+        };
+        let endpoint = self
+            .portal?
+            .resolve(Service::Portal)
+            .map_err(|e| CredentialsError::failed(ErrorCode::Endpoint, e.to_string()))?;
+        let client = self.client?;
+        tracing::debug!(profile = %self.profile, region = %self.region, "calling GetRoleCredentials");
+        let request = GetRoleCredentialsRequest::new(&self.account, &self.role, &access_token);
+        let role = client
+            .get_role_credentials(&endpoint, &request)
+            .await
+            .map_err(|e| match &e {
+                ClientError::Service(service) => CredentialsError::failed(
+                    ErrorCode::Service,
+                    service.role_credentials_message(&self.role, &self.account),
+                ),
+                other => CredentialsError::failed(ErrorCode::Transport, other.to_string()),
+            })?;
+        let expiry = i64::try_from(role.expiration_millis())
+            .ok()
+            .and_then(|ms| Timestamp::from_millisecond(ms).ok())
+            .unwrap_or(Timestamp::MAX);
+        Ok(Credentials::new(
+            role.access_key_id(),
+            role.secret_access_key(),
+            Some(role.session_token().to_owned()),
+            Some(expiry),
+            "Sso",
+        )
+        .with_account_id(Some(self.account)))
+    }
+}
+
+/// The legacy profile's token (SPEC §8 step 3): read only, never refreshed or locked.
+async fn legacy_token(
+    config: &ProviderConfig,
+    profile: &str,
+    start_url: &str,
+) -> Result<String, CredentialsError> {
+    let cache = config.cache_file(start_url)?;
+    let token = match read_blocking(&cache).await? {
+        Ok(Some(token)) => token,
+        Ok(None) => {
+            return Err(CredentialsError::failed(
+                ErrorCode::TokenNotFound,
+                format!(
+                    "Cached credentials not found under {profile} profile. Please make sure you log in with aws sso login first (looked for {})",
+                    cache.path().display()
+                ),
+            ));
+        }
+        Err(ReadError::MissingKey { path, key, .. }) => {
+            return Err(CredentialsError::failed(
+                ErrorCode::TokenKey,
+                format!(
+                    "Cached credentials are missing required properties. Try running aws sso login. ({} lacks \"{key}\")",
+                    path.display()
+                ),
+            ));
+        }
+        Err(e) => {
+            return Err(read_error(
+                &e,
+                &format!("aws sso login --profile {profile}"),
+            ));
+        }
+    };
+    if token.expires_at() <= config.clock().now() {
+        return Err(CredentialsError::failed(
+            ErrorCode::TokenExpired,
+            "The SSO session associated with this profile has expired. To refresh this SSO session run aws sso login with the corresponding profile.",
+        ));
+    }
+    Ok(token.access_token().to_owned())
+}

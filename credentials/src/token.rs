@@ -1,0 +1,223 @@
+//! [`SsoTokenProvider`] (SPEC §7): the bearer token of an sso-session profile.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use ssokit_config_parser::{ProfileSet, Section};
+use ssokit_sso_client::{HttpSettings, Service, SsoClient};
+
+use crate::cache::Cache;
+use crate::config::ProviderConfig;
+use crate::error::{CredentialsError, ErrorCode};
+use crate::provider::{Load, ProvideToken, cached_provider};
+use crate::session::{SessionRequest, session_token};
+use crate::sso::FileOptions;
+use crate::types::Token;
+
+/// The default expiry window of tokens, and the validity margin of a cached token: 300 s.
+pub const TOKEN_WINDOW: Duration = Duration::from_secs(300);
+
+/// The SSO bearer token of an sso-session profile, cached (300 s window), refreshed through
+/// `CreateToken` when it is about to expire, at most once across providers and processes.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+/// # runtime.block_on(async {
+/// use ssokit_config_parser::{Env, Home};
+/// use ssokit_credentials::{ProviderConfig, SsoTokenProvider, TestClock};
+///
+/// let home = tempfile::tempdir()?;
+/// std::fs::create_dir(home.path().join(".aws"))?;
+/// std::fs::write(home.path().join(".aws/config"), "[profile a]\nsso_start_url = https://x\n")?;
+/// let config = ProviderConfig::new(Env::new(), TestClock::new("2026-03-01T12:00:00Z".parse()?))
+///     .with_home(Home::new(home.path()));
+/// let error = SsoTokenProvider::builder(config).profile_name("a").build().get().await.unwrap_err();
+/// assert_eq!(
+///     error.to_string(),
+///     "Profile \"a\" is missing required property \"sso_session\". Bearer tokens need a profile \
+///      that refers to an [sso-session] section; this profile uses the legacy sso_start_url form."
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })
+/// # }
+/// ```
+#[doc(alias = "AWS.SSOTokenProvider")]
+#[doc(alias = "SSOTokenProvider")]
+pub struct SsoTokenProvider {
+    config: ProviderConfig,
+    cache: Cache<Token>,
+    load: Arc<dyn Load<Token>>,
+}
+
+impl fmt::Debug for SsoTokenProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SsoTokenProvider")
+            .field("expired", &self.cache.expired())
+            .field("expire_time", &self.cache.expire_time())
+            .finish_non_exhaustive()
+    }
+}
+
+cached_provider!(SsoTokenProvider, Token);
+
+impl SsoTokenProvider {
+    /// A builder over `config`.
+    pub fn builder(config: ProviderConfig) -> SsoTokenProviderBuilder {
+        SsoTokenProviderBuilder {
+            config,
+            files: FileOptions::default(),
+            window: TOKEN_WINDOW,
+        }
+    }
+}
+
+#[async_trait]
+impl ProvideToken for SsoTokenProvider {
+    async fn provide_token(&self) -> Result<Token, CredentialsError> {
+        self.get().await
+    }
+
+    fn provider_name(&self) -> &'static str {
+        "SsoTokenProvider"
+    }
+}
+
+/// Builds a [`SsoTokenProvider`].
+#[derive(Debug)]
+#[must_use]
+pub struct SsoTokenProviderBuilder {
+    config: ProviderConfig,
+    files: FileOptions,
+    window: Duration,
+}
+
+impl SsoTokenProviderBuilder {
+    /// The profile (v2 `profile`); else `AWS_PROFILE`, else `default`.
+    pub fn profile_name(mut self, name: impl Into<String>) -> Self {
+        self.files.profile = Some(name.into());
+        self
+    }
+
+    /// The config file (tokens read the config file only).
+    pub fn config_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.files.config_file = Some(path.into());
+        self
+    }
+
+    /// The expiry window, also the margin under which a cached token is refreshed
+    /// (default 300 s).
+    pub fn expiry_window(mut self, window: Duration) -> Self {
+        self.window = window;
+        self
+    }
+
+    /// The SSO-OIDC endpoint for token refreshes, set in code (wins over every
+    /// configured override).
+    pub fn oidc_endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.config = self.config.with_oidc_endpoint_url(url);
+        self
+    }
+
+    /// The SSO client.
+    pub fn http_client(mut self, client: SsoClient) -> Self {
+        self.config = self.config.with_http_client(client);
+        self
+    }
+
+    /// The HTTP settings.
+    pub fn http_settings(mut self, settings: HttpSettings) -> Self {
+        self.config = self.config.with_http_settings(settings);
+        self
+    }
+
+    /// The provider. No I/O.
+    pub fn build(self) -> SsoTokenProvider {
+        let load: Arc<dyn Load<Token>> = Arc::new(TokenLoad {
+            config: self.config.clone(),
+            files: self.files,
+            window: self.window,
+        });
+        SsoTokenProvider {
+            config: self.config,
+            cache: Cache::new(self.window),
+            load,
+        }
+    }
+}
+
+struct TokenLoad {
+    config: ProviderConfig,
+    files: FileOptions,
+    window: Duration,
+}
+
+#[async_trait]
+impl Load<Token> for TokenLoad {
+    async fn load(&self) -> Result<Token, CredentialsError> {
+        let files = self.files.locations(&self.config)?;
+        let set = ProviderConfig::load_config_only(&files)?;
+        let name = self.files.profile_name(&self.config);
+        let Some(profile) = set.profile(&name) else {
+            return Err(CredentialsError::not_configured(
+                ErrorCode::ProfileNotFound,
+                format!("Profile \"{name}\" not found"),
+            ));
+        };
+        let Some(session_name) = profile.get("sso_session") else {
+            let missing =
+                format!("Profile \"{name}\" is missing required property \"sso_session\".");
+            return Err(if profile.get("sso_start_url").is_some() {
+                CredentialsError::failed(
+                    ErrorCode::LegacyProfile,
+                    format!(
+                        "{missing} Bearer tokens need a profile that refers to an [sso-session] section; this profile uses the legacy sso_start_url form."
+                    ),
+                )
+                .at(profile.property("sso_start_url").map(|p| p.location()))
+            } else {
+                CredentialsError::not_configured(ErrorCode::NoSession, missing)
+                    .at(Some(profile.location()))
+            });
+        };
+        let (_, region) = session_section(&set, &profile, session_name)?;
+        let request = SessionRequest {
+            session: session_name.to_owned(),
+            window: self.window,
+            endpoint: self
+                .config
+                .endpoint_config(&set, &profile, region, Service::Oidc),
+            client: self.config.client(Some(&profile)),
+        };
+        session_token(&self.config, request).await
+    }
+}
+
+/// The `[sso-session]` section a profile names and its region (SPEC §7.1 step 4).
+pub(crate) fn session_section<'a>(
+    set: &'a ProfileSet,
+    profile: &Section<'a>,
+    session_name: &str,
+) -> Result<(Section<'a>, &'a str), CredentialsError> {
+    let Some(session) = set.sso_session(session_name) else {
+        return Err(CredentialsError::failed(
+            ErrorCode::SessionNotFound,
+            format!("Sso session \"{session_name}\" not found"),
+        )
+        .at(profile.property("sso_session").map(|p| p.location())));
+    };
+    for key in ["sso_start_url", "sso_region"] {
+        if session.get(key).is_none() {
+            return Err(CredentialsError::failed(
+                ErrorCode::SessionKeyMissing,
+                format!("Sso session \"{session_name}\" is missing required property \"{key}\"."),
+            )
+            .at(Some(session.location())));
+        }
+    }
+    let region = session.get("sso_region").unwrap_or_default();
+    Ok((session, region))
+}
