@@ -17,6 +17,7 @@
 
 mod cache;
 mod conformance;
+mod drills;
 mod environment;
 mod error;
 mod process;
