@@ -20,7 +20,8 @@ use crate::grammar::{self, Sink, is_blank};
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Text {
     Span(Range<usize>),
-    Owned(Box<str>),
+    /// Continuation lines append to it in place.
+    Owned(String),
 }
 
 impl Text {
@@ -292,15 +293,11 @@ impl ProfileSet {
     /// # Ok::<(), ssokit_config_parser::ParseError>(())
     /// ```
     pub fn parse(config: Source, credentials: Source) -> Result<Self, ParseError> {
-        // Sized up front from a cheap count: growing by doubling costs copies and, on
-        // fresh memory, a page fault per page touched twice.
-        let (lines, headers) =
-            [&config.text, &credentials.text]
-                .iter()
-                .fold((2, 2), |(lines, headers), text| {
-                    let (l, h) = count_lines_and_headers(text);
-                    (lines + l, headers + h)
-                });
+        // Sized from the input length, not by growth: doubling costs copies and, on fresh
+        // memory, page faults; reserved but untouched memory costs nothing. A property
+        // line averages well over 24 bytes and a section well over 96.
+        let bytes = config.text.len() + credentials.text.len();
+        let (lines, headers) = (bytes / 24 + 4, bytes / 96 + 4);
         let mut properties = Vec::with_capacity(lines);
         let mut sections: [SectionTable; 3] = Default::default();
         sections[SectionKind::Profile.index()]
@@ -427,21 +424,6 @@ impl ProfileSet {
     fn location(&self, file: FileKind, line: usize) -> Location {
         Location::new(self.source(file).path.clone(), line)
     }
-}
-
-/// Upper bounds for the number of properties (lines) and sections (`[` after a newline).
-fn count_lines_and_headers(text: &str) -> (usize, usize) {
-    let bytes = text.as_bytes();
-    #[allow(
-        clippy::naive_bytecount,
-        reason = "the compiler vectorises this loop; no extra crate"
-    )]
-    let lines = bytes.iter().filter(|&&b| b == b'\n').count();
-    let headers = text
-        .match_indices('[')
-        .filter(|&(at, _)| at == 0 || bytes.get(at - 1) == Some(&b'\n'))
-        .count();
-    (lines, headers)
 }
 
 /// Sorts a section's properties by key id (stable) and keeps the last definition of each
@@ -623,10 +605,16 @@ impl Sink for Builder<'_> {
         let Some(last) = self.properties.last_mut() else {
             return;
         };
-        let mut joined = String::from(last.value.resolve(text));
-        joined.push('\n');
-        joined.push_str(content);
-        last.value = Text::Owned(joined.into_boxed_str());
+        if let Text::Span(range) = &last.value {
+            let first = text.get(range.clone()).unwrap_or_default();
+            let mut joined = String::with_capacity(first.len() + 4 * (content.len() + 1));
+            joined.push_str(first);
+            last.value = Text::Owned(joined);
+        }
+        if let Text::Owned(joined) = &mut last.value {
+            joined.push('\n');
+            joined.push_str(content);
+        }
     }
 }
 
@@ -818,5 +806,82 @@ impl<'a> Property<'a> {
             .last()
             .map(|(_, v)| v)
             .filter(|v| !v.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn property(key: KeyId, line: usize) -> PropertyData {
+        PropertyData {
+            key,
+            file: FileKind::Config,
+            line,
+            value: Text::Owned(String::new()),
+        }
+    }
+
+    #[test]
+    fn the_last_definition_of_each_key_is_kept() {
+        let mut properties = vec![
+            property(9, 0),
+            property(2, 1),
+            property(5, 2),
+            property(2, 3),
+            property(2, 4),
+            property(9, 5),
+        ];
+        let mut range = 1..6;
+        keep_last_per_key(&mut properties, &mut range);
+        let kept: Vec<(KeyId, usize)> = properties[range].iter().map(|p| (p.key, p.line)).collect();
+        assert_eq!(kept, [(2, 4), (5, 2), (9, 5)]);
+    }
+
+    #[test]
+    fn headers_are_classified_per_file_kind() {
+        let kind = |inside, file| match classify(inside, file) {
+            Header::Keep {
+                kind,
+                name,
+                prefixed,
+            } => Some((kind, name.to_owned(), prefixed)),
+            Header::Drop(_) => None,
+        };
+        assert_eq!(
+            kind("profile  a", FileKind::Config),
+            Some((SectionKind::Profile, "a".into(), true))
+        );
+        assert_eq!(
+            kind("default", FileKind::Config),
+            Some((SectionKind::Profile, "default".into(), false))
+        );
+        assert_eq!(
+            kind("sso-session\tcorp", FileKind::Config),
+            Some((SectionKind::SsoSession, "corp".into(), true))
+        );
+        assert_eq!(
+            kind("services x", FileKind::Config),
+            Some((SectionKind::Services, "x".into(), true))
+        );
+        assert_eq!(kind("a", FileKind::Config), None);
+        assert_eq!(kind("profilea", FileKind::Config), None);
+        assert_eq!(
+            kind("a", FileKind::Credentials),
+            Some((SectionKind::Profile, "a".into(), false))
+        );
+        assert_eq!(kind("profile a", FileKind::Credentials), None);
+        assert_eq!(
+            kind("sso-sessionfoo", FileKind::Credentials),
+            Some((SectionKind::Profile, "sso-sessionfoo".into(), false))
+        );
+    }
+
+    #[test]
+    fn names_allow_exactly_the_documented_characters() {
+        assert!(is_valid_name("Aa0_-/.%@:+"));
+        for bad in ["", "a b", "a!", "é", "a[b]", "a=b"] {
+            assert!(!is_valid_name(bad), "{bad:?}");
+        }
     }
 }
