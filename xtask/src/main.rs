@@ -4,6 +4,8 @@
 //! - `cargo xtask fixtures --check` fails when a committed fixture is stale or stray, and
 //!   says which command to run.
 //! - `cargo xtask layering` checks that the crate graph points down (also a test).
+//! - `cargo xtask demo` runs the real `ssokit` binary against the loopback fake portal in a
+//!   sandbox HOME (the README's first command).
 //!
 //! Generated files live in folders named `generated/` (or are Rust sources whose first line
 //! says they are generated); nothing else in the tree is written by this tool.
@@ -18,6 +20,7 @@
 
 mod config_fixtures;
 mod credentials_fixtures;
+mod demo;
 mod endpoints;
 mod fixtures;
 mod layering;
@@ -26,7 +29,8 @@ mod token_cache_fixtures;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask fixtures [--check] | cargo xtask layering";
+const USAGE: &str =
+    "usage: cargo xtask fixtures [--check] | cargo xtask layering | cargo xtask demo";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,6 +39,7 @@ fn main() -> ExitCode {
         ["fixtures"] => fixtures::run(&Workspace::locate(), fixtures::Mode::Write),
         ["fixtures", "--check"] => fixtures::run(&Workspace::locate(), fixtures::Mode::Check),
         ["layering"] => layering::run(&Workspace::locate()),
+        ["demo"] => demo::run(&Workspace::locate()),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
