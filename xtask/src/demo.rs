@@ -11,7 +11,7 @@
 //! Fails (non-zero) if any step does not give the expected result.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use jiff::{SignedDuration, Timestamp};
@@ -42,7 +42,7 @@ const LEGACY_CACHE: &str = ".aws/sso/cache/40a89917e3175433e361b710a9d43528d7f18
 const SESSION_CACHE: &str = ".aws/sso/cache/34c6fceca75e456f25e7e99531e2425c6c1de443.json";
 
 pub(crate) fn run(ws: &Workspace) -> Result<(), String> {
-    let binary = build(ws)?;
+    let binary = build(ws, false)?;
     let home = tempfile::tempdir().map_err(|e| format!("could not make a sandbox HOME: {e}"))?;
     let portal =
         FakePortal::start().map_err(|e| format!("could not start the fake portal: {e}"))?;
@@ -62,12 +62,17 @@ pub(crate) fn run(ws: &Workspace) -> Result<(), String> {
     Ok(())
 }
 
-/// `cargo build --locked -p ssokit-cli`; the path of the binary.
-fn build(ws: &Workspace) -> Result<PathBuf, String> {
-    println!("== cargo build --locked -p ssokit-cli");
+/// `cargo build --locked [--release] -p ssokit-cli`; the path of the binary.
+pub(crate) fn build(ws: &Workspace, release: bool) -> Result<PathBuf, String> {
+    let mut args = vec!["build", "--locked"];
+    if release {
+        args.push("--release");
+    }
+    args.extend(["-p", "ssokit-cli"]);
+    println!("== cargo {}", args.join(" "));
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
-        .args(["build", "--locked", "-p", "ssokit-cli"])
+        .args(&args)
         .current_dir(&ws.root)
         .status()
         .map_err(|e| format!("could not run cargo build: {e}"))?;
@@ -78,7 +83,7 @@ fn build(ws: &Workspace) -> Result<PathBuf, String> {
         .filter(|v| !v.is_empty())
         .map_or_else(|| ws.root.join("target"), PathBuf::from);
     let binary = target
-        .join("debug")
+        .join(if release { "release" } else { "debug" })
         .join(format!("ssokit{}", std::env::consts::EXE_SUFFIX));
     if binary.is_file() {
         Ok(binary)
@@ -109,13 +114,42 @@ fn in_seconds(seconds: i64) -> String {
     at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+fn write_file(home: &Path, rel: &str, text: &str) -> Result<(), String> {
+    let path = home.join(rel);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The demo's config file and both cache files (valid for two hours) under `home`.
+pub(crate) fn write_sandbox(home: &Path) -> Result<(), String> {
+    let expires = in_hours(2);
+    write_file(home, ".aws/config", CONFIG)?;
+    write_file(
+        home,
+        LEGACY_CACHE,
+        &format!(
+            "{{\n  \"startUrl\": \"https://d-abc123.awsapps.com/start\",\n  \"region\": \"us-east-1\",\n  \
+             \"accessToken\": \"legacy-at\",\n  \"expiresAt\": \"{expires}\"\n}}"
+        ),
+    )?;
+    write_file(home, SESSION_CACHE, &session_cache(&expires))
+}
+
+fn session_cache(expires: &str) -> String {
+    format!(
+        "{{\n  \"startUrl\": \"https://d-abc123.awsapps.com/start\",\n  \"region\": \"eu-west-1\",\n  \
+         \"accessToken\": \"session-at\",\n  \"expiresAt\": \"{expires}\",\n  \"clientId\": \"cid\",\n  \
+         \"clientSecret\": \"csecret\",\n  \"registrationExpiresAt\": \"{}\",\n  \"refreshToken\": \"rt-1\",\n  \
+         \"x-extra\": 1.50\n}}",
+        in_hours(24 * 90)
+    )
+}
+
 impl Demo {
     fn write(&self, rel: &str, text: &str) -> Result<(), String> {
-        let path = self.home.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-        }
-        fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+        write_file(&self.home, rel, text)
     }
 
     fn read(&self, rel: &str) -> Result<String, String> {
@@ -124,31 +158,12 @@ impl Demo {
     }
 
     fn setup(&self) -> Result<(), String> {
-        let expires = in_hours(2);
-        self.write(".aws/config", CONFIG)?;
-        self.write(
-            LEGACY_CACHE,
-            &format!(
-                "{{\n  \"startUrl\": \"https://d-abc123.awsapps.com/start\",\n  \"region\": \"us-east-1\",\n  \
-                 \"accessToken\": \"legacy-at\",\n  \"expiresAt\": \"{expires}\"\n}}"
-            ),
-        )?;
-        self.write(SESSION_CACHE, &Self::session_cache(&expires))?;
+        write_sandbox(&self.home)?;
         println!("\n== sandbox HOME {}", self.home.display());
         println!("   fake portal (SSO and SSO-OIDC) at {}", self.portal.url());
         println!("\n$ cat ~/.aws/config\n{CONFIG}");
         println!("$ cat ~/{SESSION_CACHE}\n{}\n", self.read(SESSION_CACHE)?);
         Ok(())
-    }
-
-    fn session_cache(expires: &str) -> String {
-        format!(
-            "{{\n  \"startUrl\": \"https://d-abc123.awsapps.com/start\",\n  \"region\": \"eu-west-1\",\n  \
-             \"accessToken\": \"session-at\",\n  \"expiresAt\": \"{expires}\",\n  \"clientId\": \"cid\",\n  \
-             \"clientSecret\": \"csecret\",\n  \"registrationExpiresAt\": \"{}\",\n  \"refreshToken\": \"rt-1\",\n  \
-             \"x-extra\": 1.50\n}}",
-            in_hours(24 * 90)
-        )
     }
 
     /// Runs `ssokit <args>` in the sandbox, prints it, and returns its stdout.
@@ -213,7 +228,7 @@ impl Demo {
         Self::expect("the cached token", out.contains("\"session-at\""))?;
 
         println!("== 5. the token expires in 60 s (inside the 300 s window): refreshed");
-        self.write(SESSION_CACHE, &Self::session_cache(&in_seconds(60)))?;
+        self.write(SESSION_CACHE, &session_cache(&in_seconds(60)))?;
         let out = self.ssokit(&["token", "--profile", "s"])?;
         Self::expect(
             "the refreshed token, one CreateToken",
@@ -256,8 +271,6 @@ impl Demo {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
 
     #[test]
