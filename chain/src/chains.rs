@@ -42,6 +42,13 @@ macro_rules! provider_chain {
                 DefaultProviders::new(config.clone()).$defaults()
             }
 
+            /// The same chain, saying `context` in the trace log at the start of each walk.
+            pub(crate) fn with_context(self, context: String) -> Self {
+                Self {
+                    walker: self.walker.with_context(context),
+                }
+            }
+
             /// The providers, in order.
             pub fn providers(&self) -> &[Arc<dyn $provider>] {
                 self.walker.members()

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use ssokit_config_parser::FileLocations;
 use ssokit_credentials::{
     EnvironmentCredentialsProvider, ProfileCredentialsProvider, ProvideCredentials, ProvideToken,
     ProviderConfig, SsoTokenProvider,
@@ -104,11 +105,32 @@ impl DefaultProviders {
 
     /// The default credentials chain. No I/O.
     pub fn credentials_chain(&self) -> CredentialsProviderChain {
-        CredentialsProviderChain::new(self.credentials_providers())
+        CredentialsProviderChain::new(self.credentials_providers()).with_context(self.context())
     }
 
     /// The default token chain. No I/O.
     pub fn token_chain(&self) -> TokenProviderChain {
-        TokenProviderChain::new(self.token_providers())
+        TokenProviderChain::new(self.token_providers()).with_context(self.context())
+    }
+
+    /// For the trace log: the profile and where it comes from, and the two files.
+    fn context(&self) -> String {
+        let env = self.config.env();
+        let profile = match (&self.profile_name, env.get("AWS_PROFILE")) {
+            (Some(name), _) => format!("profile {name} (explicit)"),
+            (None, Some(name)) => format!("profile {name} (AWS_PROFILE)"),
+            (None, None) => "profile default".to_owned(),
+        };
+        match self.config.home() {
+            Ok(home) => {
+                let files = FileLocations::resolve(env, home, None, None);
+                format!(
+                    "{profile}, config file {}, credentials file {}",
+                    files.config().display(),
+                    files.credentials().display()
+                )
+            }
+            Err(error) => format!("{profile}, {error}"),
+        }
     }
 }

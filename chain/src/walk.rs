@@ -64,6 +64,8 @@ impl Member<Token> for Arc<dyn ProvideToken> {
 pub(crate) struct Walker<T, M> {
     members: Arc<[M]>,
     what: What,
+    /// What the trace log says at the start of each walk (files and profile), if known.
+    context: Option<Arc<str>>,
     in_flight: Arc<Mutex<Option<watch::Receiver<Outcome<T>>>>>,
 }
 
@@ -76,8 +78,14 @@ where
         Self {
             members: members.into(),
             what,
+            context: None,
             in_flight: Arc::new(Mutex::new(None)),
         }
+    }
+
+    pub(crate) fn with_context(mut self, context: String) -> Self {
+        self.context = Some(context.into());
+        self
     }
 
     pub(crate) fn members(&self) -> &[M] {
@@ -100,9 +108,13 @@ where
                 let members = Arc::clone(&self.members);
                 let slot = Arc::clone(&self.in_flight);
                 let what = self.what;
+                let context = self.context.clone();
                 let span = tracing::debug_span!("ssokit_chain_resolve", chain = what.chain_name());
                 tokio::spawn(
                     async move {
+                        if let Some(context) = context {
+                            tracing::debug!(%context, "walking the chain");
+                        }
                         let outcome = walk(&members, what).await;
                         *slot.lock().unwrap_or_else(PoisonError::into_inner) = None;
                         sender.send_replace(Some(outcome));

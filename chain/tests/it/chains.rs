@@ -326,3 +326,75 @@ async fn concurrent_token_resolves_share_one_walk_and_one_refresh() {
     assert_eq!(calls.load(Ordering::SeqCst), 1);
     assert_eq!(world.posts(), 1);
 }
+
+/// Every event and its fields, as text.
+#[derive(Clone, Default)]
+struct Capture(Arc<std::sync::Mutex<String>>);
+
+struct Fields<'a>(&'a mut String);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        use std::fmt::Write;
+        let _ = write!(self.0, " {}={value:?}", field.name());
+    }
+}
+
+impl tracing::Subscriber for Capture {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let mut text = self.0.lock().unwrap();
+        text.push_str("\nspan");
+        span.record(&mut Fields(&mut text));
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut text = self.0.lock().unwrap();
+        text.push_str("\nevent");
+        event.record(&mut Fields(&mut text));
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[test]
+fn the_trace_log_names_each_step_and_no_secret() {
+    let mut world = World::new();
+    world.set_env("AWS_PROFILE", "s");
+    let capture = Capture::default();
+    tracing::subscriber::with_default(capture.clone(), || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let defaults = world.defaults();
+            defaults.credentials_chain().resolve().await.unwrap();
+            defaults.token_chain().resolve().await.unwrap();
+        });
+    });
+    let text = capture.0.lock().unwrap().clone();
+    for needle in [
+        "span chain=\"CredentialsProviderChain\"",
+        "span chain=\"TokenProviderChain\"",
+        "context=profile s (AWS_PROFILE), config file",
+        "provider=\"EnvironmentCredentialsProvider(AWS)\" reason=AWS_ACCESS_KEY_ID is not set",
+        "provider=\"ProfileCredentialsProvider\" answer=source Sso, expires 2026-03-01T13:00:00Z",
+        "provider=\"SsoTokenProvider\" answer=expires 2026-03-01T14:00:00Z",
+    ] {
+        assert!(text.contains(needle), "{needle} not in {text}");
+    }
+    for secret in [
+        "session-at",
+        "mockSecretKey",
+        "mockSessionToken",
+        "csecret",
+        "rt-1",
+    ] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+}

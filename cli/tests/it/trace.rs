@@ -16,6 +16,14 @@ fn verbose_traces_each_step_without_secrets() {
         "{stderr}"
     );
     assert!(stderr.contains("provider answered"), "{stderr}");
+    let home = sandbox.home.path().display();
+    assert!(
+        stderr.contains(&format!(
+            "walking the chain context=profile s (explicit), config file {home}/.aws/config, \
+             credentials file {home}/.aws/credentials"
+        )),
+        "{stderr}"
+    );
     for secret in SECRETS {
         assert!(!stderr.contains(secret), "{secret} in {stderr}");
     }
