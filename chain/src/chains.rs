@@ -13,7 +13,7 @@ macro_rules! provider_chain {
     (
         $(#[$meta:meta])*
         chain $chain:ident, builder $builder:ident, provider $provider:ident,
-        value $value:ty, what $what:expr, defaults $defaults:ident
+        value $value:ty, what $what:expr, defaults $defaults:ident, chain_fn $chain_fn:ident
     ) => {
         $(#[$meta])*
         pub struct $chain {
@@ -47,6 +47,14 @@ macro_rules! provider_chain {
                 Self {
                     walker: self.walker.with_context(context),
                 }
+            }
+
+            /// The default chain over the real process: its environment, home directory and
+            /// the system clock (SPEC §10 defaults; [`DefaultProviders::from_process`]).
+            /// No I/O until [`resolve`](Self::resolve).
+            #[doc(alias = "default")]
+            pub fn from_process() -> Self {
+                DefaultProviders::from_process().$chain_fn()
             }
 
             /// The providers, in order.
@@ -180,7 +188,7 @@ provider_chain! {
     #[doc(alias = "resolvePromise")]
     chain CredentialsProviderChain, builder CredentialsProviderChainBuilder,
     provider ProvideCredentials, value Credentials, what What::Credentials,
-    defaults credentials_providers
+    defaults credentials_providers, chain_fn credentials_chain
 }
 
 provider_chain! {
@@ -210,5 +218,5 @@ provider_chain! {
     #[doc(alias = "resolvePromise")]
     chain TokenProviderChain, builder TokenProviderChainBuilder,
     provider ProvideToken, value Token, what What::Token,
-    defaults token_providers
+    defaults token_providers, chain_fn token_chain
 }

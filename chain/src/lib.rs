@@ -15,7 +15,8 @@
 //!   client, one token refresh state), for `AWS_PROFILE` or an explicit profile;
 //! - the only code in ssokit's libraries that reads the real process:
 //!   [`provider_config_from_process`] ([`process_env`], [`os_home`], [`SystemClock`]),
-//!   [`DefaultProviders::from_process`], and the one-call [`credentials()`] and [`token()`];
+//!   [`DefaultProviders::from_process`], [`CredentialsProviderChain::from_process`],
+//!   [`TokenProviderChain::from_process`], and the one-call [`credentials()`] and [`token()`];
 //! - the lower crates as modules ([`config`], [`token_cache`], [`sso_client`],
 //!   [`credentials`](mod@credentials)) and their main types at the root;
 //! - `tracing` events for each step (which provider, why it was skipped, which one
@@ -105,7 +106,7 @@
 //!
 //! # Features
 //!
-//! - `aws-sdk` (off by default): [`aws_sdk`] adapts the chains to `aws-credential-types`'
+//! - `aws-sdk` (off by default): the `aws_sdk` module adapts the chains to `aws-credential-types`'
 //!   `ProvideCredentials` and `ProvideToken`, so an `aws-sdk-*` client can use ssokit
 //!   (`.credentials_provider(...)`, `.token_provider(...)`). Without it, the crate pulls in
 //!   no AWS SDK crate.

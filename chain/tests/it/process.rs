@@ -19,3 +19,24 @@ fn the_process_snapshot_holds_the_process_variables() {
         assert!(!home.as_os_str().is_empty());
     }
 }
+
+#[test]
+fn the_process_chains_hold_the_default_providers() {
+    let names = |chain: &ssokit_chain::CredentialsProviderChain| {
+        chain
+            .providers()
+            .iter()
+            .map(|p| p.provider_name().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(&ssokit_chain::CredentialsProviderChain::from_process()),
+        [
+            "EnvironmentCredentialsProvider(AWS)",
+            "EnvironmentCredentialsProvider(AMAZON)",
+            "ProfileCredentialsProvider"
+        ]
+    );
+    let token = ssokit_chain::TokenProviderChain::from_process();
+    assert_eq!(token.providers()[0].provider_name(), "SsoTokenProvider");
+}
