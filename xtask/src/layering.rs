@@ -50,8 +50,13 @@ const RULES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "ssokit-chain",
-        &["ssokit-cli", "ssokit-fake-portal"],
-        "the facade never ships the CLI or the fake",
+        &["ssokit-cli", "ssokit-fake-portal", "aws-credential-types"],
+        "the facade never ships the CLI or the fake, and the AWS SDK types only with its `aws-sdk` feature",
+    ),
+    (
+        "ssokit-cli",
+        &["ssokit-fake-portal"],
+        "the command never ships the fake",
     ),
 ];
 

@@ -4,6 +4,10 @@
 //! - `cargo xtask fixtures --check` fails when a committed fixture is stale or stray, and
 //!   says which command to run.
 //! - `cargo xtask layering` checks that the crate graph points down (also a test).
+//! - `cargo xtask demo` runs the real `ssokit` binary against the loopback fake portal in a
+//!   sandbox HOME (the README's first command).
+//! - `cargo xtask bench-cli [RUNS]` times cold `ssokit credentials` runs (release build)
+//!   against the fake portal and prints median / p90 and the binary size.
 //!
 //! Generated files live in folders named `generated/` (or are Rust sources whose first line
 //! says they are generated); nothing else in the tree is written by this tool.
@@ -16,8 +20,10 @@
     reason = "xtask is a terminal tool and a process entry point: it prints and reads its own environment"
 )]
 
+mod bench_cli;
 mod config_fixtures;
 mod credentials_fixtures;
+mod demo;
 mod endpoints;
 mod fixtures;
 mod layering;
@@ -26,7 +32,7 @@ mod token_cache_fixtures;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask fixtures [--check] | cargo xtask layering";
+const USAGE: &str = "usage: cargo xtask fixtures [--check] | cargo xtask layering | cargo xtask demo | cargo xtask bench-cli [RUNS]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,6 +41,9 @@ fn main() -> ExitCode {
         ["fixtures"] => fixtures::run(&Workspace::locate(), fixtures::Mode::Write),
         ["fixtures", "--check"] => fixtures::run(&Workspace::locate(), fixtures::Mode::Check),
         ["layering"] => layering::run(&Workspace::locate()),
+        ["demo"] => demo::run(&Workspace::locate()),
+        ["bench-cli"] => bench_cli::run(&Workspace::locate(), None),
+        ["bench-cli", runs] => bench_cli::run(&Workspace::locate(), Some(runs)),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

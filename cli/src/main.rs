@@ -1,0 +1,200 @@
+//! `ssokit`: AWS IAM Identity Center (SSO) credentials and bearer tokens from the shared
+//! config files, resolved through ssokit's default chains, printed for shells, for
+//! `credential_process`, or as JSON.
+//!
+//! ```text
+//! ssokit credentials [--profile P] [--format process|env|env-no-export|fish|powershell|json]
+//! ssokit token [--profile P] [--format json|raw]
+//! ssokit profiles [--format text|json]
+//! global: --allow-insecure-http, --verbose
+//! ```
+//!
+//! Exit status 0 on success; 1 on failure (stderr `ssokit: error: <message>`, then
+//! `  at <path>:<line>` when the error is about a setting; stdout empty); 2 on usage
+//! errors. No secret reaches stderr: error texts and trace events never hold one.
+//!
+//! The command reads the real process (environment, home directory, clock) through
+//! `ssokit-chain`'s process constructors, and nothing else does.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod format;
+mod profiles;
+mod trace;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use ssokit_chain::config::Location;
+use ssokit_chain::{DefaultProviders, provider_config_from_process};
+
+/// AWS IAM Identity Center (SSO) credentials and SSO bearer tokens from ~/.aws, as the AWS
+/// SDKs resolve them.
+#[derive(Debug, Parser)]
+#[command(name = "ssokit", version)]
+struct Cli {
+    /// Allow plain-http endpoint overrides to hosts that are not loopback (the SSO bearer
+    /// token then crosses the network unencrypted).
+    #[arg(long, global = true)]
+    allow_insecure_http: bool,
+    /// Trace each step (files, providers, cache, refresh) to stderr; never secrets.
+    #[arg(long, short = 'v', global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+#[allow(
+    clippy::doc_markdown,
+    reason = "clap prints these doc comments as help text, where backticks would show"
+)]
+enum Command {
+    /// Print AWS credentials from the default credentials chain.
+    Credentials {
+        /// The profile; skips the AWS_* / AMAZON_* environment keys (default: AWS_PROFILE,
+        /// else "default", environment keys first).
+        #[arg(long)]
+        profile: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CredentialsFormat::Process)]
+        format: CredentialsFormat,
+    },
+    /// Print the SSO bearer token of an sso-session profile (refreshed if it must be).
+    Token {
+        /// The profile (default: AWS_PROFILE, else "default").
+        #[arg(long)]
+        profile: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TokenFormat::Json)]
+        format: TokenFormat,
+    },
+    /// List the profiles and sso-sessions ssokit sees, and which provider would answer for
+    /// each, without network access and without secrets.
+    Profiles {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ProfilesFormat::Text)]
+        format: ProfilesFormat,
+    },
+}
+
+/// `ssokit credentials --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CredentialsFormat {
+    /// `credential_process` Version 1 JSON.
+    Process,
+    /// `export AWS_...=...` lines (POSIX shells).
+    Env,
+    /// `AWS_...=...` lines.
+    EnvNoExport,
+    /// `set -gx AWS_... "..."` lines.
+    Fish,
+    /// `$Env:AWS_...="..."` lines.
+    Powershell,
+    /// The process JSON without `Version`, with `AccountId`.
+    Json,
+}
+
+/// `ssokit token --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TokenFormat {
+    /// `{"accessToken": ..., "expiresAt": ...}`.
+    Json,
+    /// The token and a newline.
+    Raw,
+}
+
+/// `ssokit profiles --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ProfilesFormat {
+    /// For people.
+    Text,
+    /// For programs.
+    Json,
+}
+
+/// A failure to report: the message and, when known, the setting's location.
+pub(crate) struct Failure {
+    message: String,
+    location: Option<Location>,
+}
+
+impl Failure {
+    pub(crate) fn new(message: impl Into<String>, location: Option<Location>) -> Self {
+        Self {
+            message: message.into(),
+            location,
+        }
+    }
+}
+
+impl From<ssokit_chain::ChainError> for Failure {
+    fn from(error: ssokit_chain::ChainError) -> Self {
+        let location = error.location().cloned();
+        Self::new(error.to_string(), location)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if cli.verbose {
+        trace::install();
+    }
+    let outcome = run(&cli);
+    let mut stderr = std::io::stderr().lock();
+    match outcome {
+        Ok(output) => {
+            let mut stdout = std::io::stdout().lock();
+            if stdout
+                .write_all(output.as_bytes())
+                .and_then(|()| stdout.flush())
+                .is_err()
+            {
+                let _ = writeln!(stderr, "ssokit: error: could not write to stdout");
+                return ExitCode::FAILURE;
+            }
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            let _ = writeln!(stderr, "ssokit: error: {}", failure.message);
+            if let Some(location) = failure.location {
+                let _ = writeln!(stderr, "  at {location}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs the command; returns everything stdout gets.
+fn run(cli: &Cli) -> Result<String, Failure> {
+    if let Command::Profiles { format } = cli.command {
+        return profiles::run(format);
+    }
+    let config = provider_config_from_process().with_allow_insecure_http(cli.allow_insecure_http);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(format!("could not start the async runtime: {e}"), None))?;
+    match &cli.command {
+        Command::Credentials { profile, format } => {
+            let defaults = with_profile(DefaultProviders::new(config), profile.as_deref());
+            let credentials = runtime.block_on(defaults.credentials_chain().resolve())?;
+            Ok(format::credentials(&credentials, *format))
+        }
+        Command::Token { profile, format } => {
+            let defaults = with_profile(DefaultProviders::new(config), profile.as_deref());
+            let token = runtime.block_on(defaults.token_chain().resolve())?;
+            Ok(format::token(&token, *format))
+        }
+        Command::Profiles { .. } => Err(Failure::new("unreachable", None)),
+    }
+}
+
+fn with_profile(defaults: DefaultProviders, profile: Option<&str>) -> DefaultProviders {
+    match profile {
+        Some(name) => defaults.profile_name(name),
+        None => defaults,
+    }
+}

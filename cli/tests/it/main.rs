@@ -1,0 +1,201 @@
+//! Integration tests of the `ssokit` binary: each runs the built binary with an empty
+//! environment, `HOME` set to a temporary copy of the SPEC §13 home (its cache expiry
+//! times rewritten relative to the real clock, which the binary uses) and the SSO and OIDC
+//! endpoints set to the loopback fake portal. Modules mirror `src/`; test names carry
+//! SPEC §13 scenario numbers.
+
+#![allow(missing_docs, unreachable_pub, reason = "test code")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::missing_panics_doc,
+    reason = "test code, helpers included: a failed unwrap is a failed test"
+)]
+
+mod format;
+mod main_cmd;
+mod profiles;
+mod trace;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use ssokit_fake_portal::{FakePortal, Operation};
+
+pub const LEGACY_CACHE: &str = ".aws/sso/cache/40a89917e3175433e361b710a9d43528d7f1890a.json";
+pub const SESSION_CACHE: &str = ".aws/sso/cache/34c6fceca75e456f25e7e99531e2425c6c1de443.json";
+
+/// Values that must never reach stderr (or `profiles`' stdout).
+pub const SECRETS: [&str; 8] = [
+    "legacy-at",
+    "session-at",
+    "csecret",
+    "rt-1",
+    "mockSecretKey",
+    "mockSessionToken",
+    "at-2",
+    "rt-2",
+];
+
+/// RFC 3339, whole seconds.
+pub fn time(at: Timestamp) -> String {
+    at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// The real time, whole seconds, plus `seconds` (may be negative).
+pub fn now_plus(seconds: i64) -> String {
+    time(Timestamp::from_second(Timestamp::now().as_second() + seconds).unwrap())
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A temporary HOME with the §13 tree, the fake portal, and the expiry times in use.
+pub struct Sandbox {
+    pub home: tempfile::TempDir,
+    pub portal: FakePortal,
+    /// `expiresAt` of both cache files: two hours from now.
+    pub expires_at: String,
+    extra_env: Vec<(String, String)>,
+}
+
+impl Default for Sandbox {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Sandbox {
+    /// The §13 home, both tokens valid for two hours, the client registration for 90 days.
+    pub fn new() -> Self {
+        let home = tempfile::tempdir().unwrap();
+        copy_tree(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../credentials/tests/generated/home"),
+            home.path(),
+        );
+        let sandbox = Self {
+            home,
+            portal: FakePortal::start().unwrap(),
+            expires_at: now_plus(7200),
+            extra_env: Vec::new(),
+        };
+        sandbox.set_expires_at(LEGACY_CACHE, &sandbox.expires_at.clone());
+        sandbox.set_expires_at(SESSION_CACHE, &sandbox.expires_at.clone());
+        let text = sandbox
+            .read(SESSION_CACHE)
+            .replace("2026-06-01T00:00:00Z", &now_plus(90 * 86_400));
+        sandbox.write(SESSION_CACHE, text);
+        sandbox
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.home.path().join(rel)
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.path(rel)).unwrap()
+    }
+
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
+        let path = self.path(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, contents).unwrap();
+    }
+
+    /// Replaces the `expiresAt` value of a cache file.
+    pub fn set_expires_at(&self, rel: &str, value: &str) {
+        let text = self.read(rel);
+        let start = text.find("\"expiresAt\": \"").unwrap() + "\"expiresAt\": \"".len();
+        let end = start + text[start..].find('"').unwrap();
+        self.write(rel, format!("{}{value}{}", &text[..start], &text[end..]));
+    }
+
+    pub fn env(&mut self, name: &str, value: &str) {
+        self.extra_env.push((name.to_owned(), value.to_owned()));
+    }
+
+    /// The command, not yet run.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ssokit"));
+        command
+            .args(args)
+            .env_clear()
+            .env("HOME", self.home.path())
+            .env("AWS_ENDPOINT_URL_SSO", self.portal.url())
+            .env("AWS_ENDPOINT_URL_SSO_OIDC", self.portal.url())
+            .env("AWS_MAX_ATTEMPTS", "1");
+        for (name, value) in &self.extra_env {
+            command.env(name, value);
+        }
+        command
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run(self.command(args).output().unwrap())
+    }
+
+    pub fn gets(&self) -> usize {
+        self.portal.count(Operation::GetRoleCredentials)
+    }
+
+    pub fn posts(&self) -> usize {
+        self.portal.count(Operation::CreateToken)
+    }
+}
+
+/// A finished run.
+pub struct Run(pub Output);
+
+impl Run {
+    pub fn code(&self) -> i32 {
+        self.0.status.code().unwrap()
+    }
+
+    pub fn stdout(&self) -> String {
+        String::from_utf8(self.0.stdout.clone()).unwrap()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8(self.0.stderr.clone()).unwrap()
+    }
+
+    /// Exit 0, empty stderr; the stdout.
+    pub fn success(&self) -> String {
+        assert_eq!(self.code(), 0, "stderr: {}", self.stderr());
+        assert_eq!(self.stderr(), "");
+        self.stdout()
+    }
+
+    /// Exit 1, empty stdout, no secret on stderr; the stderr.
+    pub fn failure(&self) -> String {
+        assert_eq!(
+            self.code(),
+            1,
+            "stdout: {} stderr: {}",
+            self.stdout(),
+            self.stderr()
+        );
+        assert_eq!(self.stdout(), "");
+        let stderr = self.stderr();
+        for secret in SECRETS {
+            assert!(!stderr.contains(secret), "{secret} on stderr: {stderr}");
+        }
+        stderr
+    }
+}
+
+/// Retry-free waits for a slow fake answer.
+pub const SLOW: Duration = Duration::from_millis(300);

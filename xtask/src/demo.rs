@@ -1,0 +1,292 @@
+//! `cargo xtask demo`: a real run of the `ssokit` binary without an AWS account.
+//!
+//! Builds the binary, makes a sandbox HOME (a temporary folder) with a config file holding
+//! a legacy SSO profile (`a`) and an sso-session profile (`s`, session `dev`) and their
+//! token cache files (expiry two hours from now), starts the loopback fake portal, and runs
+//! the binary with only that HOME and the two endpoint overrides in its environment: the
+//! profiles it sees, legacy credentials, session credentials, a token, and a token that is
+//! about to expire and is refreshed (then the rewritten cache file: its key order and its
+//! unknown field survive). Each command and its output is printed; every secret shown is a
+//! dummy value of the fake. Everything stops at the end; the real `~/.aws` is never read.
+//! Fails (non-zero) if any step does not give the expected result.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use jiff::{SignedDuration, Timestamp};
+use ssokit_fake_portal::{FakePortal, Operation};
+
+use crate::Workspace;
+
+const CONFIG: &str = "\
+[profile a]
+sso_start_url = https://d-abc123.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 111122223333
+sso_role_name = LegacyRole
+
+[profile s]
+sso_session = dev
+sso_account_id = 444455556666
+sso_role_name = SessionRole
+
+[sso-session dev]
+sso_start_url = https://d-abc123.awsapps.com/start
+sso_region = eu-west-1
+";
+
+/// The cache file of the legacy start URL (SHA-1 of the URL).
+const LEGACY_CACHE: &str = ".aws/sso/cache/40a89917e3175433e361b710a9d43528d7f1890a.json";
+/// The cache file of sso-session `dev` (SHA-1 of the session name).
+const SESSION_CACHE: &str = ".aws/sso/cache/34c6fceca75e456f25e7e99531e2425c6c1de443.json";
+
+pub(crate) fn run(ws: &Workspace) -> Result<(), String> {
+    let binary = build(ws, false)?;
+    let home = tempfile::tempdir().map_err(|e| format!("could not make a sandbox HOME: {e}"))?;
+    let portal =
+        FakePortal::start().map_err(|e| format!("could not start the fake portal: {e}"))?;
+    let demo = Demo {
+        binary,
+        home: home.path().to_path_buf(),
+        portal,
+    };
+    demo.setup()?;
+    demo.steps()?;
+    println!(
+        "\n== done: the fake portal stopped, the sandbox HOME {} was removed",
+        demo.home.display()
+    );
+    drop(demo);
+    drop(home);
+    Ok(())
+}
+
+/// `cargo build --locked [--release] -p ssokit-cli`; the path of the binary.
+pub(crate) fn build(ws: &Workspace, release: bool) -> Result<PathBuf, String> {
+    let mut args = vec!["build", "--locked"];
+    if release {
+        args.push("--release");
+    }
+    args.extend(["-p", "ssokit-cli"]);
+    println!("== cargo {}", args.join(" "));
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args(&args)
+        .current_dir(&ws.root)
+        .status()
+        .map_err(|e| format!("could not run cargo build: {e}"))?;
+    if !status.success() {
+        return Err(format!("cargo build -p ssokit-cli failed ({status})"));
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .filter(|v| !v.is_empty())
+        .map_or_else(|| ws.root.join("target"), PathBuf::from);
+    let binary = target
+        .join(if release { "release" } else { "debug" })
+        .join(format!("ssokit{}", std::env::consts::EXE_SUFFIX));
+    if binary.is_file() {
+        Ok(binary)
+    } else {
+        Err(format!("the build left no binary at {}", binary.display()))
+    }
+}
+
+struct Demo {
+    binary: PathBuf,
+    home: PathBuf,
+    portal: FakePortal,
+}
+
+fn in_hours(hours: i64) -> String {
+    let now = Timestamp::from_second(Timestamp::now().as_second()).unwrap_or(Timestamp::UNIX_EPOCH);
+    let at = now
+        .checked_add(SignedDuration::from_hours(hours))
+        .unwrap_or(now);
+    at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn in_seconds(seconds: i64) -> String {
+    let now = Timestamp::from_second(Timestamp::now().as_second()).unwrap_or(Timestamp::UNIX_EPOCH);
+    let at = now
+        .checked_add(SignedDuration::from_secs(seconds))
+        .unwrap_or(now);
+    at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn write_file(home: &Path, rel: &str, text: &str) -> Result<(), String> {
+    let path = home.join(rel);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The demo's config file and both cache files (valid for two hours) under `home`.
+pub(crate) fn write_sandbox(home: &Path) -> Result<(), String> {
+    let expires = in_hours(2);
+    write_file(home, ".aws/config", CONFIG)?;
+    write_file(
+        home,
+        LEGACY_CACHE,
+        &format!(
+            "{{\n  \"startUrl\": \"https://d-abc123.awsapps.com/start\",\n  \"region\": \"us-east-1\",\n  \
+             \"accessToken\": \"legacy-at\",\n  \"expiresAt\": \"{expires}\"\n}}"
+        ),
+    )?;
+    write_file(home, SESSION_CACHE, &session_cache(&expires))
+}
+
+fn session_cache(expires: &str) -> String {
+    format!(
+        "{{\n  \"startUrl\": \"https://d-abc123.awsapps.com/start\",\n  \"region\": \"eu-west-1\",\n  \
+         \"accessToken\": \"session-at\",\n  \"expiresAt\": \"{expires}\",\n  \"clientId\": \"cid\",\n  \
+         \"clientSecret\": \"csecret\",\n  \"registrationExpiresAt\": \"{}\",\n  \"refreshToken\": \"rt-1\",\n  \
+         \"x-extra\": 1.50\n}}",
+        in_hours(24 * 90)
+    )
+}
+
+impl Demo {
+    fn write(&self, rel: &str, text: &str) -> Result<(), String> {
+        write_file(&self.home, rel, text)
+    }
+
+    fn read(&self, rel: &str) -> Result<String, String> {
+        let path = self.home.join(rel);
+        fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    fn setup(&self) -> Result<(), String> {
+        write_sandbox(&self.home)?;
+        println!("\n== sandbox HOME {}", self.home.display());
+        println!("   fake portal (SSO and SSO-OIDC) at {}", self.portal.url());
+        println!("\n$ cat ~/.aws/config\n{CONFIG}");
+        println!("$ cat ~/{SESSION_CACHE}\n{}\n", self.read(SESSION_CACHE)?);
+        Ok(())
+    }
+
+    /// Runs `ssokit <args>` in the sandbox, prints it, and returns its stdout.
+    fn ssokit(&self, args: &[&str]) -> Result<String, String> {
+        println!("$ ssokit {}", args.join(" "));
+        let output = Command::new(&self.binary)
+            .args(args)
+            .env_clear()
+            .env("HOME", &self.home)
+            .env("AWS_ENDPOINT_URL_SSO", self.portal.url())
+            .env("AWS_ENDPOINT_URL_SSO_OIDC", self.portal.url())
+            .output()
+            .map_err(|e| format!("could not run {}: {e}", self.binary.display()))?;
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        print!("{stdout}");
+        eprint!("{stderr}");
+        if !output.status.success() {
+            return Err(format!(
+                "ssokit {} failed ({})",
+                args.join(" "),
+                output.status
+            ));
+        }
+        Ok(stdout)
+    }
+
+    fn expect(what: &str, ok: bool) -> Result<(), String> {
+        if ok {
+            println!("   ok: {what}\n");
+            Ok(())
+        } else {
+            Err(format!("demo step failed: expected {what}"))
+        }
+    }
+
+    fn steps(&self) -> Result<(), String> {
+        println!("== 1. what ssokit sees (no network)");
+        let out = self.ssokit(&["profiles"])?;
+        Self::expect(
+            "two profiles and one sso-session",
+            out.contains("profile a") && out.contains("sso-session dev"),
+        )?;
+
+        println!("== 2. legacy profile a: credential_process JSON");
+        let out = self.ssokit(&["credentials", "--profile", "a"])?;
+        Self::expect(
+            "the fake's credentials, one GetRoleCredentials",
+            out.contains("ASIAMOCKACCESSKEY")
+                && self.portal.count(Operation::GetRoleCredentials) == 1,
+        )?;
+
+        println!("== 3. session profile s: shell exports");
+        let out = self.ssokit(&["credentials", "--profile", "s", "--format", "env"])?;
+        Self::expect(
+            "four export lines, no CreateToken",
+            out.lines().count() == 4 && self.portal.count(Operation::CreateToken) == 0,
+        )?;
+
+        println!("== 4. the bearer token of profile s (cached, valid)");
+        let out = self.ssokit(&["token", "--profile", "s"])?;
+        Self::expect("the cached token", out.contains("\"session-at\""))?;
+
+        println!("== 5. the token expires in 60 s (inside the 300 s window): refreshed");
+        self.write(SESSION_CACHE, &session_cache(&in_seconds(60)))?;
+        let out = self.ssokit(&["token", "--profile", "s"])?;
+        Self::expect(
+            "the refreshed token, one CreateToken",
+            out.contains("\"at-2\"") && self.portal.count(Operation::CreateToken) == 1,
+        )?;
+        let cache = self.read(SESSION_CACHE)?;
+        println!("$ cat ~/{SESSION_CACHE}\n{cache}");
+        let order = [
+            "startUrl",
+            "region",
+            "accessToken",
+            "expiresAt",
+            "clientId",
+            "clientSecret",
+            "registrationExpiresAt",
+            "refreshToken",
+            "x-extra",
+        ];
+        let positions: Vec<Option<usize>> = order
+            .iter()
+            .map(|key| cache.find(&format!("\"{key}\"")))
+            .collect();
+        let in_order = positions.iter().all(Option::is_some)
+            && positions.windows(2).all(|pair| pair[0] < pair[1]);
+        Self::expect(
+            "the rewritten file keeps its key order and \"x-extra\": 1.50, with the new token and refresh token",
+            in_order
+                && cache.contains("\"x-extra\": 1.50")
+                && cache.contains("\"accessToken\": \"at-2\"")
+                && cache.contains("\"refreshToken\": \"rt-2\""),
+        )?;
+
+        println!("== the fake portal received:");
+        for request in self.portal.requests() {
+            println!("   {}", request.request_line());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_times_are_whole_seconds_utc() {
+        let text = in_hours(2);
+        assert_eq!(text.len(), "2026-03-01T14:00:00Z".len());
+        assert!(text.ends_with('Z'));
+        assert!(in_seconds(60) < text);
+    }
+
+    #[test]
+    fn the_cache_file_names_are_the_sha1_of_their_keys() {
+        // Pinned by the SPEC §13 fixtures (scenario 11) and the credentials fixtures.
+        let fixture =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../credentials/tests/generated/home");
+        assert!(fixture.join(LEGACY_CACHE).is_file());
+        assert!(fixture.join(SESSION_CACHE).is_file());
+    }
+}
