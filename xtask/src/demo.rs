@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use jiff::{SignedDuration, Timestamp};
-use ssokit_fake_portal::{FakePortal, Operation};
+use ssokit_fake_portal::{Answer, FakePortal, Operation};
 
 use crate::Workspace;
 
@@ -46,6 +46,18 @@ pub(crate) fn run(ws: &Workspace) -> Result<(), String> {
     let home = tempfile::tempdir().map_err(|e| format!("could not make a sandbox HOME: {e}"))?;
     let portal =
         FakePortal::start().map_err(|e| format!("could not start the fake portal: {e}"))?;
+    // A real portal hands out role credentials for about an hour from now; the fake's
+    // default (SPEC §13's fixed 13:00:00Z on 2026-03-01) would look expired here.
+    let expiration_ms = from_now(3600).as_millisecond();
+    portal.script(
+        Operation::GetRoleCredentials,
+        [Answer::json(
+            200,
+            format!(
+                r#"{{"roleCredentials":{{"accessKeyId":"ASIAMOCKACCESSKEY","secretAccessKey":"mockSecretKey","sessionToken":"mockSessionToken","expiration":{expiration_ms}}}}}"#
+            ),
+        )],
+    );
     let demo = Demo {
         binary,
         home: home.path().to_path_buf(),
@@ -98,20 +110,19 @@ struct Demo {
     portal: FakePortal,
 }
 
-fn in_hours(hours: i64) -> String {
+/// Now plus `seconds`, truncated to whole seconds.
+fn from_now(seconds: i64) -> Timestamp {
     let now = Timestamp::from_second(Timestamp::now().as_second()).unwrap_or(Timestamp::UNIX_EPOCH);
-    let at = now
-        .checked_add(SignedDuration::from_hours(hours))
-        .unwrap_or(now);
-    at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    now.checked_add(SignedDuration::from_secs(seconds))
+        .unwrap_or(now)
 }
 
 fn in_seconds(seconds: i64) -> String {
-    let now = Timestamp::from_second(Timestamp::now().as_second()).unwrap_or(Timestamp::UNIX_EPOCH);
-    let at = now
-        .checked_add(SignedDuration::from_secs(seconds))
-        .unwrap_or(now);
-    at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    from_now(seconds).strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn in_hours(hours: i64) -> String {
+    in_seconds(hours * 3600)
 }
 
 fn write_file(home: &Path, rel: &str, text: &str) -> Result<(), String> {
