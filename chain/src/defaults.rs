@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use ssokit_config_parser::FileLocations;
 use ssokit_credentials::{
     EnvironmentCredentialsProvider, ProfileCredentialsProvider, ProvideCredentials, ProvideToken,
     ProviderConfig, SsoTokenProvider,
@@ -121,9 +120,8 @@ impl DefaultProviders {
             (None, Some(name)) => format!("profile {name} (AWS_PROFILE)"),
             (None, None) => "profile default".to_owned(),
         };
-        match self.config.home() {
-            Ok(home) => {
-                let files = FileLocations::resolve(env, home, None, None);
+        match self.config.file_locations() {
+            Ok(files) => {
                 format!(
                     "{profile}, config file {}, credentials file {}",
                     files.config().display(),

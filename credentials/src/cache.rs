@@ -117,8 +117,10 @@ impl<T: Expiring> Cache<T> {
         Fut: Future<Output = Result<T, CredentialsError>> + Send + 'static,
     {
         if let Some(value) = self.fresh(clock.now()) {
+            tracing::debug!("cached value is fresh: no load");
             return Ok(value);
         }
+        tracing::debug!("no fresh cached value: loading");
         self.refresh(load).await
     }
 
@@ -135,6 +137,7 @@ impl<T: Expiring> Cache<T> {
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
             if let Some(receiver) = in_flight.as_ref() {
+                tracing::debug!("joining the load in flight");
                 receiver.clone()
             } else {
                 let (sender, receiver) = watch::channel(None);

@@ -257,6 +257,12 @@ impl ProviderConfig {
         self.process_timeout
     }
 
+    /// Where the config and credentials files are for this configuration: the explicit
+    /// paths, else `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE`, else under the home.
+    pub fn file_locations(&self) -> Result<FileLocations, CredentialsError> {
+        self.files(None, None)
+    }
+
     /// The file locations, with a provider's own overrides first.
     pub(crate) fn files(
         &self,
@@ -431,4 +437,29 @@ pub(crate) fn load_error(e: &LoadError) -> CredentialsError {
     };
     let location = e.location();
     CredentialsError::failed(code, e.to_string()).at(location)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::TestClock;
+
+    #[test]
+    fn file_locations_prefer_explicit_paths_then_the_environment_then_home() {
+        let clock = TestClock::new(jiff::Timestamp::UNIX_EPOCH);
+        let env = Env::from_pairs([("AWS_SHARED_CREDENTIALS_FILE", "~/creds")]);
+        let config = ProviderConfig::new(env, clock)
+            .with_home(Home::new("/h"))
+            .with_config_file("/explicit/config");
+        let files = config.file_locations().expect("a home is set");
+        assert_eq!(files.config(), Path::new("/explicit/config"));
+        assert_eq!(files.credentials(), Path::new("/h/creds"));
+
+        let no_home = ProviderConfig::new(Env::new(), TestClock::new(jiff::Timestamp::UNIX_EPOCH));
+        let error = no_home.file_locations().expect_err("no home anywhere");
+        assert_eq!(
+            error.to_string(),
+            "Cannot load credentials, HOME path not set"
+        );
+    }
 }

@@ -373,7 +373,9 @@ fn the_trace_log_names_each_step_and_no_secret() {
             .unwrap();
         runtime.block_on(async {
             let defaults = world.defaults();
-            defaults.credentials_chain().resolve().await.unwrap();
+            let chain = defaults.credentials_chain();
+            chain.resolve().await.unwrap();
+            chain.resolve().await.unwrap();
             defaults.token_chain().resolve().await.unwrap();
         });
     });
@@ -385,6 +387,8 @@ fn the_trace_log_names_each_step_and_no_secret() {
         "provider=\"EnvironmentCredentialsProvider(AWS)\" reason=AWS_ACCESS_KEY_ID is not set",
         "provider=\"ProfileCredentialsProvider\" answer=source Sso, expires 2026-03-01T13:00:00Z",
         "provider=\"SsoTokenProvider\" answer=expires 2026-03-01T14:00:00Z",
+        "message=no fresh cached value: loading",
+        "message=cached value is fresh: no load",
     ] {
         assert!(text.contains(needle), "{needle} not in {text}");
     }
