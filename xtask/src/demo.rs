@@ -39,25 +39,13 @@ sso_region = eu-west-1
 /// The cache file of the legacy start URL (SHA-1 of the URL).
 const LEGACY_CACHE: &str = ".aws/sso/cache/40a89917e3175433e361b710a9d43528d7f1890a.json";
 /// The cache file of sso-session `dev` (SHA-1 of the session name).
-const SESSION_CACHE: &str = ".aws/sso/cache/34c6fceca75e456f25e7e99531e2425c6c1de443.json";
+pub(crate) const SESSION_CACHE: &str =
+    ".aws/sso/cache/34c6fceca75e456f25e7e99531e2425c6c1de443.json";
 
 pub(crate) fn run(ws: &Workspace) -> Result<(), String> {
     let binary = build(ws, false)?;
     let home = tempfile::tempdir().map_err(|e| format!("could not make a sandbox HOME: {e}"))?;
-    let portal =
-        FakePortal::start().map_err(|e| format!("could not start the fake portal: {e}"))?;
-    // A real portal hands out role credentials for about an hour from now; the fake's
-    // default (SPEC §13's fixed 13:00:00Z on 2026-03-01) would look expired here.
-    let expiration_ms = from_now(3600).as_millisecond();
-    portal.script(
-        Operation::GetRoleCredentials,
-        [Answer::json(
-            200,
-            format!(
-                r#"{{"roleCredentials":{{"accessKeyId":"ASIAMOCKACCESSKEY","secretAccessKey":"mockSecretKey","sessionToken":"mockSessionToken","expiration":{expiration_ms}}}}}"#
-            ),
-        )],
-    );
+    let portal = start_portal()?;
     let demo = Demo {
         binary,
         home: home.path().to_path_buf(),
@@ -104,6 +92,25 @@ pub(crate) fn build(ws: &Workspace, release: bool) -> Result<PathBuf, String> {
     }
 }
 
+/// The fake portal, answering role credentials that expire an hour from now as a real
+/// portal's do (the fake's default, SPEC §13's fixed 13:00:00Z on 2026-03-01, would look
+/// expired outside the tests' fixed clock).
+pub(crate) fn start_portal() -> Result<FakePortal, String> {
+    let portal =
+        FakePortal::start().map_err(|e| format!("could not start the fake portal: {e}"))?;
+    let expiration_ms = from_now(3600).as_millisecond();
+    portal.script(
+        Operation::GetRoleCredentials,
+        [Answer::json(
+            200,
+            format!(
+                r#"{{"roleCredentials":{{"accessKeyId":"ASIAMOCKACCESSKEY","secretAccessKey":"mockSecretKey","sessionToken":"mockSessionToken","expiration":{expiration_ms}}}}}"#
+            ),
+        )],
+    );
+    Ok(portal)
+}
+
 struct Demo {
     binary: PathBuf,
     home: PathBuf,
@@ -117,7 +124,7 @@ fn from_now(seconds: i64) -> Timestamp {
         .unwrap_or(now)
 }
 
-fn in_seconds(seconds: i64) -> String {
+pub(crate) fn in_seconds(seconds: i64) -> String {
     from_now(seconds).strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
@@ -148,7 +155,7 @@ pub(crate) fn write_sandbox(home: &Path) -> Result<(), String> {
     write_file(home, SESSION_CACHE, &session_cache(&expires))
 }
 
-fn session_cache(expires: &str) -> String {
+pub(crate) fn session_cache(expires: &str) -> String {
     format!(
         "{{\n  \"startUrl\": \"https://d-abc123.awsapps.com/start\",\n  \"region\": \"eu-west-1\",\n  \
          \"accessToken\": \"session-at\",\n  \"expiresAt\": \"{expires}\",\n  \"clientId\": \"cid\",\n  \

@@ -8,6 +8,8 @@
 //!   sandbox HOME (the README's first command).
 //! - `cargo xtask bench-cli [RUNS]` times cold `ssokit credentials` runs (release build)
 //!   against the fake portal and prints median / p90 and the binary size.
+//! - `cargo xtask storm [--processes N] [--release]` starts N `ssokit credentials` processes
+//!   together on an expiring token and checks the portal saw exactly one `CreateToken`.
 //!
 //! Generated files live in folders named `generated/` (or are Rust sources whose first line
 //! says they are generated); nothing else in the tree is written by this tool.
@@ -27,12 +29,13 @@ mod demo;
 mod endpoints;
 mod fixtures;
 mod layering;
+mod storm;
 mod token_cache_fixtures;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask fixtures [--check] | cargo xtask layering | cargo xtask demo | cargo xtask bench-cli [RUNS]";
+const USAGE: &str = "usage: cargo xtask fixtures [--check] | cargo xtask layering | cargo xtask demo | cargo xtask bench-cli [RUNS] | cargo xtask storm [--processes N] [--release]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
         ["demo"] => demo::run(&Workspace::locate()),
         ["bench-cli"] => bench_cli::run(&Workspace::locate(), None),
         ["bench-cli", runs] => bench_cli::run(&Workspace::locate(), Some(runs)),
+        ["storm", rest @ ..] => storm::run(&Workspace::locate(), rest),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
