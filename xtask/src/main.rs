@@ -4,6 +4,8 @@
 //! - `cargo xtask fixtures --check` fails when a committed fixture is stale or stray, and
 //!   says which command to run.
 //! - `cargo xtask layering` checks that the crate graph points down (also a test).
+//! - `cargo xtask fuzz <target> [--seconds N]` runs one `cargo fuzz` target (`fuzz/`) from
+//!   a corpus seeded with the fixtures.
 //!
 //! Generated files live in folders named `generated/` (or are Rust sources whose first line
 //! says they are generated); nothing else in the tree is written by this tool.
@@ -19,13 +21,14 @@
 mod config_fixtures;
 mod endpoints;
 mod fixtures;
+mod fuzz;
 mod layering;
 mod token_cache_fixtures;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask fixtures [--check] | cargo xtask layering";
+const USAGE: &str = "usage: cargo xtask fixtures [--check] | cargo xtask layering | cargo xtask fuzz <target> [--seconds N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
         ["fixtures"] => fixtures::run(&Workspace::locate(), fixtures::Mode::Write),
         ["fixtures", "--check"] => fixtures::run(&Workspace::locate(), fixtures::Mode::Check),
         ["layering"] => layering::run(&Workspace::locate()),
+        ["fuzz", rest @ ..] => fuzz::run(&Workspace::locate(), rest),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
