@@ -3,11 +3,11 @@
 //! The corpus lives in `fuzz/corpus/<target>` (not committed). When it is empty it is
 //! seeded first: config files from `config-parser/tests/generated/` (each alone, and each
 //! folder's config and credentials joined by a NUL, which the target reads as the two
-//! files), token files from `token-cache/tests/generated/`, and the hand-written response
-//! bodies in `fuzz/seeds/sso_responses/`. The run is `cargo fuzz run -s none`: coverage
-//! guided without a sanitizer, the only mode a stable toolchain builds (see
-//! `fuzz/README.md`). libFuzzer's closing lines, with the execution count, are repeated at
-//! the end.
+//! files), token files from `token-cache/tests/generated/` and `fuzz/seeds/token_cache_file/`,
+//! and the hand-written response bodies in `fuzz/seeds/sso_responses/`. The run is
+//! `cargo fuzz run -s none`: coverage guided without a sanitizer, the only mode a stable
+//! toolchain builds (see `fuzz/README.md`). libFuzzer's closing lines, with the execution
+//! count, are repeated at the end.
 
 use std::fs;
 use std::io::{BufRead, BufReader};
@@ -73,7 +73,22 @@ pub(crate) fn run(ws: &Workspace, args: &[&str]) -> Result<(), String> {
     let corpus = ws.root.join("fuzz/corpus").join(target);
     seed(&corpus, &seeds(ws)?)?;
 
-    let mut child = Command::new(&cargo)
+    let mut command = Command::new(&cargo);
+    // `cargo run` gave this process xtask's package variables; build scripts that rerun on
+    // them (ring's) would rebuild on every switch between this and a plain `cargo fuzz`.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("CARGO_PKG_")
+            || name.starts_with("CARGO_MANIFEST_")
+            || matches!(
+                name.as_ref(),
+                "CARGO_CRATE_NAME" | "CARGO_BIN_NAME" | "CARGO_PRIMARY_PACKAGE"
+            )
+        {
+            command.env_remove(name.as_ref());
+        }
+    }
+    let mut child = command
         .args(["fuzz", "run", "-s", "none", target, "--"])
         .arg(format!("-max_total_time={seconds}"))
         .arg("-print_final_stats=1")
@@ -218,10 +233,18 @@ fn config_seeds(ws: &Workspace) -> Result<Vec<Seed>, String> {
 fn token_cache_seeds(ws: &Workspace) -> Result<Vec<Seed>, String> {
     let dir = ws.root.join("token-cache/tests/generated");
     let found = files(&dir, |p| p.extension().is_some_and(|e| e == "json"))?;
-    Ok(found
+    let mut seeds: Vec<Seed> = found
         .into_iter()
         .map(|(relative, bytes)| (seed_name(&relative), cap(bytes)))
-        .collect())
+        .collect();
+    // Hand-written edges the fixtures do not cover: the ends of the time range, escapes.
+    let extra = files(&ws.root.join("fuzz/seeds/token_cache_file"), |_| true)?;
+    seeds.extend(
+        extra
+            .into_iter()
+            .map(|(relative, bytes)| (format!("hand-{}", seed_name(&relative)), bytes)),
+    );
+    Ok(seeds)
 }
 
 fn response_seeds(ws: &Workspace) -> Result<Vec<Seed>, String> {
