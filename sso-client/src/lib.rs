@@ -77,6 +77,10 @@ mod tls;
 mod transport;
 mod wire;
 
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use client::{SsoClient, USER_AGENT_VALUE};
 pub use endpoint::{
     Endpoint, EndpointConfig, EndpointError, EndpointOverride, EndpointOverrideSources, NamedValue,

@@ -14,7 +14,8 @@
 //! is milliseconds since the Unix epoch. Everything else is rejected: no input is ever read
 //! as "valid forever" or silently as "expired".
 //!
-//! Written times are always `YYYY-MM-DDTHH:MM:SSZ`, truncated to whole seconds.
+//! Written times are always `YYYY-MM-DDTHH:MM:SSZ`, truncated to whole seconds, and never
+//! before year 0 (the grammar's four-digit years), so every written time reads back.
 
 use jiff::Timestamp;
 use jiff::civil::DateTime;
@@ -106,9 +107,27 @@ pub(crate) fn parse_epoch_millis(json_number: &str) -> Option<Timestamp> {
 /// let t = parse_time("2026-03-01T14:00:00.999Z").unwrap();
 /// assert_eq!(format_time(t), "2026-03-01T14:00:00Z");
 /// ```
+///
+/// The grammar has four-digit years and jiff's range reaches back to year -9999, so an
+/// instant before `0000-01-01T00:00:00Z` is written as that instant: what ssokit writes
+/// always reads back (as a time long expired, as before).
+///
+/// ```
+/// use ssokit_token_cache::{format_time, parse_time};
+///
+/// let before_year_zero = parse_time("0000-01-01T00:00:00+00:01").unwrap();
+/// assert_eq!(format_time(before_year_zero), "0000-01-01T00:00:00Z");
+/// ```
 pub fn format_time(instant: Timestamp) -> String {
-    instant.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    let earliest = Timestamp::from_second(YEAR_ZERO).unwrap_or(Timestamp::MIN);
+    instant
+        .max(earliest)
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
+
+/// `0000-01-01T00:00:00Z` in seconds since the Unix epoch: the earliest written time.
+const YEAR_ZERO: i64 = -62_167_219_200;
 
 /// `len` ASCII digits at `at`, as a number.
 fn digits(b: &[u8], at: usize, len: usize) -> Option<u32> {
@@ -147,6 +166,16 @@ mod tests {
 
     fn at(text: &str) -> Timestamp {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn year_zero_is_the_earliest_written_time() {
+        assert_eq!(
+            Timestamp::from_second(YEAR_ZERO).ok(),
+            parse_time("0000-01-01T00:00:00Z")
+        );
+        assert_eq!(format_time(Timestamp::MIN), "0000-01-01T00:00:00Z");
+        assert_eq!(format_time(Timestamp::MAX), "9999-12-30T22:00:00Z");
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //!   against the fake portal and prints median / p90 and the binary size.
 //! - `cargo xtask storm [--processes N] [--release]` starts N `ssokit credentials` processes
 //!   together on an expiring token and checks the portal saw exactly one `CreateToken`.
+//! - `cargo xtask fuzz <target> [--seconds N]` runs one `cargo fuzz` target (`fuzz/`) from
+//!   a corpus seeded with the fixtures.
 //!
 //! Generated files live in folders named `generated/` (or are Rust sources whose first line
 //! says they are generated); nothing else in the tree is written by this tool.
@@ -28,6 +30,7 @@ mod credentials_fixtures;
 mod demo;
 mod endpoints;
 mod fixtures;
+mod fuzz;
 mod layering;
 mod storm;
 mod token_cache_fixtures;
@@ -35,7 +38,7 @@ mod token_cache_fixtures;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask fixtures [--check] | cargo xtask layering | cargo xtask demo | cargo xtask bench-cli [RUNS] | cargo xtask storm [--processes N] [--release]";
+const USAGE: &str = "usage: cargo xtask fixtures [--check] | cargo xtask layering | cargo xtask demo | cargo xtask bench-cli [RUNS] | cargo xtask storm [--processes N] [--release] | cargo xtask fuzz <target> [--seconds N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         ["bench-cli"] => bench_cli::run(&Workspace::locate(), None),
         ["bench-cli", runs] => bench_cli::run(&Workspace::locate(), Some(runs)),
         ["storm", rest @ ..] => storm::run(&Workspace::locate(), rest),
+        ["fuzz", rest @ ..] => fuzz::run(&Workspace::locate(), rest),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -207,6 +207,27 @@ fn rewrite_is_lossless() {
     assert_eq!(next.refresh_token(), Some("rt-2"));
 }
 
+/// Found by the `token_cache_file` fuzz target's round trip: an `expiresAt` whose offset
+/// puts it before year 0 was rewritten as `"-001-12-31T23:59:00Z"`, which no reader accepts.
+#[test]
+fn a_refresh_before_year_zero_is_written_readable() {
+    let original = br#"{"accessToken":"a","expiresAt":"0000-01-01T00:00:00+00:01"}"#;
+    let token = CachedToken::parse(original, Path::new("t.json"))
+        .unwrap()
+        .unwrap();
+    let next = token.with_refresh("at-2", token.expires_at(), None);
+    let text = next.render();
+    assert_eq!(
+        text,
+        "{\n  \"accessToken\": \"at-2\",\n  \"expiresAt\": \"0000-01-01T00:00:00Z\"\n}"
+    );
+    let reread = CachedToken::parse(text.as_bytes(), Path::new("t.json"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(reread.expires_at(), ts("0000-01-01T00:00:00Z"));
+    assert_eq!(next.expires_at(), reread.expires_at());
+}
+
 #[test]
 fn rewrite_keeps_refresh_token_unless_a_new_one_is_given() {
     let token = Home::with_fixture("session-expiring-soon.json")
