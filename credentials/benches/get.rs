@@ -1,6 +1,7 @@
-//! Benchmarks: a cached `get()` (target: under 100 ns) and a cold session-profile
-//! resolution (config files, cache file, `GetRoleCredentials`) against the in-process fake
-//! portal.
+//! Benchmarks: a cached `get()` (target: under 100 ns), a cold session-profile resolution
+//! (config files, cache file, `GetRoleCredentials`) against the in-process fake portal, and
+//! 1,000 concurrent `get()` calls on one cold provider (single-flight: one load serves
+//! them all; the tests assert the one request).
 
 #![allow(missing_docs, reason = "benchmark")]
 #![allow(clippy::unwrap_used, reason = "benchmark setup")]
@@ -75,5 +76,33 @@ fn benches(c: &mut Criterion) {
     });
 }
 
-criterion_group!(group, benches);
+fn single_flight(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (_home, _portal, config) = world();
+    c.bench_function("1,000 concurrent get() on a cold provider", |b| {
+        b.iter(|| {
+            let provider = std::sync::Arc::new(
+                SsoCredentialsProvider::builder(config.clone())
+                    .profile_name("s")
+                    .build(),
+            );
+            runtime.block_on(async {
+                let mut tasks = tokio::task::JoinSet::new();
+                for _ in 0..1_000 {
+                    let provider = std::sync::Arc::clone(&provider);
+                    tasks.spawn(async move { provider.get().await.map(|_| ()) });
+                }
+                while let Some(done) = tasks.join_next().await {
+                    done.unwrap().unwrap();
+                }
+            });
+        });
+    });
+}
+
+criterion_group!(group, benches, single_flight);
 criterion_main!(group);

@@ -8,6 +8,7 @@
 //! cache read from disk, one `GetRoleCredentials` over a new loopback connection. The
 //! token is valid, so no `CreateToken`. Not part of CI (timings depend on the machine).
 
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -24,6 +25,62 @@ pub(crate) fn run(ws: &Workspace, runs: Option<&str>) -> Result<(), String> {
             .filter(|n| *n >= 50)
             .ok_or_else(|| format!("RUNS must be a number of at least 50, not {text:?}"))?,
     };
+    let figures = measure(ws, runs)?;
+    let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1000.0);
+    println!(
+        "cold `ssokit credentials --profile s` (session profile, fake portal on loopback), {runs} runs:"
+    );
+    println!(
+        "  min {}  median {}  p90 {}  max {}",
+        ms(figures.min),
+        ms(figures.median),
+        ms(figures.p90),
+        ms(figures.max)
+    );
+    println!(
+        "  floor (`ssokit --version`: process start, argument parsing, exit): median {}",
+        ms(figures.floor_median)
+    );
+    println!(
+        "  target: median under 3 ms: {}",
+        if figures.median < Duration::from_millis(3) {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "a file size shown in MiB with two decimals"
+    )]
+    let mib = figures.size as f64 / 1024.0 / 1024.0;
+    println!(
+        "release binary {} (stripped): {} bytes ({mib:.2} MiB); target under 4 MB: {}",
+        figures.binary.display(),
+        figures.size,
+        if figures.size < 4_000_000 {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
+    Ok(())
+}
+
+/// What one `bench-cli` measurement found.
+pub(crate) struct CliFigures {
+    pub(crate) binary: PathBuf,
+    pub(crate) size: u64,
+    pub(crate) min: Duration,
+    pub(crate) median: Duration,
+    pub(crate) p90: Duration,
+    pub(crate) max: Duration,
+    pub(crate) floor_median: Duration,
+}
+
+/// Builds the release binary and times `runs` cold `ssokit credentials` runs and as many
+/// `ssokit --version` runs (the floor).
+pub(crate) fn measure(ws: &Workspace, runs: usize) -> Result<CliFigures, String> {
     let binary = crate::demo::build(ws, true)?;
     let size = std::fs::metadata(&binary)
         .map_err(|e| format!("{}: {e}", binary.display()))?
@@ -71,40 +128,15 @@ pub(crate) fn run(ws: &Workspace, runs: Option<&str>) -> Result<(), String> {
         let rank = ((times.len() - 1) as f64 * q).round() as usize;
         times[rank]
     };
-    let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1000.0);
-    println!(
-        "cold `ssokit credentials --profile s` (session profile, fake portal on loopback), {runs} runs:"
-    );
-    println!(
-        "  min {}  median {}  p90 {}  max {}",
-        ms(times[0]),
-        ms(at(0.5)),
-        ms(at(0.9)),
-        ms(times[times.len() - 1])
-    );
-    println!(
-        "  floor (`ssokit --version`: process start, argument parsing, exit): median {}",
-        ms(floor[floor.len() / 2])
-    );
-    println!(
-        "  target: median under 3 ms: {}",
-        if at(0.5) < Duration::from_millis(3) {
-            "met"
-        } else {
-            "NOT met"
-        }
-    );
-    #[allow(
-        clippy::cast_precision_loss,
-        reason = "a file size shown in MiB with two decimals"
-    )]
-    let mib = size as f64 / 1024.0 / 1024.0;
-    println!(
-        "release binary {} (stripped): {size} bytes ({mib:.2} MiB); target under 4 MB: {}",
-        binary.display(),
-        if size < 4_000_000 { "met" } else { "NOT met" }
-    );
-    Ok(())
+    Ok(CliFigures {
+        binary,
+        size,
+        min: times[0],
+        median: at(0.5),
+        p90: at(0.9),
+        max: times[times.len() - 1],
+        floor_median: floor[floor.len() / 2],
+    })
 }
 
 /// Runs `command()` `warmup + runs` times; the wall times of the last `runs`, each from

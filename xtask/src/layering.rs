@@ -79,6 +79,36 @@ pub(crate) fn run(ws: &crate::Workspace) -> Result<(), String> {
 
 /// Every rule broken in the workspace at `root`, as sentences.
 pub(crate) fn violations(root: &Path) -> Result<Vec<String>, String> {
+    let graph = metadata_graph(root)?;
+    let mut found = Vec::new();
+    for (krate, banned, why) in RULES {
+        let Some(start) = graph.keys().find(|id| name_of(id) == *krate) else {
+            continue;
+        };
+        let reachable = reachable(&graph, start);
+        for id in reachable {
+            let name = name_of(&id);
+            if banned.contains(&name) {
+                found.push(format!("{krate} depends on {name}, but it must not: {why}"));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// How many packages `package` builds with (its normal dependencies, transitively, on this
+/// host), itself not counted.
+pub(crate) fn normal_dependency_count(root: &Path, package: &str) -> Result<usize, String> {
+    let graph = metadata_graph(root)?;
+    let start = graph
+        .keys()
+        .find(|id| name_of(id) == package)
+        .ok_or_else(|| format!("no package {package} in the workspace"))?;
+    Ok(reachable(&graph, start).len())
+}
+
+/// The normal-dependency graph of the workspace on this host, from `cargo metadata`.
+fn metadata_graph(root: &Path) -> Result<BTreeMap<String, Vec<String>>, String> {
     let host = host_triple()?;
     let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .args([
@@ -100,21 +130,7 @@ pub(crate) fn violations(root: &Path) -> Result<Vec<String>, String> {
     }
     let metadata: Value = serde_json::from_slice(&output.stdout)
         .map_err(|e| format!("cargo metadata printed invalid JSON: {e}"))?;
-    let graph = normal_graph(&metadata);
-    let mut found = Vec::new();
-    for (krate, banned, why) in RULES {
-        let Some(start) = graph.keys().find(|id| name_of(id) == *krate) else {
-            continue;
-        };
-        let reachable = reachable(&graph, start);
-        for id in reachable {
-            let name = name_of(&id);
-            if banned.contains(&name) {
-                found.push(format!("{krate} depends on {name}, but it must not: {why}"));
-            }
-        }
-    }
-    Ok(found)
+    Ok(normal_graph(&metadata))
 }
 
 /// The host's target triple, from `rustc -vV` (metadata for other platforms would need

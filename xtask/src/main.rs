@@ -12,6 +12,7 @@
 //!   together on an expiring token and checks the portal saw exactly one `CreateToken`.
 //! - `cargo xtask fuzz <target> [--seconds N]` runs one `cargo fuzz` target (`fuzz/`) from
 //!   a corpus seeded with the fixtures.
+//! - `cargo xtask bench-report` measures every figure and rewrites BENCHMARKS.md.
 //!
 //! Generated files live in folders named `generated/` (or are Rust sources whose first line
 //! says they are generated); nothing else in the tree is written by this tool.
@@ -25,6 +26,7 @@
 )]
 
 mod bench_cli;
+mod bench_report;
 mod config_fixtures;
 mod credentials_fixtures;
 mod demo;
@@ -38,7 +40,7 @@ mod token_cache_fixtures;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask fixtures [--check] | cargo xtask layering | cargo xtask demo | cargo xtask bench-cli [RUNS] | cargo xtask storm [--processes N] [--release] | cargo xtask fuzz <target> [--seconds N]";
+const USAGE: &str = "usage: cargo xtask fixtures [--check] | cargo xtask layering | cargo xtask demo | cargo xtask bench-cli [RUNS] | cargo xtask storm [--processes N] [--release] | cargo xtask fuzz <target> [--seconds N] | cargo xtask bench-report";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -50,6 +52,7 @@ fn main() -> ExitCode {
         ["demo"] => demo::run(&Workspace::locate()),
         ["bench-cli"] => bench_cli::run(&Workspace::locate(), None),
         ["bench-cli", runs] => bench_cli::run(&Workspace::locate(), Some(runs)),
+        ["bench-report"] => bench_report::run(&Workspace::locate()),
         ["storm", rest @ ..] => storm::run(&Workspace::locate(), rest),
         ["fuzz", rest @ ..] => fuzz::run(&Workspace::locate(), rest),
         _ => {

@@ -16,6 +16,58 @@ use crate::demo::{SESSION_CACHE, build, in_seconds, session_cache, start_portal,
 
 pub(crate) fn run(ws: &Workspace, args: &[&str]) -> Result<(), String> {
     let (processes, release) = parse_args(args)?;
+    let storm = drill(ws, processes, release)?;
+    println!("\n== storm: {processes} `ssokit credentials --profile s` processes started together");
+    println!("   token inside the refresh window; CreateToken answers after 200 ms");
+    println!(
+        "   processes that printed credentials: {}/{processes}",
+        processes - storm.failures.len()
+    );
+    println!(
+        "   CreateToken calls:                  {}",
+        storm.create_token
+    );
+    println!(
+        "   GetRoleCredentials calls:           {}",
+        storm.get_role_credentials
+    );
+    println!(
+        "   cache file:                         {}",
+        storm.cache_state
+    );
+    println!(
+        "   wall time for all processes:        {:.0} ms",
+        storm.elapsed.as_secs_f64() * 1000.0
+    );
+    for failure in storm.failures.iter().take(5) {
+        println!("   failed: {failure}");
+    }
+    if storm.passed() {
+        Ok(())
+    } else {
+        Err("the storm drill failed (see above)".to_owned())
+    }
+}
+
+/// What one storm found.
+pub(crate) struct Storm {
+    pub(crate) processes: usize,
+    pub(crate) failures: Vec<String>,
+    pub(crate) create_token: usize,
+    pub(crate) get_role_credentials: usize,
+    pub(crate) cache_state: String,
+    pub(crate) elapsed: Duration,
+}
+
+impl Storm {
+    /// Exactly one `CreateToken`, every process printed credentials, the cache is valid.
+    pub(crate) fn passed(&self) -> bool {
+        self.create_token == 1 && self.failures.is_empty() && self.cache_state.starts_with("valid")
+    }
+}
+
+/// Runs the storm and reports what the portal and the cache file show.
+pub(crate) fn drill(ws: &Workspace, processes: usize, release: bool) -> Result<Storm, String> {
     let binary = build(ws, release)?;
     let home = tempfile::tempdir().map_err(|e| format!("could not make a sandbox HOME: {e}"))?;
     write_sandbox(home.path())?;
@@ -75,27 +127,14 @@ pub(crate) fn run(ws: &Workspace, args: &[&str]) -> Result<(), String> {
         Err(e) => format!("INVALID: {e}"),
     };
 
-    println!("\n== storm: {processes} `ssokit credentials --profile s` processes started together");
-    println!("   token inside the refresh window; CreateToken answers after 200 ms");
-    println!(
-        "   processes that printed credentials: {}/{processes}",
-        processes - failures.len()
-    );
-    println!("   CreateToken calls:                  {create_token}");
-    println!("   GetRoleCredentials calls:           {get_role_credentials}");
-    println!("   cache file:                         {cache_state}");
-    println!(
-        "   wall time for all processes:        {:.0} ms",
-        elapsed.as_secs_f64() * 1000.0
-    );
-    for failure in failures.iter().take(5) {
-        println!("   failed: {failure}");
-    }
-    if create_token == 1 && failures.is_empty() && cache_state.starts_with("valid") {
-        Ok(())
-    } else {
-        Err("the storm drill failed (see above)".to_owned())
-    }
+    Ok(Storm {
+        processes,
+        failures,
+        create_token,
+        get_role_credentials,
+        cache_state,
+        elapsed,
+    })
 }
 
 fn parse_args(args: &[&str]) -> Result<(usize, bool), String> {

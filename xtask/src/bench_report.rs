@@ -1,0 +1,398 @@
+//! `cargo xtask bench-report`: measures every figure BENCHMARKS.md holds and rewrites the
+//! file. It runs the criterion benches of config-parser, token-cache and credentials, times
+//! cold CLI runs, runs a 32-process storm, counts the CLI's crates, times a clean release
+//! build in a fresh target folder, and reads peak memory with GNU `time` where installed.
+//! The fuzzing figures come from `fuzz/RESULTS.md` (10-minute runs are not repeated here).
+//! Takes about ten minutes on 2 cores; not part of CI (timings depend on the machine).
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::Workspace;
+use crate::bench_cli::CliFigures;
+use crate::storm::Storm;
+
+const CRITERION_ARGS: [&str; 5] = ["--warm-up-time", "2", "--measurement-time", "5", "--noplot"];
+
+pub(crate) fn run(ws: &Workspace) -> Result<(), String> {
+    for (package, bench) in [
+        ("ssokit-config-parser", "parse"),
+        ("ssokit-token-cache", "read"),
+        ("ssokit-credentials", "get"),
+    ] {
+        cargo(
+            ws,
+            &["bench", "--locked", "-p", package, "--bench", bench, "--"],
+        )
+        .args(CRITERION_ARGS)
+        .status()
+        .map_err(|e| format!("could not run cargo bench: {e}"))?
+        .success()
+        .then_some(())
+        .ok_or_else(|| format!("cargo bench -p {package} failed"))?;
+    }
+    let criterion = Criterion(target_dir(ws).join("criterion"));
+    let cli = crate::bench_cli::measure(ws, 200)?;
+    let storm = crate::storm::drill(ws, 32, true)?;
+    let crates = crate::layering::normal_dependency_count(&ws.root, "ssokit-cli")?;
+    let build = clean_build(ws)?;
+    let memory = peak_memory(&cli.binary, &ws.root)?;
+    let fuzz = fs::read_to_string(ws.root.join("fuzz/RESULTS.md")).ok();
+    let text = render(&Figures {
+        criterion: &criterion,
+        cli: &cli,
+        storm: &storm,
+        crates,
+        build,
+        memory,
+        fuzz: fuzz.as_deref(),
+    })?;
+    let path = ws.root.join("BENCHMARKS.md");
+    fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("xtask bench-report: wrote {}", path.display());
+    Ok(())
+}
+
+fn cargo(ws: &Workspace, args: &[&str]) -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.args(args).current_dir(&ws.root);
+    command
+}
+
+fn target_dir(ws: &Workspace) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .filter(|v| !v.is_empty())
+        .map_or_else(|| ws.root.join("target"), PathBuf::from)
+}
+
+/// Criterion's saved estimates.
+struct Criterion(PathBuf);
+
+impl Criterion {
+    /// The median of a benchmark, by its id (`group/function` or `function`).
+    fn median(&self, id: &str) -> Result<Duration, String> {
+        // Criterion names folders after the id with these characters replaced.
+        let folder: String = id
+            .split('/')
+            .map(|part| part.replace(['?', '"', '\\', '*', '<', '>', ':', '|', '^'], "_"))
+            .collect::<Vec<_>>()
+            .join("/");
+        let path = self.0.join(&folder).join("new/estimates.json");
+        let path = if path.exists() {
+            path
+        } else {
+            self.0
+                .join(folder.replace('/', "_"))
+                .join("new/estimates.json")
+        };
+        let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let json: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let nanos = json["median"]["point_estimate"]
+            .as_f64()
+            .ok_or_else(|| format!("{} has no median", path.display()))?;
+        Ok(Duration::from_secs_f64(nanos / 1e9))
+    }
+}
+
+/// Times a release build of the CLI into an empty target folder.
+fn clean_build(ws: &Workspace) -> Result<Duration, String> {
+    let target = tempfile::tempdir().map_err(|e| format!("could not make a target folder: {e}"))?;
+    println!("== timing a clean release build of ssokit-cli (a few minutes)");
+    let started = Instant::now();
+    let status = cargo(ws, &["build", "--release", "--locked", "-p", "ssokit-cli"])
+        .env("CARGO_TARGET_DIR", target.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map_err(|e| format!("could not run cargo build: {e}"))?;
+    if !status.success() {
+        return Err("the clean release build failed".into());
+    }
+    Ok(started.elapsed())
+}
+
+/// Peak resident memory (KiB) of a cold `ssokit credentials` and of `ssokit profiles` over
+/// the 10,000-profile config, read with GNU `time -f %M`; `None` without GNU time.
+fn peak_memory(binary: &Path, root: &Path) -> Result<Option<(u64, u64)>, String> {
+    let time = Path::new("/usr/bin/time");
+    if !time.is_file() {
+        return Ok(None);
+    }
+    let home = tempfile::tempdir().map_err(|e| format!("could not make a sandbox HOME: {e}"))?;
+    crate::demo::write_sandbox(home.path())?;
+    let portal = crate::demo::start_portal()?;
+    let measure = |args: &[&str]| -> Result<u64, String> {
+        let output = Command::new(time)
+            .args(["-f", "%M"])
+            .arg(binary)
+            .args(args)
+            .env_clear()
+            .env("HOME", home.path())
+            .env("AWS_ENDPOINT_URL_SSO", portal.url())
+            .env("AWS_ENDPOINT_URL_SSO_OIDC", portal.url())
+            .output()
+            .map_err(|e| format!("could not run GNU time: {e}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "ssokit {} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        String::from_utf8_lossy(&output.stderr)
+            .lines()
+            .last()
+            .and_then(|line| line.trim().parse().ok())
+            .ok_or_else(|| "GNU time printed no peak memory".to_owned())
+    };
+    let credentials = measure(&["credentials", "--profile", "s"])?;
+    let large = root.join("config-parser/tests/generated/large/config");
+    let config = home.path().join(".aws/config");
+    fs::copy(&large, &config).map_err(|e| format!("{}: {e}", large.display()))?;
+    let profiles = measure(&["profiles"])?;
+    Ok(Some((credentials, profiles)))
+}
+
+struct Figures<'a> {
+    criterion: &'a Criterion,
+    cli: &'a CliFigures,
+    storm: &'a Storm,
+    crates: usize,
+    build: Duration,
+    memory: Option<(u64, u64)>,
+    fuzz: Option<&'a str>,
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn us(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
+fn ns(d: Duration) -> String {
+    format!("{:.1} ns", d.as_secs_f64() * 1e9)
+}
+
+fn met(ok: bool) -> &'static str {
+    if ok { "**met**" } else { "**not met**" }
+}
+
+/// The machine, as `/proc` and `rustc` describe it.
+fn machine() -> String {
+    let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map_or("unknown CPU", |rest| {
+            rest.trim_start_matches([' ', '\t', ':'])
+        });
+    let cores = cpuinfo
+        .lines()
+        .filter(|l| l.starts_with("processor"))
+        .count();
+    let memory = fs::read_to_string("/proc/meminfo")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|kb| kb.trim().trim_end_matches(" kB").parse::<u64>().ok())
+        .map_or_else(
+            || "unknown memory".to_owned(),
+            |kb| format!("{} GiB", kb / 1024 / 1024),
+        );
+    let rustc = Command::new("rustc")
+        .arg("-V")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    format!("{cores} vCPU ({model}), {memory}, {rustc}")
+}
+
+fn render(f: &Figures<'_>) -> Result<String, String> {
+    let c = f.criterion;
+    let mut out = String::new();
+    let w = &mut out;
+    let today = jiff::Timestamp::now().strftime("%Y-%m-%d");
+    let _ = writeln!(
+        w,
+        "# Benchmarks\n\n\
+         Generated by `cargo xtask bench-report` on {today}; do not edit by hand (the fuzzing\n\
+         section is copied from `fuzz/RESULTS.md`). Machine: {}. Criterion medians\n\
+         (`--warm-up-time 2 --measurement-time 5`, the `bench` profile: release, thin LTO, one\n\
+         codegen unit). Timings on a shared 2-vCPU VM vary by about ±10% between runs.\n",
+        machine()
+    );
+
+    parse_section(w, c)?;
+    cache_and_credentials_sections(w, c)?;
+    cli_section(w, f);
+    storm_section(w, f.storm);
+    if let Some(fuzz) = f.fuzz {
+        let body = fuzz
+            .trim()
+            .trim_start_matches("# Fuzzing results")
+            .trim_start();
+        let _ = writeln!(w, "## Fuzzing (from `fuzz/RESULTS.md`)\n\n{body}");
+    }
+    Ok(out)
+}
+
+fn parse_section(w: &mut String, c: &Criterion) -> Result<(), String> {
+    let floor = c.median("config-10k/floor: read file + scan lines")?;
+    let parse = c.median("config-10k/parse (text in memory)")?;
+    let load = c.median("config-10k/load (read + parse)")?;
+    let small = c.median("config-20/parse")?;
+    let ratio = |d: Duration| d.as_secs_f64() / floor.as_secs_f64();
+    let _ = writeln!(
+        w,
+        "## config-parser: parsing `~/.aws/config`\n\n\
+         Input: `config-parser/tests/generated/large/config` (written by `cargo xtask\n\
+         fixtures`): 10,000 profiles (legacy SSO, sso-session, static-key and sub-property\n\
+         profiles) and 50 sso-sessions, 1.35 MB, 55,391 lines, 32,769 properties.\n\n\
+         | benchmark | median | vs floor |\n|---|---|---|\n\
+         | floor: read the file + split it into lines | {} | 1.0× |\n\
+         | parse, text already in memory | {} | {:.1}× |\n\
+         | load: read + parse | {} | {:.1}× |\n\
+         | typical 20-profile pair (`small/`), parse | {} | |\n\n\
+         Target: the 10,000-profile parse under 2 ms: {}. Throughput: {:.0} MB/s.\n",
+        ms(floor),
+        ms(parse),
+        ratio(parse),
+        ms(load),
+        ratio(load),
+        us(small),
+        met(parse < Duration::from_millis(2)),
+        1.35 / parse.as_secs_f64(),
+    );
+    let _ = writeln!(w, "{}", PARSE_NOTES.trim_end());
+
+    Ok(())
+}
+
+fn cache_and_credentials_sections(w: &mut String, c: &Criterion) -> Result<(), String> {
+    let cached = c.median("cached get()")?;
+    let cold = c.median("cold session-profile resolution (fake portal)")?;
+    let thousand = c.median("1,000 concurrent get() on a cold provider")?;
+    let token_parse = c.median("parse session token")?;
+    let token_render = c.median("render session token")?;
+    let _ = writeln!(
+        w,
+        "\n## token-cache: reading and rewriting a cache file\n\n\
+         | benchmark | median |\n|---|---|\n\
+         | parse a session cache file (`CachedToken::parse`) | {} |\n\
+         | render the lossless rewrite (`with_refresh` + `render`) | {} |\n",
+        us(token_parse),
+        us(token_render)
+    );
+
+    let _ = writeln!(
+        w,
+        "## credentials: cached, cold and concurrent resolution\n\n\
+         | benchmark | median | target |\n|---|---|---|\n\
+         | cached `get()` (value fresh; the future polled once with a no-op waker) | {} | under 100 ns: {} |\n\
+         | cold session-profile resolution: both files, the cache file, `GetRoleCredentials` against the in-process loopback fake | {} | |\n\
+         | 1,000 concurrent `get()` on one cold provider (2 worker threads; one load serves all, as the tests assert: 1 `GetRoleCredentials`) | {} | |\n\n\
+         The cached path takes one uncontended `std::sync::RwLock` read and clones an `Arc`.\n",
+        ns(cached),
+        met(cached < Duration::from_nanos(100)),
+        us(cold),
+        ms(thousand)
+    );
+
+    Ok(())
+}
+
+fn cli_section(w: &mut String, f: &Figures<'_>) {
+    let cli = f.cli;
+    #[allow(clippy::cast_precision_loss, reason = "a size shown in MiB")]
+    let mib = cli.size as f64 / 1024.0 / 1024.0;
+    let _ = writeln!(
+        w,
+        "## cli: a cold `ssokit credentials`\n\n\
+         `cargo xtask bench-cli 200`: each run is a new `ssokit credentials --profile s` process\n\
+         (release build) with an empty environment but `HOME` (a sandbox config and a valid\n\
+         session token) and the endpoint overrides pointing at the loopback fake portal: parse\n\
+         both files, read the token, one `GetRoleCredentials`, print the JSON. Spawn to exit,\n\
+         200 runs after 5 warm-up runs. The floor is `ssokit --version` timed the same way.\n\n\
+         | measure | figure | target |\n|---|---|---|\n\
+         | median | {} | under 3 ms: {} |\n\
+         | p90 | {} | |\n\
+         | min / max | {} / {} | |\n\
+         | floor (`--version`), median | {} | |\n\
+         | release binary, stripped | {} bytes ({mib:.2} MiB) | under 4 MB: {} |\n\
+         | clean release build of the CLI (empty target folder, `cargo build --release --locked -p ssokit-cli`) | {:.0} s | |\n\
+         | crates in the CLI's build (normal dependencies, this host) | {} | |\n",
+        ms(cli.median),
+        met(cli.median < Duration::from_millis(3)),
+        ms(cli.p90),
+        ms(cli.min),
+        ms(cli.max),
+        ms(cli.floor_median),
+        cli.size,
+        met(cli.size < 4_000_000),
+        f.build.as_secs_f64(),
+        f.crates + 1,
+    );
+    match f.memory {
+        Some((credentials, profiles)) => {
+            let _ = writeln!(
+                w,
+                "Peak memory (GNU `time -f %M`, maximum resident set): a cold `ssokit credentials`\n\
+                 {credentials} KiB; `ssokit profiles` over the 10,000-profile config {profiles} KiB.\n"
+            );
+        }
+        None => {
+            let _ = writeln!(
+                w,
+                "Peak memory: not measured (GNU `time` is not installed).\n"
+            );
+        }
+    }
+}
+
+fn storm_section(w: &mut String, s: &Storm) {
+    let _ = writeln!(
+        w,
+        "## The refresh storm\n\n\
+         `cargo xtask storm --processes {}` (release build): {} `ssokit credentials --profile s`\n\
+         processes started together on one session token inside the 300 s refresh window;\n\
+         the fake portal answers `CreateToken` after 200 ms so the processes overlap.\n\n\
+         | measure | figure |\n|---|---|\n\
+         | processes that printed credentials | {}/{} |\n\
+         | `CreateToken` calls | {} (target: exactly 1: {}) |\n\
+         | `GetRoleCredentials` calls | {} |\n\
+         | cache file afterwards | {} |\n\
+         | wall time for all processes | {:.0} ms |\n\n\
+         CI runs the same drill with 32 processes (debug build) on every submission.\n",
+        s.processes,
+        s.processes,
+        s.processes - s.failures.len(),
+        s.processes,
+        s.create_token,
+        met(s.create_token == 1),
+        s.get_role_credentials,
+        s.cache_state,
+        s.elapsed.as_secs_f64() * 1000.0
+    );
+}
+
+/// What was measured and tried on the parser, kept with the figures it explains.
+const PARSE_NOTES: &str = "
+How the parse got here, measured with `perf` and `valgrind --tool=callgrind` (instruction
+counts do not vary with load): an allocation-per-property first design took 11.6 ms.
+Streaming the grammar's events into one property arena, interning keys (lower-cased and
+validated once per distinct key), keying sections by spans of the source text (hashbrown
+`HashTable`, foldhash), byte loops for line ends, comments and `=` (memchr's set-up costs
+more than it saves on ~20-byte lines; nom's `take_until` builds a substring searcher per
+call), one pass per property line, in-place continuation joins, and buffers sized from the
+input length (first-touch page faults are expensive on this VM) brought it to about 45
+million instructions per parse. What remains is spread thinly over per-line dispatch,
+hashing 10,000 section names and 32,769 keys, and trimming. Next steps that could close the
+gap: a SWAR (8 bytes at a time) scan for line ends and `=`/`#`/`;`, a direct-mapped cache in
+front of the key interner, and 32-bit spans to halve the arena.
+";
