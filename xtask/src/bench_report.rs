@@ -237,6 +237,8 @@ fn render(f: &Figures<'_>) -> Result<String, String> {
             .trim()
             .trim_start_matches("# Fuzzing results")
             .trim_start();
+        // One heading level down: the file's own sections become subsections here.
+        let body = body.replace("\n## ", "\n### ");
         let _ = writeln!(w, "## Fuzzing (from `fuzz/RESULTS.md`)\n\n{body}");
     }
     Ok(out)
@@ -269,7 +271,7 @@ fn parse_section(w: &mut String, c: &Criterion) -> Result<(), String> {
         met(parse < Duration::from_millis(2)),
         1.35 / parse.as_secs_f64(),
     );
-    let _ = writeln!(w, "{}", PARSE_NOTES.trim_end());
+    let _ = writeln!(w, "{}", PARSE_NOTES.trim());
 
     Ok(())
 }
