@@ -93,6 +93,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod builder;
 mod cache;
 mod clock;
 mod config;

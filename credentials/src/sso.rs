@@ -9,9 +9,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use ssokit_config_parser::{FileLocations, ProfileSet, Section, selected_profile};
-use ssokit_sso_client::{
-    Error as ClientError, GetRoleCredentialsRequest, HttpSettings, Service, SsoClient,
-};
+use ssokit_sso_client::{Error as ClientError, GetRoleCredentialsRequest, Service, SsoClient};
 use ssokit_token_cache::ReadError;
 
 use crate::cache::Cache;
@@ -128,53 +126,16 @@ pub struct SsoCredentialsProviderBuilder {
 }
 
 impl SsoCredentialsProviderBuilder {
-    /// The profile (v2 `profile`); else `AWS_PROFILE`, else `default`.
-    pub fn profile_name(mut self, name: impl Into<String>) -> Self {
-        self.files.profile = Some(name.into());
-        self
-    }
-
-    /// The credentials file (v2 `filename`).
-    pub fn credentials_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.files.credentials_file = Some(path.into());
-        self
-    }
-
-    /// The config file.
-    pub fn config_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.files.config_file = Some(path.into());
-        self
-    }
-
-    /// The expiry window (default 15 s).
-    pub fn expiry_window(mut self, window: Duration) -> Self {
-        self.window = window;
-        self
-    }
-
-    /// The SSO portal endpoint, set in code (wins over every configured override).
-    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
-        self.config = self.config.with_portal_endpoint_url(url);
-        self
-    }
-
-    /// The SSO-OIDC endpoint for token refreshes, set in code.
-    pub fn oidc_endpoint_url(mut self, url: impl Into<String>) -> Self {
-        self.config = self.config.with_oidc_endpoint_url(url);
-        self
-    }
-
-    /// The SSO client (v2 `ssoClient`).
-    pub fn http_client(mut self, client: SsoClient) -> Self {
-        self.config = self.config.with_http_client(client);
-        self
-    }
-
-    /// The HTTP settings (v2 `httpOptions`).
-    pub fn http_settings(mut self, settings: HttpSettings) -> Self {
-        self.config = self.config.with_http_settings(settings);
-        self
-    }
+    crate::builder::builder_setters!(
+        profile_name,
+        credentials_file,
+        config_file,
+        expiry_window = "The expiry window (default 15 s).",
+        endpoint_url,
+        oidc_endpoint_url,
+        http_client,
+        http_settings,
+    );
 
     /// The provider. No I/O.
     pub fn build(self) -> SsoCredentialsProvider {

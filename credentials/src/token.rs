@@ -1,13 +1,12 @@
 //! [`SsoTokenProvider`] (SPEC §7): the bearer token of an sso-session profile.
 
 use std::fmt;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use ssokit_config_parser::{ProfileSet, Section};
-use ssokit_sso_client::{HttpSettings, Service, SsoClient};
+use ssokit_sso_client::Service;
 
 use crate::cache::Cache;
 use crate::config::ProviderConfig;
@@ -86,7 +85,7 @@ impl ProvideToken for SsoTokenProvider {
     }
 }
 
-/// Builds a [`SsoTokenProvider`].
+/// Builds a [`SsoTokenProvider`]. Tokens read the config file only.
 #[derive(Debug)]
 #[must_use]
 pub struct SsoTokenProviderBuilder {
@@ -96,43 +95,14 @@ pub struct SsoTokenProviderBuilder {
 }
 
 impl SsoTokenProviderBuilder {
-    /// The profile (v2 `profile`); else `AWS_PROFILE`, else `default`.
-    pub fn profile_name(mut self, name: impl Into<String>) -> Self {
-        self.files.profile = Some(name.into());
-        self
-    }
-
-    /// The config file (tokens read the config file only).
-    pub fn config_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.files.config_file = Some(path.into());
-        self
-    }
-
-    /// The expiry window, also the margin under which a cached token is refreshed
-    /// (default 300 s).
-    pub fn expiry_window(mut self, window: Duration) -> Self {
-        self.window = window;
-        self
-    }
-
-    /// The SSO-OIDC endpoint for token refreshes, set in code (wins over every
-    /// configured override).
-    pub fn oidc_endpoint_url(mut self, url: impl Into<String>) -> Self {
-        self.config = self.config.with_oidc_endpoint_url(url);
-        self
-    }
-
-    /// The SSO client.
-    pub fn http_client(mut self, client: SsoClient) -> Self {
-        self.config = self.config.with_http_client(client);
-        self
-    }
-
-    /// The HTTP settings.
-    pub fn http_settings(mut self, settings: HttpSettings) -> Self {
-        self.config = self.config.with_http_settings(settings);
-        self
-    }
+    crate::builder::builder_setters!(
+        profile_name,
+        config_file,
+        expiry_window = "The expiry window, also the margin under which a cached token is refreshed (default 300 s).",
+        oidc_endpoint_url,
+        http_client,
+        http_settings,
+    );
 
     /// The provider. No I/O.
     pub fn build(self) -> SsoTokenProvider {
