@@ -1,6 +1,5 @@
 //! [`EnvironmentCredentialsProvider`]: static keys from `AWS_*` or `AMAZON_*` variables.
 
-use std::fmt;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -39,15 +38,7 @@ pub struct EnvironmentCredentialsProvider {
     name: String,
 }
 
-impl fmt::Debug for EnvironmentCredentialsProvider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EnvironmentCredentialsProvider")
-            .field("name", &self.name)
-            .finish_non_exhaustive()
-    }
-}
-
-cached_provider!(EnvironmentCredentialsProvider, Credentials);
+cached_provider!(EnvironmentCredentialsProvider, Credentials, name);
 
 impl EnvironmentCredentialsProvider {
     /// A provider reading variables with `prefix` (`AWS` or `AMAZON`). No I/O.

@@ -31,15 +31,6 @@ pub struct ProfileCredentialsProvider {
     load: Arc<dyn Load<Credentials>>,
 }
 
-impl fmt::Debug for ProfileCredentialsProvider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ProfileCredentialsProvider")
-            .field("expired", &self.cache.expired())
-            .field("expire_time", &self.cache.expire_time())
-            .finish_non_exhaustive()
-    }
-}
-
 cached_provider!(ProfileCredentialsProvider, Credentials);
 
 impl ProfileCredentialsProvider {

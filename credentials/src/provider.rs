@@ -42,9 +42,20 @@ pub(crate) fn loader<T: Send + 'static>(
     move || Box::pin(async move { load.load().await })
 }
 
-/// The v2 cached-provider methods (SPEC §9) over fields `cache`, `load` and `config`.
+/// The v2 cached-provider methods (SPEC §9) over fields `cache`, `load` and `config`, and
+/// a `Debug` that shows the cache state and any listed fields, never a value.
 macro_rules! cached_provider {
-    ($provider:ty, $value:ty) => {
+    ($provider:ident, $value:ty $(, $field:ident)*) => {
+        impl std::fmt::Debug for $provider {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($provider))
+                    $(.field(stringify!($field), &self.$field))*
+                    .field("expired", &self.cache.expired())
+                    .field("expire_time", &self.cache.expire_time())
+                    .finish_non_exhaustive()
+            }
+        }
+
         impl $provider {
             /// The cached value, or a fresh one when [`needs_refresh`](Self::needs_refresh)
             /// (v2 `get` / `getPromise`). Concurrent calls share one load.

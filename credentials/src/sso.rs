@@ -1,7 +1,6 @@
 //! [`SsoCredentialsProvider`] (SPEC §8): role credentials for a legacy or sso-session
 //! profile through `GetRoleCredentials`.
 
-use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -57,15 +56,6 @@ pub struct SsoCredentialsProvider {
     config: ProviderConfig,
     cache: Cache<Credentials>,
     load: Arc<dyn Load<Credentials>>,
-}
-
-impl fmt::Debug for SsoCredentialsProvider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SsoCredentialsProvider")
-            .field("expired", &self.cache.expired())
-            .field("expire_time", &self.cache.expire_time())
-            .finish_non_exhaustive()
-    }
 }
 
 cached_provider!(SsoCredentialsProvider, Credentials);

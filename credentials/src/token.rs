@@ -1,6 +1,5 @@
 //! [`SsoTokenProvider`] (SPEC §7): the bearer token of an sso-session profile.
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -50,15 +49,6 @@ pub struct SsoTokenProvider {
     config: ProviderConfig,
     cache: Cache<Token>,
     load: Arc<dyn Load<Token>>,
-}
-
-impl fmt::Debug for SsoTokenProvider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SsoTokenProvider")
-            .field("expired", &self.cache.expired())
-            .field("expire_time", &self.cache.expire_time())
-            .finish_non_exhaustive()
-    }
 }
 
 cached_provider!(SsoTokenProvider, Token);

@@ -151,3 +151,47 @@ async fn single_flight_1000_callers_one_create_token_one_get_role_credentials() 
         .unwrap();
     assert_eq!(get.header("x-amz-sso_bearer_token"), Some("at-2"));
 }
+
+#[tokio::test]
+async fn debug_shows_the_cache_state_and_no_value() {
+    let w = World::new();
+    let sso = w.sso("a");
+    sso.get().await.unwrap();
+    let token = w.token("s");
+    token.get().await.unwrap();
+    let mut env = w.env.clone();
+    env = env
+        .with("AWS_ACCESS_KEY_ID", "AKIDENV")
+        .with("AWS_SECRET_ACCESS_KEY", "envSecret");
+    let config = ssokit_credentials::ProviderConfig::new(env, w.clock.clone());
+    let environment = ssokit_credentials::EnvironmentCredentialsProvider::new(config, "AWS");
+    environment.get().await.unwrap();
+    let rendered = format!("{sso:?}\n{token:?}\n{environment:?}\n{:?}", w.profile("a"));
+    assert!(
+        rendered.contains(
+            "SsoCredentialsProvider { expired: false, expire_time: Some(2026-03-01T13:00:00Z), .. }"
+        ),
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains(
+            "SsoTokenProvider { expired: false, expire_time: Some(2026-03-01T14:00:00Z), .. }"
+        ),
+        "{rendered}"
+    );
+    assert!(rendered.contains("EnvironmentCredentialsProvider { name: \"EnvironmentCredentialsProvider(AWS)\", expired: false"), "{rendered}");
+    assert!(
+        rendered.contains("ProfileCredentialsProvider { expired: true, expire_time: None, .. }"),
+        "{rendered}"
+    );
+    for secret in [
+        "mockSecretKey",
+        "mockSessionToken",
+        "session-at",
+        "envSecret",
+        "csecret",
+        "rt-1",
+    ] {
+        assert!(!rendered.contains(secret), "{secret} in {rendered}");
+    }
+}
