@@ -33,6 +33,7 @@
 #![deny(missing_docs)]
 
 mod answer;
+mod background;
 mod proxy;
 mod server;
 mod tls;

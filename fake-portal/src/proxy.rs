@@ -4,11 +4,11 @@ use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::thread::JoinHandle;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::oneshot;
+
+use crate::background::Background;
 
 #[derive(Default)]
 struct Stats {
@@ -21,8 +21,7 @@ struct Stats {
 pub struct FakeProxy {
     url: String,
     stats: Arc<Stats>,
-    stop: Option<oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
+    _background: Background,
 }
 
 impl std::fmt::Debug for FakeProxy {
@@ -54,42 +53,18 @@ impl FakeProxy {
     }
 
     fn launch(upstream: Option<SocketAddr>) -> io::Result<Self> {
-        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
-        listener.set_nonblocking(true)?;
-        let port = listener.local_addr()?.port();
         let stats = Arc::new(Stats {
             upstream,
             ..Stats::default()
         });
-        let (stop, mut stopped) = oneshot::channel::<()>();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
         let thread_stats = Arc::clone(&stats);
-        let thread = std::thread::Builder::new()
-            .name(format!("fake-proxy-{port}"))
-            .spawn(move || {
-                runtime.block_on(async move {
-                    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
-                        return;
-                    };
-                    loop {
-                        let stream = tokio::select! {
-                            _ = &mut stopped => return,
-                            accepted = listener.accept() => match accepted {
-                                Ok((stream, _)) => stream,
-                                Err(_) => continue,
-                            },
-                        };
-                        tokio::spawn(tunnel(stream, Arc::clone(&thread_stats)));
-                    }
-                });
-            })?;
+        let background = Background::start("fake-proxy", move |stream| {
+            tunnel(stream, Arc::clone(&thread_stats))
+        })?;
         Ok(Self {
-            url: format!("http://127.0.0.1:{port}"),
+            url: format!("http://127.0.0.1:{}", background.port()),
             stats,
-            stop: Some(stop),
-            thread: Some(thread),
+            _background: background,
         })
     }
 
@@ -110,17 +85,6 @@ impl FakeProxy {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
-    }
-}
-
-impl Drop for FakeProxy {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 

@@ -6,7 +6,6 @@ use std::io;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -14,10 +13,10 @@ use http_body_util::BodyExt;
 use hyper::body::{Body, Frame, Incoming, SizeHint};
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
-use tokio::sync::oneshot;
 
 use crate::Operation;
 use crate::answer::{Answer, Delivery};
+use crate::background::Background;
 
 /// One request as the fake received it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,8 +92,7 @@ pub struct FakePortal {
     port: u16,
     ca_pem: Option<String>,
     state: Shared,
-    stop: Option<oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
+    _background: Background,
 }
 
 impl std::fmt::Debug for FakePortal {
@@ -118,30 +116,22 @@ impl FakePortal {
     }
 
     fn launch(tls: Option<crate::tls::GeneratedTls>) -> io::Result<Self> {
-        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
-        listener.set_nonblocking(true)?;
-        let port = listener.local_addr()?.port();
         let scheme = if tls.is_some() { "https" } else { "http" };
         let ca_pem = tls.as_ref().map(|t| t.ca_pem.clone());
         let acceptor = tls.map(|t| tokio_rustls::TlsAcceptor::from(t.server_config));
         let state = Shared::default();
-        let (stop, stopped) = oneshot::channel();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
         let thread_state = Arc::clone(&state);
-        let thread = std::thread::Builder::new()
-            .name(format!("fake-portal-{port}"))
-            .spawn(move || {
-                runtime.block_on(serve(listener, acceptor, thread_state, stopped));
-            })?;
+        let background = Background::start("fake-portal", move |stream| {
+            lock(&thread_state).connections += 1;
+            serve_connection(stream, acceptor.clone(), Arc::clone(&thread_state))
+        })?;
+        let port = background.port();
         Ok(Self {
             url: format!("{scheme}://127.0.0.1:{port}"),
             port,
             ca_pem,
             state,
-            stop: Some(stop),
-            thread: Some(thread),
+            _background: background,
         })
     }
 
@@ -201,52 +191,23 @@ impl FakePortal {
     }
 }
 
-impl Drop for FakePortal {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-async fn serve(
-    listener: std::net::TcpListener,
+/// Serves one accepted connection: TLS first when the fake is https, then HTTP/1.1.
+async fn serve_connection(
+    stream: tokio::net::TcpStream,
     acceptor: Option<tokio_rustls::TlsAcceptor>,
     state: Shared,
-    mut stopped: oneshot::Receiver<()>,
 ) {
-    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
-        return;
-    };
-    loop {
-        let stream = tokio::select! {
-            _ = &mut stopped => return,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                Err(_) => continue,
-            },
-        };
-        lock(&state).connections += 1;
-        let state = Arc::clone(&state);
-        let acceptor = acceptor.clone();
-        tokio::spawn(async move {
-            let service =
-                hyper::service::service_fn(move |request| handle(Arc::clone(&state), request));
-            let http = hyper::server::conn::http1::Builder::new();
-            match acceptor {
-                Some(acceptor) => {
-                    if let Ok(tls) = acceptor.accept(stream).await {
-                        let _ = http.serve_connection(TokioIo::new(tls), service).await;
-                    }
-                }
-                None => {
-                    let _ = http.serve_connection(TokioIo::new(stream), service).await;
-                }
+    let service = hyper::service::service_fn(move |request| handle(Arc::clone(&state), request));
+    let http = hyper::server::conn::http1::Builder::new();
+    match acceptor {
+        Some(acceptor) => {
+            if let Ok(tls) = acceptor.accept(stream).await {
+                let _ = http.serve_connection(TokioIo::new(tls), service).await;
             }
-        });
+        }
+        None => {
+            let _ = http.serve_connection(TokioIo::new(stream), service).await;
+        }
     }
 }
 
