@@ -60,6 +60,8 @@ pub enum ParseErrorKind {
     SubPropertyWithoutEquals,
     /// A sub-property line whose key is empty.
     SubPropertyWithoutName,
+    /// The text is larger than [`MAX_FILE_SIZE`]; the line is where the limit is crossed.
+    TooLarge,
 }
 
 impl fmt::Display for ParseErrorKind {
@@ -74,6 +76,9 @@ impl fmt::Display for ParseErrorKind {
             Self::PropertyWithoutName => "Property did not have a name",
             Self::SubPropertyWithoutEquals => "Expected an '=' sign defining a sub-property",
             Self::SubPropertyWithoutName => "Sub-property did not have a name",
+            Self::TooLarge => {
+                "The file is larger than 16 MiB, the limit for AWS config files; split it or remove unused profiles"
+            }
         })
     }
 }

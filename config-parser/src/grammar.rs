@@ -1,11 +1,15 @@
 //! Stage 1: the line grammar. Text in, events out ([`Sink`]); no I/O, no normalisation.
 //!
-//! Each line is classified by its first character (`[` header, space or tab continuation,
-//! `#`/`;` comment, anything else a property), then parsed by a small nom parser. Section
-//! names and values are reported as byte spans into the source text, so a 1 MB file is
-//! parsed without copying them.
+//! Two layers. An index finds the bytes that give a line its structure: line ends (`\n`),
+//! `=` and the comment characters `#` and `;`, each with one vectorised `memchr` pass over
+//! the whole text, so no line is scanned byte by byte. The line grammar then classifies
+//! each line by its first byte (`[` header, space or tab continuation, `#`/`;` comment,
+//! anything else a property) and cuts it at the positions the index gave; nom parses the
+//! header and sub-property forms. Names and values are reported as byte spans into the
+//! source text, so a 1 MB file is parsed without copying them.
 
 use std::ops::Range;
+use std::path::Path;
 
 use nom::character::complete::char;
 use nom::combinator::rest;
@@ -13,6 +17,7 @@ use nom::sequence::{preceded, separated_pair};
 use nom::{IResult, Parser};
 
 use crate::error::{ParseError, ParseErrorKind};
+use crate::scan;
 
 /// Receives what the grammar finds, line by line. The grammar enforces the structure
 /// (a property needs a section, a continuation needs a property); the sink decides what
@@ -27,22 +32,35 @@ pub(crate) trait Sink {
 }
 
 /// Whitespace in this grammar is space and tab only.
-pub(crate) fn is_blank(c: char) -> bool {
-    c == ' ' || c == '\t'
+pub(crate) fn is_blank(b: u8) -> bool {
+    b == b' ' || b == b'\t'
 }
 
-/// Trims spaces and tabs (ASCII, so byte positions are char boundaries).
-fn trim(s: &str) -> &str {
-    let bytes = s.as_bytes();
-    let start = bytes.iter().position(|&b| b != b' ' && b != b'\t');
-    let Some(start) = start else {
-        return &s[s.len()..];
+/// A byte range without its leading and trailing spaces and tabs.
+fn trim_span(bytes: &[u8], span: Range<usize>) -> Range<usize> {
+    let Some(mut slice) = bytes.get(span.clone()) else {
+        return span;
     };
-    let end = bytes
-        .iter()
-        .rposition(|&b| b != b' ' && b != b'\t')
-        .map_or(start, |e| e + 1);
-    &s[start..end]
+    let (mut start, mut end) = (span.start, span.end);
+    while let [first, rest @ ..] = slice
+        && is_blank(*first)
+    {
+        slice = rest;
+        start += 1;
+    }
+    while let [rest @ .., last] = slice
+        && is_blank(*last)
+    {
+        slice = rest;
+        end -= 1;
+    }
+    start..end
+}
+
+/// A text without its leading and trailing spaces and tabs.
+pub(crate) fn trim(s: &str) -> &str {
+    s.get(trim_span(s.as_bytes(), 0..s.len()))
+        .unwrap_or_default()
 }
 
 /// The byte offset of `inner` in `outer`, when `inner` is a subslice of it.
@@ -58,8 +76,7 @@ fn header(input: &str) -> Option<&str> {
     parsed.ok().and_then(|(_, body)| body.strip_suffix(']'))
 }
 
-/// Everything before the first `=` (a single-byte search; nom's `take_until` sets up a
-/// substring searcher per call, which dominated the parse of large files).
+/// Everything before the first `=`.
 fn before_equals(input: &str) -> IResult<&str, &str> {
     match input.as_bytes().iter().position(|&b| b == b'=') {
         Some(at) => Ok((&input[at..], &input[..at])),
@@ -70,71 +87,21 @@ fn before_equals(input: &str) -> IResult<&str, &str> {
     }
 }
 
-/// A whole property line: `key = value`, split at the first `=`, the value ending where a
-/// comment starts (`#` or `;` after a blank). One pass over the bytes: this runs on every
-/// line of a large file. Returns the comment (or nothing) as the remaining input.
-fn property_line(input: &str) -> IResult<&str, (&str, &str)> {
-    let bytes = input.as_bytes();
-    let mut equals = None;
-    let mut end = bytes.len();
-    let mut previous_blank = false;
-    for (at, &b) in bytes.iter().enumerate() {
-        match b {
-            b'=' if equals.is_none() => equals = Some(at),
-            b'#' | b';' if previous_blank => {
-                end = at;
-                break;
-            }
-            _ => {}
-        }
-        previous_blank = b == b' ' || b == b'\t';
-    }
-    match equals.filter(|&at| at < end) {
-        Some(at) => Ok((&input[end..], (&input[..at], &input[at + 1..end]))),
-        None => Err(nom::Err::Error(nom::error::Error::new(
-            input,
-            nom::error::ErrorKind::TakeUntil,
-        ))),
-    }
-}
-
-/// `key = value`, split at the first `=`.
-fn property(input: &str) -> IResult<&str, (&str, &str)> {
+/// A sub-property line: `key = value`, split at the first `=`.
+fn sub_property(input: &str) -> IResult<&str, (&str, &str)> {
     separated_pair(before_equals, char('='), rest).parse(input)
 }
 
-/// Cuts a header's comment: everything from the first `#` or `;` (ASCII, so the byte
-/// position is a char boundary).
-fn strip_header_comment(line: &str) -> &str {
-    match line.as_bytes().iter().position(|&b| b == b'#' || b == b';') {
-        Some(at) => &line[..at],
-        None => line,
-    }
-}
-
-/// The lines of a text split on `\n`, like `str::split('\n')`. Lines are short; a plain
-/// byte loop finds their ends in fewer instructions than `memchr`'s set-up per call.
-struct Lines<'a>(&'a str);
-
-impl<'a> Iterator for Lines<'a> {
-    type Item = &'a str;
-
-    fn next(&mut self) -> Option<&'a str> {
-        let rest = self.0;
-        if rest.is_empty() {
-            return None;
-        }
-        if let Some(end) = rest.as_bytes().iter().position(|&b| b == b'\n') {
-            self.0 = &rest[end + 1..];
-            Some(&rest[..end])
-        } else {
-            self.0 = &rest[rest.len()..];
-            Some(rest)
-        }
-    }
+/// One line: its number and its byte range without the `\n` and any `\r` before it.
+#[derive(Clone, Copy)]
+struct Line {
+    number: usize,
+    start: usize,
+    end: usize,
 }
 
 /// Where the parser is: before any header, or inside a section (and maybe a property).
+#[derive(Clone, Copy)]
 enum State {
     Start,
     InSection { property: Option<PropertyState> },
@@ -146,85 +113,183 @@ struct PropertyState {
     sub_properties: bool,
 }
 
+/// The line grammar over one text, fed the structural bytes in order.
+struct Lines<'t> {
+    text: &'t str,
+    path: &'t Path,
+    state: State,
+    /// The current line: its number, where it starts, and what the index found in it.
+    number: usize,
+    start: usize,
+    /// The first `=`.
+    equals: Option<usize>,
+    /// The first `#` or `;` (a header's comment).
+    comment: Option<usize>,
+    /// The first `#` or `;` after a space or tab (a property's comment).
+    blank_comment: Option<usize>,
+}
+
 /// Parses a whole file from byte `start` (past any BOM), feeding `sink`. Spans are
 /// offsets into `text`.
 pub(crate) fn parse(
     text: &str,
     start: usize,
-    path: &std::path::Path,
+    path: &Path,
     sink: &mut impl Sink,
 ) -> Result<(), ParseError> {
-    let mut state = State::Start;
-    let mut offset = start;
-    let body = text.get(start..).unwrap_or_default();
-    for (index, full_line) in Lines(body).enumerate() {
-        let line_number = index + 1;
-        let line_start = offset;
-        offset += full_line.len() + 1;
-        let line = full_line.strip_suffix('\r').unwrap_or(full_line);
-        let error = |kind| ParseError::new(path, line_number, kind);
-
-        // Every part is a subslice of `line`; the fallback (an empty span) is unreachable.
-        let span = |part: &str| {
-            let begin = line_start + offset_in(line, part).unwrap_or(0);
-            begin..begin + part.len()
-        };
-        match line.as_bytes().first() {
-            // Blank and comment lines carry nothing.
-            None | Some(b'#' | b';') => {}
-            Some(b'[') => {
-                let Some(inside) = header(trim(strip_header_comment(line))) else {
-                    return Err(error(ParseErrorKind::UnterminatedHeader));
-                };
-                sink.section(line_number, span(trim(inside)));
-                state = State::InSection { property: None };
-            }
-            Some(b' ' | b'\t') => {
-                let content = trim(line);
-                if content.is_empty() {
-                    continue;
-                }
-                let current = match &state {
-                    State::Start => return Err(error(ParseErrorKind::ExpectedProfile)),
-                    State::InSection { property: None } => {
-                        return Err(error(ParseErrorKind::ContinuationWithoutProperty));
-                    }
-                    State::InSection {
-                        property: Some(current),
-                    } => *current,
-                };
-                if current.sub_properties {
-                    let Ok((_, (key, _))) = property(content) else {
-                        return Err(error(ParseErrorKind::SubPropertyWithoutEquals));
-                    };
-                    if trim(key).is_empty() {
-                        return Err(error(ParseErrorKind::SubPropertyWithoutName));
-                    }
-                }
-                sink.continuation(content);
-            }
-            _ => {
-                if matches!(state, State::Start) {
-                    return Err(error(ParseErrorKind::ExpectedProfile));
-                }
-                let Ok((_, (key, value))) = property_line(line) else {
-                    return Err(error(ParseErrorKind::PropertyWithoutEquals));
-                };
-                let key = trim(key);
-                if key.is_empty() {
-                    return Err(error(ParseErrorKind::PropertyWithoutName));
-                }
-                let value = trim(value);
-                sink.property(line_number, key, span(value));
-                state = State::InSection {
-                    property: Some(PropertyState {
-                        sub_properties: value.is_empty(),
-                    }),
-                };
+    let mut lines = Lines {
+        text,
+        path,
+        state: State::Start,
+        number: 0,
+        start,
+        equals: None,
+        comment: None,
+        blank_comment: None,
+    };
+    // The BOM's bytes are none of the structural bytes, so the whole text is indexed.
+    for (offset, block) in scan::blocks(text.as_bytes()) {
+        let mut bits = block.newlines | block.equals | block.comments;
+        while bits != 0 {
+            let bit = bits & bits.wrapping_neg();
+            bits ^= bit;
+            let at = offset + bit.trailing_zeros() as usize;
+            if block.newlines & bit != 0 {
+                lines.end(at, sink)?;
+            } else if block.equals & bit != 0 {
+                lines.equals.get_or_insert(at);
+            } else {
+                lines.comment(at);
             }
         }
     }
-    Ok(())
+    lines.end(text.len(), sink)
+}
+
+impl Lines<'_> {
+    fn error(&self, line: Line, kind: ParseErrorKind) -> ParseError {
+        ParseError::new(self.path, line.number, kind)
+    }
+
+    /// The text of a span. Spans end at ASCII bytes or line ends, so this always succeeds.
+    fn str(&self, span: Range<usize>) -> &str {
+        self.text.get(span).unwrap_or_default()
+    }
+
+    /// A span without its leading and trailing spaces and tabs.
+    fn trim(&self, span: Range<usize>) -> Range<usize> {
+        trim_span(self.text.as_bytes(), span)
+    }
+
+    /// A `#` or `;` at `at` in the current line.
+    fn comment(&mut self, at: usize) {
+        self.comment.get_or_insert(at);
+        let after_blank = at > self.start
+            && self
+                .text
+                .as_bytes()
+                .get(at - 1)
+                .is_some_and(|&b| is_blank(b));
+        if after_blank {
+            self.blank_comment.get_or_insert(at);
+        }
+    }
+
+    /// The current line ends at `at` (its `\n`, or the end of the text): parse it and
+    /// start the next.
+    fn end(&mut self, at: usize, sink: &mut impl Sink) -> Result<(), ParseError> {
+        self.number += 1;
+        let cr = at > self.start && self.text.as_bytes().get(at - 1) == Some(&b'\r');
+        let line = Line {
+            number: self.number,
+            start: self.start,
+            end: if cr { at - 1 } else { at },
+        };
+        let parsed = self.line(line, sink);
+        self.start = at + 1;
+        self.equals = None;
+        self.comment = None;
+        self.blank_comment = None;
+        parsed
+    }
+
+    fn line(&mut self, line: Line, sink: &mut impl Sink) -> Result<(), ParseError> {
+        if line.start >= line.end {
+            return Ok(());
+        }
+        match self.text.as_bytes().get(line.start) {
+            // Blank and comment lines carry nothing.
+            None | Some(b'#' | b';') => Ok(()),
+            // In a header any `#` or `;` starts a comment.
+            Some(b'[') => self.header(
+                line,
+                self.comment.map_or(line.end, |at| at.min(line.end)),
+                sink,
+            ),
+            Some(b' ' | b'\t') => self.continuation(line, sink),
+            Some(_) => {
+                let cut = self.blank_comment.map_or(line.end, |at| at.min(line.end));
+                self.property(line, cut, sink)
+            }
+        }
+    }
+    fn header(&mut self, line: Line, cut: usize, sink: &mut impl Sink) -> Result<(), ParseError> {
+        let whole = self.str(self.trim(line.start..cut));
+        let Some(inside) = header(whole) else {
+            return Err(self.error(line, ParseErrorKind::UnterminatedHeader));
+        };
+        let start = offset_in(self.text, inside).unwrap_or(line.start);
+        sink.section(line.number, self.trim(start..start + inside.len()));
+        self.state = State::InSection { property: None };
+        Ok(())
+    }
+
+    fn continuation(&mut self, line: Line, sink: &mut impl Sink) -> Result<(), ParseError> {
+        let content = self.trim(line.start..line.end);
+        if content.is_empty() {
+            return Ok(());
+        }
+        let current = match self.state {
+            State::Start => return Err(self.error(line, ParseErrorKind::ExpectedProfile)),
+            State::InSection { property: None } => {
+                return Err(self.error(line, ParseErrorKind::ContinuationWithoutProperty));
+            }
+            State::InSection {
+                property: Some(current),
+            } => current,
+        };
+        let content = self.str(content);
+        if current.sub_properties {
+            let Ok((_, (key, _))) = sub_property(content) else {
+                return Err(self.error(line, ParseErrorKind::SubPropertyWithoutEquals));
+            };
+            if trim(key).is_empty() {
+                return Err(self.error(line, ParseErrorKind::SubPropertyWithoutName));
+            }
+        }
+        sink.continuation(content);
+        Ok(())
+    }
+
+    fn property(&mut self, line: Line, cut: usize, sink: &mut impl Sink) -> Result<(), ParseError> {
+        if matches!(self.state, State::Start) {
+            return Err(self.error(line, ParseErrorKind::ExpectedProfile));
+        }
+        let Some(equals) = self.equals.filter(|&at| at < cut) else {
+            return Err(self.error(line, ParseErrorKind::PropertyWithoutEquals));
+        };
+        let key = self.trim(line.start..equals);
+        if key.is_empty() {
+            return Err(self.error(line, ParseErrorKind::PropertyWithoutName));
+        }
+        let value = self.trim(equals + 1..cut);
+        let sub_properties = value.is_empty();
+        sink.property(line.number, self.str(key), value);
+        self.state = State::InSection {
+            property: Some(PropertyState { sub_properties }),
+        };
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -232,38 +297,234 @@ mod tests {
     use super::*;
 
     #[test]
-    fn comments_in_properties_need_a_blank_before_them() {
-        let split = |line| property_line(line).map(|(comment, kv)| (kv, comment)).ok();
-        assert_eq!(split("a = b#c ; d"), Some((("a ", " b#c "), "; d")));
-        assert_eq!(split("a = b\t#c"), Some((("a ", " b\t"), "#c")));
-        assert_eq!(split("a = é ;x"), Some((("a ", " é "), ";x")));
-        assert_eq!(split("a=b=c"), Some((("a", "b=c"), "")));
-        assert_eq!(split("a #= b"), None);
-        assert_eq!(split("no equals"), None);
-        assert_eq!(strip_header_comment("[x]#c ;d"), "[x]");
-        assert_eq!(strip_header_comment("[x]"), "[x]");
-    }
-
-    #[test]
-    fn trim_returns_a_subslice_even_when_all_blank() {
-        let line = "x \t ";
-        let blank = &line[1..];
-        let trimmed = trim(blank);
-        assert_eq!(trimmed, "");
-        assert_eq!(offset_in(line, trimmed), Some(line.len()));
-        assert_eq!(trim(" \ta b\t "), "a b");
-        assert_eq!(offset_in("abc", "zz"), None);
-    }
-
-    #[test]
-    fn the_nom_parsers_split_headers_and_properties() {
+    fn the_nom_parsers_split_headers_and_sub_properties() {
         assert_eq!(header("[profile a]"), Some("profile a"));
         assert_eq!(header("[profile a"), None);
         assert_eq!(header("[]"), Some(""));
         assert_eq!(
-            property("k = v = w").map(|(_, kv)| kv).ok(),
+            sub_property("k = v = w").map(|(_, kv)| kv).ok(),
             Some(("k ", " v = w"))
         );
-        assert!(property("no equals").is_err());
+        assert!(sub_property("no equals").is_err());
+    }
+
+    #[test]
+    fn offset_in_needs_a_subslice() {
+        let line = "x \t ";
+        assert_eq!(offset_in(line, &line[1..]), Some(1));
+        assert_eq!(offset_in(line, &line[4..]), Some(4));
+        assert_eq!(offset_in("abc", "zz"), None);
+    }
+
+    #[test]
+    fn trim_returns_an_empty_span_when_all_blank() {
+        assert_eq!(trim_span(b"x \t ", 1..4), 4..4);
+        assert_eq!(trim(" \ta b\t "), "a b");
+        assert_eq!(trim(""), "");
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Event {
+        Section(usize, String),
+        Property(usize, String, String),
+        Continuation(String),
+    }
+
+    struct Recorder<'t> {
+        text: &'t str,
+        events: Vec<Event>,
+    }
+
+    impl Sink for Recorder<'_> {
+        fn section(&mut self, line: usize, inside: Range<usize>) {
+            let inside = self.text[inside].to_owned();
+            self.events.push(Event::Section(line, inside));
+        }
+
+        fn property(&mut self, line: usize, key: &str, value: Range<usize>) {
+            let value = self.text[value].to_owned();
+            self.events
+                .push(Event::Property(line, key.to_owned(), value));
+        }
+
+        fn continuation(&mut self, content: &str) {
+            self.events.push(Event::Continuation(content.to_owned()));
+        }
+    }
+
+    type Outcome = Result<Vec<Event>, (usize, ParseErrorKind)>;
+
+    fn fast(text: &str) -> Outcome {
+        let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut recorder = Recorder {
+            text,
+            events: Vec::new(),
+        };
+        match parse(text, start, Path::new("f"), &mut recorder) {
+            Ok(()) => Ok(recorder.events),
+            Err(e) => Err((e.location().line(), e.kind())),
+        }
+    }
+
+    /// The grammar written the plain way, line by line with `str` methods: the oracle the
+    /// indexed parser must agree with.
+    fn reference(text: &str) -> Outcome {
+        use ParseErrorKind::*;
+        let blank = |c: char| c == ' ' || c == '\t';
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut events = Vec::new();
+        let mut in_section = false;
+        let mut sub_properties: Option<bool> = None;
+        for (index, raw) in body.split('\n').enumerate() {
+            let n = index + 1;
+            let line = raw.strip_suffix('\r').unwrap_or(raw);
+            match line.chars().next() {
+                None | Some('#' | ';') => {}
+                Some('[') => {
+                    let cut = line.find(['#', ';']).map_or(line, |at| &line[..at]);
+                    let inside = cut
+                        .trim_matches(blank)
+                        .strip_prefix('[')
+                        .and_then(|rest| rest.strip_suffix(']'))
+                        .ok_or((n, UnterminatedHeader))?;
+                    events.push(Event::Section(n, inside.trim_matches(blank).to_owned()));
+                    in_section = true;
+                    sub_properties = None;
+                }
+                Some(' ' | '\t') => {
+                    let content = line.trim_matches(blank);
+                    if content.is_empty() {
+                        continue;
+                    }
+                    if !in_section {
+                        return Err((n, ExpectedProfile));
+                    }
+                    let sub = sub_properties.ok_or((n, ContinuationWithoutProperty))?;
+                    if sub {
+                        let (key, _) = content
+                            .split_once('=')
+                            .ok_or((n, SubPropertyWithoutEquals))?;
+                        if key.trim_matches(blank).is_empty() {
+                            return Err((n, SubPropertyWithoutName));
+                        }
+                    }
+                    events.push(Event::Continuation(content.to_owned()));
+                }
+                Some(_) => {
+                    if !in_section {
+                        return Err((n, ExpectedProfile));
+                    }
+                    let comment = line
+                        .char_indices()
+                        .find(|&(at, c)| matches!(c, '#' | ';') && line[..at].ends_with(blank));
+                    let cut = comment.map_or(line, |(at, _)| &line[..at]);
+                    let (key, value) = cut.split_once('=').ok_or((n, PropertyWithoutEquals))?;
+                    let key = key.trim_matches(blank);
+                    if key.is_empty() {
+                        return Err((n, PropertyWithoutName));
+                    }
+                    let value = value.trim_matches(blank);
+                    events.push(Event::Property(n, key.to_owned(), value.to_owned()));
+                    sub_properties = Some(value.is_empty());
+                }
+            }
+        }
+        Ok(events)
+    }
+
+    /// A small deterministic generator (xorshift).
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            usize::try_from(self.0 % n as u64).unwrap_or(0)
+        }
+
+        fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+            from[self.below(from.len())]
+        }
+    }
+
+    /// A random text of mostly well-formed lines (headers, properties, continuations,
+    /// comments) whose parts are dense in structure: comment characters with and without
+    /// blanks before them, `=` in values, CR, multi-byte characters, lines longer than a
+    /// 64-byte block, and now and then a malformed line.
+    fn random_text(rng: &mut Rng) -> String {
+        const BLANKS: [&str; 4] = ["", " ", "\t", "  "];
+        const INDENTS: [&str; 3] = [" ", "\t", "  \t"];
+        const WORDS: [&str; 10] = [
+            "a",
+            "profile a",
+            "sso-session s",
+            "x#y",
+            "v;w",
+            "é",
+            "日本",
+            "a=b",
+            "",
+            "a_rather_long_name_that_crosses_a_sixty_four_byte_block_boundary_somewhere",
+        ];
+        const COMMENTS: [&str; 6] = ["", "", " # c", ";c", "#c]", "\t; c ; d"];
+        const JUNK: [&str; 8] = ["[", "]", "=", "#", ";", "x", " ", "\r"];
+        let mut text = String::new();
+        if rng.below(10) == 0 {
+            text.push('\u{feff}');
+        }
+        if rng.below(10) != 0 {
+            text.push_str("[profile a]\n");
+        }
+        for _ in 0..rng.below(30) {
+            let (b1, b2, b3) = (rng.pick(&BLANKS), rng.pick(&BLANKS), rng.pick(&BLANKS));
+            let (w1, w2) = (rng.pick(&WORDS[..9]), rng.pick(&WORDS));
+            let line = match rng.below(40) {
+                0..=5 => format!("{b1}[{b2}{w1}{b3}]{b1}{}", rng.pick(&COMMENTS)),
+                6..=21 => format!("{w1}{b1}={b2}{w2}{b3}{}", rng.pick(&COMMENTS)),
+                22..=29 => format!("{}{w1}{b1}={b2}{w2}", rng.pick(&INDENTS)),
+                30..=32 => format!("{}{w1}{}", rng.pick(&INDENTS), rng.pick(&COMMENTS)),
+                33..=38 => format!("{}{w1}", rng.pick(&["#", ";"])),
+                _ => (0..rng.below(6)).map(|_| rng.pick(&JUNK)).collect(),
+            };
+            text.push_str(&line);
+            text.push_str(rng.pick(&["\n", "\n", "\r\n"]));
+        }
+        if rng.below(2) == 0 {
+            text.pop();
+        }
+        text
+    }
+
+    #[test]
+    fn the_indexed_grammar_agrees_with_the_plain_one() {
+        let fixed = [
+            "",
+            "\u{feff}[a]\nk=v",
+            "[a]\nk = v # c ; d\nx = y#z\n  cont ; x\n",
+            "[a] ; c\n[b]#c]\n",
+            "[c\n",
+            "[a]\nk #= v\n",
+            "[a]\r\ns3 =\r\n  x = 1\r\n  y\r\n",
+        ];
+        for text in fixed {
+            assert_eq!(fast(text), reference(text), "{text:?}");
+        }
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let (mut parsed, mut events) = (0, 0);
+        for _ in 0..20_000 {
+            let text = random_text(&mut rng);
+            let outcome = fast(&text);
+            assert_eq!(outcome, reference(&text), "{text:?}");
+            if let Ok(found) = outcome {
+                parsed += 1;
+                events += found.len();
+            }
+        }
+        // The comparison means little unless many texts parse, with many events.
+        assert!(
+            parsed > 4_000 && events > 20_000,
+            "{parsed} parsed, {events} events"
+        );
     }
 }

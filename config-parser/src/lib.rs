@@ -48,7 +48,8 @@
 //!   config file); this crate follows the suite.
 //!
 //! # Features
-//! None: the crate depends on `nom` and `thiserror` only.
+//! None. Dependencies: `nom` (the header and sub-property forms), `wide` (the vector
+//! compares that index a text), `hashbrown` (section and key tables) and `thiserror`.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -59,6 +60,7 @@ mod grammar;
 mod load;
 mod location;
 mod model;
+mod scan;
 
 pub use env::Env;
 pub use error::{

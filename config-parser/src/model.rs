@@ -12,25 +12,44 @@ use std::path::{Path, PathBuf};
 
 use std::ops::Range;
 
-use crate::error::{BoolError, Location, ParseError, parse_bool};
-use crate::grammar::{self, Sink, is_blank};
+use crate::error::{BoolError, Location, MAX_FILE_SIZE, ParseError, ParseErrorKind, parse_bool};
+use crate::grammar::{self, Sink, is_blank, trim};
 
-/// A piece of text: a span of the source, or an owned string where the text had to change
-/// (joined continuation lines, lower-cased keys).
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Text {
-    Span(Range<usize>),
-    /// Continuation lines append to it in place.
-    Owned(String),
+/// A byte range of a source text. Sources are at most [`MAX_FILE_SIZE`] bytes, so 32 bits
+/// hold any offset (and any line number); half the size of a `Range<usize>` keeps the
+/// tables of a large file small.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    end: u32,
 }
 
-impl Text {
-    fn resolve<'a>(&'a self, source: &'a str) -> &'a str {
-        match self {
-            Text::Span(range) => source.get(range.clone()).unwrap_or_default(),
-            Text::Owned(text) => text,
+impl Span {
+    fn new(range: Range<usize>) -> Self {
+        Self {
+            start: small(range.start),
+            end: small(range.end),
         }
     }
+
+    fn of(self, text: &str) -> &str {
+        text.get(self.start as usize..self.end as usize)
+            .unwrap_or_default()
+    }
+}
+
+/// An offset or line number of a source, which fits 32 bits (see [`Span`]).
+fn small(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A property's value: a span of the source, or continuation lines joined into one of the
+/// set's owned strings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Text {
+    Span(Span),
+    /// An index into [`ProfileSet::joined`]; continuation lines append to it in place.
+    Joined(u32),
 }
 
 /// Which of the two shared files a section or property came from.
@@ -136,32 +155,95 @@ impl fmt::Display for Warning {
 }
 
 /// An interned property key: an index into [`Keys`].
-type KeyId = usize;
+type KeyId = u32;
 
 /// Every distinct property key of both files, lower-cased and validated once. Keys repeat
 /// across thousands of profiles; interning them makes sorting, de-duplication and lookup
 /// integer work.
-#[derive(Default)]
 struct Keys {
     ids: hashbrown::HashMap<Box<str>, KeyId>,
     names: Vec<Box<str>>,
     valid: Vec<bool>,
+    /// The spellings met most recently, exactly as written, in slots chosen by their
+    /// [`Spelling`] hash: a large file repeats a few spellings thousands of times, and a
+    /// hit here costs a hash and a comparison of two words.
+    recent: Vec<Option<(Spelling, Box<str>, KeyId)>>,
+}
+
+impl Default for Keys {
+    fn default() -> Self {
+        Self {
+            ids: hashbrown::HashMap::default(),
+            names: Vec::new(),
+            valid: Vec::new(),
+            recent: vec![None; RECENT_SLOTS],
+        }
+    }
+}
+
+/// Slots of the spelling cache (a power of two).
+const RECENT_SLOTS: usize = 256;
+
+/// A key's length and its first and last eight bytes (zero-padded): for keys of up to
+/// 16 bytes, the whole key.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Spelling {
+    len: usize,
+    head: u64,
+    tail: u64,
+}
+
+impl Spelling {
+    fn of(key: &[u8]) -> Self {
+        let (head, tail) = match (key.first_chunk::<8>(), key.last_chunk::<8>()) {
+            (Some(head), Some(tail)) => (u64::from_le_bytes(*head), u64::from_le_bytes(*tail)),
+            _ => (key.iter().fold(0, |w, &b| w << 8 | u64::from(b)), 0),
+        };
+        Self {
+            len: key.len(),
+            head,
+            tail,
+        }
+    }
+
+    fn slot(self) -> usize {
+        let mixed = (self.head ^ self.tail.rotate_left(32) ^ self.len as u64)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (mixed >> 56) as usize & (RECENT_SLOTS - 1)
+    }
+
+    /// Whether `key`, of this spelling, is `cached`, also of this spelling.
+    fn same_key(self, key: &str, cached: &str) -> bool {
+        self.len <= 16 || key == cached
+    }
 }
 
 impl Keys {
     fn intern(&mut self, key: &str) -> KeyId {
-        if key.bytes().any(|b| b.is_ascii_uppercase()) {
+        let spelling = Spelling::of(key.as_bytes());
+        let slot = spelling.slot();
+        if let Some(Some((cached, text, id))) = self.recent.get(slot)
+            && *cached == spelling
+            && spelling.same_key(key, text)
+        {
+            return *id;
+        }
+        let id = if key.bytes().any(|b| b.is_ascii_uppercase()) {
             self.intern_lowercase(&key.to_ascii_lowercase())
         } else {
             self.intern_lowercase(key)
+        };
+        if let Some(entry) = self.recent.get_mut(slot) {
+            *entry = Some((spelling, key.into(), id));
         }
+        id
     }
 
     fn intern_lowercase(&mut self, key: &str) -> KeyId {
         if let Some(&id) = self.ids.get(key) {
             return id;
         }
-        let id = self.names.len();
+        let id = small(self.names.len());
         self.ids.insert(key.into(), id);
         self.names.push(key.into());
         self.valid.push(is_valid_name(key));
@@ -173,32 +255,32 @@ impl Keys {
     }
 
     fn name(&self, id: KeyId) -> &str {
-        self.names.get(id).map_or("", AsRef::as_ref)
+        self.names.get(id as usize).map_or("", AsRef::as_ref)
     }
 
     fn is_valid(&self, id: KeyId) -> bool {
-        self.valid.get(id).copied().unwrap_or(false)
+        self.valid.get(id as usize).copied().unwrap_or(false)
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 struct PropertyData {
     key: KeyId,
-    file: FileKind,
-    line: usize,
+    line: u32,
     value: Text,
+    file: FileKind,
 }
 
 #[derive(Debug)]
 struct SectionData {
     /// The name: a span of the text of `file`.
-    name: Range<usize>,
-    /// The file of the first header.
-    file: FileKind,
-    line: usize,
+    name: Span,
+    line: u32,
     /// A range of [`ProfileSet::properties`]: sorted by key id, one entry per key (the
     /// last definition).
-    properties: Range<usize>,
+    properties: Span,
+    /// The file of the first header.
+    file: FileKind,
 }
 
 /// The two files' texts, for resolving spans.
@@ -217,9 +299,7 @@ impl<'a> Texts<'a> {
     }
 
     fn name(self, section: &SectionData) -> &'a str {
-        self.of(section.file)
-            .get(section.name.clone())
-            .unwrap_or_default()
+        section.name.of(self.of(section.file))
     }
 }
 
@@ -249,6 +329,8 @@ pub struct ProfileSet {
     credentials: Source,
     /// Every kept property of both files; sections own ranges of it.
     properties: Vec<PropertyData>,
+    /// The values of properties with continuation lines, joined.
+    joined: Vec<String>,
     sections: [SectionTable; 3],
     hasher: DefaultHashBuilder,
     keys: Keys,
@@ -293,12 +375,16 @@ impl ProfileSet {
     /// # Ok::<(), ssokit_config_parser::ParseError>(())
     /// ```
     pub fn parse(config: Source, credentials: Source) -> Result<Self, ParseError> {
+        for source in [&config, &credentials] {
+            check_size(source)?;
+        }
         // Sized from the input length, not by growth: doubling costs copies and, on fresh
         // memory, page faults; reserved but untouched memory costs nothing. A property
         // line averages well over 24 bytes and a section well over 96.
         let bytes = config.text.len() + credentials.text.len();
         let (lines, headers) = (bytes / 24 + 4, bytes / 96 + 4);
         let mut properties = Vec::with_capacity(lines);
+        let mut joined = Vec::new();
         let mut sections: [SectionTable; 3] = Default::default();
         sections[SectionKind::Profile.index()]
             .table
@@ -319,6 +405,7 @@ impl ProfileSet {
                 texts,
                 path: &source.path,
                 properties: &mut properties,
+                joined: &mut joined,
                 sections: &mut sections,
                 hasher: &hasher,
                 keys: &mut keys,
@@ -336,15 +423,11 @@ impl ProfileSet {
             )?;
             builder.finish_file();
         }
-        for table in &mut sections {
-            for section in &mut table.table {
-                keep_last_per_key(&mut properties, &mut section.properties);
-            }
-        }
         Ok(Self {
             config,
             credentials,
             properties,
+            joined,
             sections,
             hasher,
             keys,
@@ -426,10 +509,26 @@ impl ProfileSet {
     }
 }
 
+/// A text over [`MAX_FILE_SIZE`] is refused before parsing: [`Span`] holds 32-bit offsets.
+/// The error names the line at which the limit is crossed.
+fn check_size(source: &Source) -> Result<(), ParseError> {
+    let limit = usize::try_from(MAX_FILE_SIZE).unwrap_or(usize::MAX);
+    if source.text.len() <= limit {
+        return Ok(());
+    }
+    let before = source.text.as_bytes().get(..limit).unwrap_or_default();
+    let line = before.split(|&b| b == b'\n').count();
+    Err(ParseError::new(
+        &source.path,
+        line,
+        ParseErrorKind::TooLarge,
+    ))
+}
+
 /// Sorts a section's properties by key id (stable) and keeps the last definition of each
 /// key, in place. Sections are usually sorted already (ids follow first appearance).
-fn keep_last_per_key(properties: &mut [PropertyData], range: &mut Range<usize>) {
-    let Some(slice) = properties.get_mut(range.clone()) else {
+fn keep_last_per_key(properties: &mut [PropertyData], range: &mut Span) {
+    let Some(slice) = properties.get_mut(range.start as usize..range.end as usize) else {
         return;
     };
     if slice.is_sorted_by(|a, b| a.key < b.key) {
@@ -446,14 +545,14 @@ fn keep_last_per_key(properties: &mut [PropertyData], range: &mut Range<usize>) 
             kept += 1;
         }
     }
-    range.end = range.start + kept;
+    range.end = range.start + small(kept);
 }
 
 /// The section whose properties the builder is collecting (at the end of the arena).
 struct OpenSection {
     kind: SectionKind,
-    name: Range<usize>,
-    line: usize,
+    name: Span,
+    line: u32,
     /// Where its properties start in the arena.
     start: usize,
     /// `[default]` in the config file: kept aside until the file is done, because a
@@ -467,6 +566,7 @@ struct Builder<'s> {
     texts: Texts<'s>,
     path: &'s Path,
     properties: &'s mut Vec<PropertyData>,
+    joined: &'s mut Vec<String>,
     sections: &'s mut [SectionTable; 3],
     hasher: &'s DefaultHashBuilder,
     keys: &'s mut Keys,
@@ -476,7 +576,7 @@ struct Builder<'s> {
     /// Whether the last property line was kept (its continuations follow it).
     last_kept: bool,
     has_prefixed_default: bool,
-    unprefixed_defaults: Vec<(OpenSection, Range<usize>)>,
+    unprefixed_defaults: Vec<(OpenSection, Span)>,
 }
 
 impl Builder<'_> {
@@ -485,10 +585,12 @@ impl Builder<'_> {
         self.warnings.push(Warning { location, message });
     }
 
-    /// Files the open section into the set.
+    /// Files the open section into the set, one definition per key.
     fn close(&mut self) {
         let Some(open) = self.open.take() else { return };
-        let range = open.start..self.properties.len();
+        let mut range = Span::new(open.start..self.properties.len());
+        keep_last_per_key(self.properties, &mut range);
+        self.properties.truncate(range.end as usize);
         if open.unprefixed_default {
             self.unprefixed_defaults.push((open, range));
         } else {
@@ -497,13 +599,10 @@ impl Builder<'_> {
     }
 
     /// A new section is inserted as it is; a repeated one gets a fresh range holding the
-    /// earlier properties followed by the new ones (last definition wins later).
-    fn store(&mut self, open: &OpenSection, range: Range<usize>) {
+    /// earlier properties followed by the new ones, the later definition of a key winning.
+    fn store(&mut self, open: &OpenSection, range: Span) {
         let texts = self.texts;
-        let name = texts
-            .of(self.file)
-            .get(open.name.clone())
-            .unwrap_or_default();
+        let name = open.name.of(texts.of(self.file));
         let hasher = self.hasher;
         let table = &mut self.sections[open.kind.index()].table;
         let entry = table.entry(
@@ -515,17 +614,22 @@ impl Builder<'_> {
             hashbrown::hash_table::Entry::Occupied(mut existing) => {
                 let existing = existing.get_mut();
                 let merged_start = self.properties.len();
+                let earlier = existing.properties;
                 self.properties
-                    .extend_from_within(existing.properties.clone());
-                self.properties.extend_from_within(range);
-                existing.properties = merged_start..self.properties.len();
+                    .extend_from_within(earlier.start as usize..earlier.end as usize);
+                self.properties
+                    .extend_from_within(range.start as usize..range.end as usize);
+                let mut merged = Span::new(merged_start..self.properties.len());
+                keep_last_per_key(self.properties, &mut merged);
+                self.properties.truncate(merged.end as usize);
+                existing.properties = merged;
             }
             hashbrown::hash_table::Entry::Vacant(vacant) => {
                 vacant.insert(SectionData {
-                    name: open.name.clone(),
-                    file: self.file,
+                    name: open.name,
                     line: open.line,
                     properties: range,
+                    file: self.file,
                 });
             }
         }
@@ -536,7 +640,7 @@ impl Builder<'_> {
         for (open, range) in std::mem::take(&mut self.unprefixed_defaults) {
             if self.has_prefixed_default {
                 self.warn(
-                    open.line,
+                    open.line as usize,
                     "section [default] ignored: [profile default] is also defined and takes priority".into(),
                 );
             } else {
@@ -565,8 +669,8 @@ impl Sink for Builder<'_> {
                 let offset = grammar::offset_in(text, name).unwrap_or(inside.start);
                 self.open = Some(OpenSection {
                     kind,
-                    name: offset..offset + name.len(),
-                    line,
+                    name: Span::new(offset..offset + name.len()),
+                    line: small(line),
                     start: self.properties.len(),
                     unprefixed_default: is_default && !prefixed && in_config,
                 });
@@ -589,9 +693,9 @@ impl Sink for Builder<'_> {
         if self.open.is_some() {
             self.properties.push(PropertyData {
                 key: id,
+                line: small(line),
+                value: Text::Span(Span::new(value)),
                 file: self.file,
-                line,
-                value: Text::Span(value),
             });
             self.last_kept = true;
         }
@@ -605,13 +709,16 @@ impl Sink for Builder<'_> {
         let Some(last) = self.properties.last_mut() else {
             return;
         };
-        if let Text::Span(range) = &last.value {
-            let first = text.get(range.clone()).unwrap_or_default();
+        if let Text::Span(first) = last.value {
+            let first = first.of(text);
             let mut joined = String::with_capacity(first.len() + 4 * (content.len() + 1));
             joined.push_str(first);
-            last.value = Text::Owned(joined);
+            last.value = Text::Joined(small(self.joined.len()));
+            self.joined.push(joined);
         }
-        if let Text::Owned(joined) = &mut last.value {
+        if let Text::Joined(index) = last.value
+            && let Some(joined) = self.joined.get_mut(index as usize)
+        {
             joined.push('\n');
             joined.push_str(content);
         }
@@ -629,18 +736,30 @@ enum Header<'a> {
     Drop(String),
 }
 
+/// The bytes of a valid name: ASCII letters, digits and `_-/.%@:+`.
+const NAME_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b: u8 = 0;
+    loop {
+        table[b as usize] = b.is_ascii_alphanumeric()
+            || matches!(b, b'_' | b'-' | b'/' | b'.' | b'%' | b'@' | b':' | b'+');
+        if b == u8::MAX {
+            break table;
+        }
+        b += 1;
+    }
+};
+
 /// Names are ASCII letters, digits and `_-/.%@:+`.
 fn is_valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_-/.%@:+".contains(&b))
+    !name.is_empty() && name.bytes().all(|b| NAME_BYTES[usize::from(b)])
 }
 
 fn classify(inside: &str, file: FileKind) -> Header<'_> {
     let split = inside
-        .find(is_blank)
-        .map(|at| (&inside[..at], inside[at..].trim_matches(is_blank)));
+        .bytes()
+        .position(is_blank)
+        .map(|at| (&inside[..at], trim(&inside[at..])));
     let keep = |kind, name, prefixed| {
         if is_valid_name(name) {
             Header::Keep {
@@ -710,7 +829,7 @@ impl<'a> Section<'a> {
 
     /// Where the section's first header is (the config file's, if both files define it).
     pub fn location(&self) -> Location {
-        self.set.location(self.data.file, self.data.line)
+        self.set.location(self.data.file, self.data.line as usize)
     }
 
     /// A property by its lower-case key, if defined (even with an empty value). Keys are
@@ -752,7 +871,7 @@ impl<'a> Section<'a> {
     fn slice(&self) -> &'a [PropertyData] {
         self.set
             .properties
-            .get(self.data.properties.clone())
+            .get(self.data.properties.start as usize..self.data.properties.end as usize)
             .unwrap_or_default()
     }
 }
@@ -782,12 +901,19 @@ impl<'a> Property<'a> {
 
     /// The raw value: trimmed, continuation lines joined with `\n`, possibly empty.
     pub fn value(&self) -> &'a str {
-        self.data.value.resolve(self.set.texts().of(self.data.file))
+        match self.data.value {
+            Text::Span(span) => span.of(self.set.texts().of(self.data.file)),
+            Text::Joined(index) => self
+                .set
+                .joined
+                .get(index as usize)
+                .map_or("", String::as_str),
+        }
     }
 
     /// The file and line of the definition that won.
     pub fn location(&self) -> Location {
-        self.set.location(self.data.file, self.data.line)
+        self.set.location(self.data.file, self.data.line as usize)
     }
 
     /// The sub-properties of a property whose value is an indented block
@@ -796,7 +922,7 @@ impl<'a> Property<'a> {
         self.value()
             .split('\n')
             .filter_map(|line| line.split_once('='))
-            .map(|(k, v)| (k.trim_matches(is_blank), v.trim_matches(is_blank)))
+            .map(|(k, v)| (trim(k), trim(v)))
     }
 
     /// One sub-property's value by key (ASCII case-insensitive); empty counts as absent.
@@ -813,12 +939,12 @@ impl<'a> Property<'a> {
 mod tests {
     use super::*;
 
-    fn property(key: KeyId, line: usize) -> PropertyData {
+    fn property(key: KeyId, line: u32) -> PropertyData {
         PropertyData {
             key,
-            file: FileKind::Config,
             line,
-            value: Text::Owned(String::new()),
+            value: Text::Joined(0),
+            file: FileKind::Config,
         }
     }
 
@@ -832,9 +958,12 @@ mod tests {
             property(2, 4),
             property(9, 5),
         ];
-        let mut range = 1..6;
+        let mut range = Span::new(1..6);
         keep_last_per_key(&mut properties, &mut range);
-        let kept: Vec<(KeyId, usize)> = properties[range].iter().map(|p| (p.key, p.line)).collect();
+        let kept: Vec<(KeyId, u32)> = properties[range.start as usize..range.end as usize]
+            .iter()
+            .map(|p| (p.key, p.line))
+            .collect();
         assert_eq!(kept, [(2, 4), (5, 2), (9, 5)]);
     }
 

@@ -187,3 +187,27 @@ fn no_input_panics_on_odd_lines() {
         let _ = parse_both("", text);
     }
 }
+
+#[test]
+fn a_text_over_the_size_limit_is_refused_at_the_line_that_crosses_it() {
+    let limit = usize::try_from(ssokit_config_parser::MAX_FILE_SIZE).unwrap();
+    let line = "k = 0123456789\n"; // 15 bytes
+    let mut text = String::from("[a]\n");
+    while text.len() <= limit {
+        text.push_str(line);
+    }
+    // The first byte past the limit: after the 4-byte header line, 15 bytes a line.
+    let crossing = 2 + (limit - 4) / line.len();
+    let e = parse_both("", &text).unwrap_err();
+    assert_eq!(e.kind(), ParseErrorKind::TooLarge);
+    assert_eq!(e.location().line(), crossing);
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "error parsing /h/.aws/credentials on line {crossing}: The file is larger than 16 MiB, \
+             the limit for AWS config files; split it or remove unused profiles"
+        )
+    );
+    text.truncate(limit);
+    assert!(parse_both("", &text).is_ok(), "a text at the limit parses");
+}
