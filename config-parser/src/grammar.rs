@@ -121,12 +121,24 @@ struct Lines<'t> {
     /// The current line: its number, where it starts, and what the index found in it.
     number: usize,
     start: usize,
-    /// The first `=`.
-    equals: Option<usize>,
-    /// The first `#` or `;` (a header's comment).
-    comment: Option<usize>,
-    /// The first `#` or `;` after a space or tab (a property's comment).
-    blank_comment: Option<usize>,
+    /// The first `=`, or [`NONE`].
+    equals: usize,
+    /// The first `#` or `;` (a header's comment), or [`NONE`].
+    comment: usize,
+    /// The first `#` or `;` after a space or tab (a property's comment), or [`NONE`].
+    blank_comment: usize,
+}
+
+/// No position: larger than every position, so "the first" is a minimum.
+const NONE: usize = usize::MAX;
+
+/// The position of the lowest bit of a block's `bits`, or [`NONE`].
+fn first(offset: usize, bits: u64) -> usize {
+    if bits == 0 {
+        NONE
+    } else {
+        offset + bits.trailing_zeros() as usize
+    }
 }
 
 /// Parses a whole file from byte `start` (past any BOM), feeding `sink`. Spans are
@@ -143,25 +155,27 @@ pub(crate) fn parse(
         state: State::Start,
         number: 0,
         start,
-        equals: None,
-        comment: None,
-        blank_comment: None,
+        equals: NONE,
+        comment: NONE,
+        blank_comment: NONE,
     };
     // The BOM's bytes are none of the structural bytes, so the whole text is indexed.
+    // Lines are walked by their newlines; within a block, a line's `=` and comment
+    // characters are the block's bits below its newline and above the previous one, so
+    // finding them takes a mask and a minimum, not a branch per byte found.
     for (offset, block) in scan::blocks(text.as_bytes()) {
-        let mut bits = block.newlines | block.equals | block.comments;
-        while bits != 0 {
-            let bit = bits & bits.wrapping_neg();
-            bits ^= bit;
-            let at = offset + bit.trailing_zeros() as usize;
-            if block.newlines & bit != 0 {
-                lines.end(at, sink)?;
-            } else if block.equals & bit != 0 {
-                lines.equals.get_or_insert(at);
-            } else {
-                lines.comment(at);
-            }
+        let mut newlines = block.newlines;
+        // The bits after the last newline handled: the current line's part of the block.
+        let mut rest = u64::MAX;
+        while newlines != 0 {
+            let newline = newlines & newlines.wrapping_neg();
+            newlines ^= newline;
+            let line = rest & (newline - 1);
+            lines.found(offset, block, line);
+            lines.end(offset + newline.trailing_zeros() as usize, sink)?;
+            rest &= !(newline | (newline - 1));
         }
+        lines.found(offset, block, rest);
     }
     lines.end(text.len(), sink)
 }
@@ -181,9 +195,20 @@ impl Lines<'_> {
         trim_span(self.text.as_bytes(), span)
     }
 
+    /// The `=` and comment characters of the current line among the bits `line` of the
+    /// block at `offset`.
+    fn found(&mut self, offset: usize, block: scan::Block, line: u64) {
+        self.equals = self.equals.min(first(offset, block.equals & line));
+        let mut comments = block.comments & line;
+        while comments != 0 {
+            self.comment(offset + comments.trailing_zeros() as usize);
+            comments &= comments - 1;
+        }
+    }
+
     /// A `#` or `;` at `at` in the current line.
     fn comment(&mut self, at: usize) {
-        self.comment.get_or_insert(at);
+        self.comment = self.comment.min(at);
         let after_blank = at > self.start
             && self
                 .text
@@ -191,7 +216,7 @@ impl Lines<'_> {
                 .get(at - 1)
                 .is_some_and(|&b| is_blank(b));
         if after_blank {
-            self.blank_comment.get_or_insert(at);
+            self.blank_comment = self.blank_comment.min(at);
         }
     }
 
@@ -199,7 +224,8 @@ impl Lines<'_> {
     /// start the next.
     fn end(&mut self, at: usize, sink: &mut impl Sink) -> Result<(), ParseError> {
         self.number += 1;
-        let cr = at > self.start && self.text.as_bytes().get(at - 1) == Some(&b'\r');
+        // `&`, not `&&`: blank lines come and go at random, a branch here would guess wrong.
+        let cr = (at > self.start) & (self.text.as_bytes().get(at.wrapping_sub(1)) == Some(&b'\r'));
         let line = Line {
             number: self.number,
             start: self.start,
@@ -207,9 +233,9 @@ impl Lines<'_> {
         };
         let parsed = self.line(line, sink);
         self.start = at + 1;
-        self.equals = None;
-        self.comment = None;
-        self.blank_comment = None;
+        self.equals = NONE;
+        self.comment = NONE;
+        self.blank_comment = NONE;
         parsed
     }
 
@@ -221,14 +247,10 @@ impl Lines<'_> {
             // Blank and comment lines carry nothing.
             None | Some(b'#' | b';') => Ok(()),
             // In a header any `#` or `;` starts a comment.
-            Some(b'[') => self.header(
-                line,
-                self.comment.map_or(line.end, |at| at.min(line.end)),
-                sink,
-            ),
+            Some(b'[') => self.header(line, self.comment.min(line.end), sink),
             Some(b' ' | b'\t') => self.continuation(line, sink),
             Some(_) => {
-                let cut = self.blank_comment.map_or(line.end, |at| at.min(line.end));
+                let cut = self.blank_comment.min(line.end);
                 self.property(line, cut, sink)
             }
         }
@@ -275,9 +297,10 @@ impl Lines<'_> {
         if matches!(self.state, State::Start) {
             return Err(self.error(line, ParseErrorKind::ExpectedProfile));
         }
-        let Some(equals) = self.equals.filter(|&at| at < cut) else {
+        let equals = self.equals;
+        if equals >= cut {
             return Err(self.error(line, ParseErrorKind::PropertyWithoutEquals));
-        };
+        }
         let key = self.trim(line.start..equals);
         if key.is_empty() {
             return Err(self.error(line, ParseErrorKind::PropertyWithoutName));

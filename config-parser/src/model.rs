@@ -755,11 +755,23 @@ fn is_valid_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| NAME_BYTES[usize::from(b)])
 }
 
+/// A header's first word and the rest, trimmed: `("profile", "dev")`; `None` without a
+/// blank. The section types are tried first by their fixed prefixes: the common case then
+/// costs a few comparisons instead of a search for the blank.
+fn split_header(inside: &str) -> Option<(&str, &str)> {
+    for prefix in ["profile", "sso-session", "services"] {
+        if let Some(rest) = inside.strip_prefix(prefix)
+            && rest.bytes().next().is_some_and(is_blank)
+        {
+            return Some((prefix, trim(rest)));
+        }
+    }
+    let at = inside.bytes().position(is_blank)?;
+    Some((&inside[..at], trim(&inside[at..])))
+}
+
 fn classify(inside: &str, file: FileKind) -> Header<'_> {
-    let split = inside
-        .bytes()
-        .position(is_blank)
-        .map(|at| (&inside[..at], trim(&inside[at..])));
+    let split = split_header(inside);
     let keep = |kind, name, prefixed| {
         if is_valid_name(name) {
             Header::Keep {
