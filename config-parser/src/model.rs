@@ -276,8 +276,9 @@ struct SectionData {
     /// The name: a span of the text of `file`.
     name: Span,
     line: u32,
-    /// A range of [`ProfileSet::properties`]: sorted by key id, one entry per key (the
-    /// last definition).
+    /// A range of [`ProfileSet::properties`], in definition order; a key defined twice is
+    /// there twice and the later definition wins. (Sorting each section as it closes cost
+    /// a tenth of a large parse; lookups scan a handful of entries from the end instead.)
     properties: Span,
     /// The file of the first header.
     file: FileKind,
@@ -585,12 +586,10 @@ impl Builder<'_> {
         self.warnings.push(Warning { location, message });
     }
 
-    /// Files the open section into the set, one definition per key.
+    /// Files the open section into the set.
     fn close(&mut self) {
         let Some(open) = self.open.take() else { return };
-        let mut range = Span::new(open.start..self.properties.len());
-        keep_last_per_key(self.properties, &mut range);
-        self.properties.truncate(range.end as usize);
+        let range = Span::new(open.start..self.properties.len());
         if open.unprefixed_default {
             self.unprefixed_defaults.push((open, range));
         } else {
@@ -599,7 +598,8 @@ impl Builder<'_> {
     }
 
     /// A new section is inserted as it is; a repeated one gets a fresh range holding the
-    /// earlier properties followed by the new ones, the later definition of a key winning.
+    /// earlier properties followed by the new ones, reduced to the last definition of each
+    /// key (so a section repeated many times does not grow with every repeat).
     fn store(&mut self, open: &OpenSection, range: Span) {
         let texts = self.texts;
         let name = open.name.of(texts.of(self.file));
@@ -848,11 +848,10 @@ impl<'a> Section<'a> {
     /// stored lower-cased; a key with upper-case letters is never found.
     pub fn property(&self, key: &str) -> Option<Property<'a>> {
         let id = self.set.keys.find(key)?;
-        let properties = self.slice();
-        let index = properties.binary_search_by_key(&id, |p| p.key).ok()?;
+        let data = self.slice().iter().rfind(|p| p.key == id)?;
         Some(Property {
             set: self.set,
-            data: &properties[index],
+            data,
         })
     }
 
@@ -877,7 +876,12 @@ impl<'a> Section<'a> {
     /// first).
     pub fn properties(&self) -> impl Iterator<Item = Property<'a>> + 'a {
         let set = self.set;
-        self.slice().iter().map(move |data| Property { set, data })
+        // Newest first, then a stable sort by key id (ids follow first appearance): each
+        // key's run starts with its winning definition.
+        let mut latest: Vec<&'a PropertyData> = self.slice().iter().rev().collect();
+        latest.sort_by_key(|p| p.key);
+        latest.dedup_by_key(|p| p.key);
+        latest.into_iter().map(move |data| Property { set, data })
     }
 
     fn slice(&self) -> &'a [PropertyData] {
