@@ -116,7 +116,6 @@ struct PropertyState {
 /// The line grammar over one text, fed the structural bytes in order.
 struct Lines<'t> {
     text: &'t str,
-    path: &'t Path,
     state: State,
     /// The current line: its number, where it starts, and what the index found in it.
     number: usize,
@@ -149,9 +148,28 @@ pub(crate) fn parse(
     path: &Path,
     sink: &mut impl Sink,
 ) -> Result<(), ParseError> {
+    parse_lines(text, start, sink).map_err(|e| ParseError::new(path, e.line, e.kind))
+}
+
+/// A bad line: its number and what is wrong. Small enough to come back in registers from
+/// every line; the path is added once, by [`parse`].
+struct LineError {
+    line: usize,
+    kind: ParseErrorKind,
+}
+
+impl LineError {
+    fn at(line: Line, kind: ParseErrorKind) -> Self {
+        Self {
+            line: line.number,
+            kind,
+        }
+    }
+}
+
+fn parse_lines(text: &str, start: usize, sink: &mut impl Sink) -> Result<(), LineError> {
     let mut lines = Lines {
         text,
-        path,
         state: State::Start,
         number: 0,
         start,
@@ -181,10 +199,6 @@ pub(crate) fn parse(
 }
 
 impl Lines<'_> {
-    fn error(&self, line: Line, kind: ParseErrorKind) -> ParseError {
-        ParseError::new(self.path, line.number, kind)
-    }
-
     /// The text of a span. Spans end at ASCII bytes or line ends, so this always succeeds.
     fn str(&self, span: Range<usize>) -> &str {
         self.text.get(span).unwrap_or_default()
@@ -222,7 +236,7 @@ impl Lines<'_> {
 
     /// The current line ends at `at` (its `\n`, or the end of the text): parse it and
     /// start the next.
-    fn end(&mut self, at: usize, sink: &mut impl Sink) -> Result<(), ParseError> {
+    fn end(&mut self, at: usize, sink: &mut impl Sink) -> Result<(), LineError> {
         self.number += 1;
         // `&`, not `&&`: blank lines come and go at random, a branch here would guess wrong.
         let cr = (at > self.start) & (self.text.as_bytes().get(at.wrapping_sub(1)) == Some(&b'\r'));
@@ -239,7 +253,7 @@ impl Lines<'_> {
         parsed
     }
 
-    fn line(&mut self, line: Line, sink: &mut impl Sink) -> Result<(), ParseError> {
+    fn line(&mut self, line: Line, sink: &mut impl Sink) -> Result<(), LineError> {
         if line.start >= line.end {
             return Ok(());
         }
@@ -255,10 +269,10 @@ impl Lines<'_> {
             }
         }
     }
-    fn header(&mut self, line: Line, cut: usize, sink: &mut impl Sink) -> Result<(), ParseError> {
+    fn header(&mut self, line: Line, cut: usize, sink: &mut impl Sink) -> Result<(), LineError> {
         let whole = self.str(self.trim(line.start..cut));
         let Some(inside) = header(whole) else {
-            return Err(self.error(line, ParseErrorKind::UnterminatedHeader));
+            return Err(LineError::at(line, ParseErrorKind::UnterminatedHeader));
         };
         let start = offset_in(self.text, inside).unwrap_or(line.start);
         sink.section(line.number, self.trim(start..start + inside.len()));
@@ -266,15 +280,18 @@ impl Lines<'_> {
         Ok(())
     }
 
-    fn continuation(&mut self, line: Line, sink: &mut impl Sink) -> Result<(), ParseError> {
+    fn continuation(&mut self, line: Line, sink: &mut impl Sink) -> Result<(), LineError> {
         let content = self.trim(line.start..line.end);
         if content.is_empty() {
             return Ok(());
         }
         let current = match self.state {
-            State::Start => return Err(self.error(line, ParseErrorKind::ExpectedProfile)),
+            State::Start => return Err(LineError::at(line, ParseErrorKind::ExpectedProfile)),
             State::InSection { property: None } => {
-                return Err(self.error(line, ParseErrorKind::ContinuationWithoutProperty));
+                return Err(LineError::at(
+                    line,
+                    ParseErrorKind::ContinuationWithoutProperty,
+                ));
             }
             State::InSection {
                 property: Some(current),
@@ -283,27 +300,30 @@ impl Lines<'_> {
         let content = self.str(content);
         if current.sub_properties {
             let Ok((_, (key, _))) = sub_property(content) else {
-                return Err(self.error(line, ParseErrorKind::SubPropertyWithoutEquals));
+                return Err(LineError::at(
+                    line,
+                    ParseErrorKind::SubPropertyWithoutEquals,
+                ));
             };
             if trim(key).is_empty() {
-                return Err(self.error(line, ParseErrorKind::SubPropertyWithoutName));
+                return Err(LineError::at(line, ParseErrorKind::SubPropertyWithoutName));
             }
         }
         sink.continuation(content);
         Ok(())
     }
 
-    fn property(&mut self, line: Line, cut: usize, sink: &mut impl Sink) -> Result<(), ParseError> {
+    fn property(&mut self, line: Line, cut: usize, sink: &mut impl Sink) -> Result<(), LineError> {
         if matches!(self.state, State::Start) {
-            return Err(self.error(line, ParseErrorKind::ExpectedProfile));
+            return Err(LineError::at(line, ParseErrorKind::ExpectedProfile));
         }
         let equals = self.equals;
         if equals >= cut {
-            return Err(self.error(line, ParseErrorKind::PropertyWithoutEquals));
+            return Err(LineError::at(line, ParseErrorKind::PropertyWithoutEquals));
         }
         let key = self.trim(line.start..equals);
         if key.is_empty() {
-            return Err(self.error(line, ParseErrorKind::PropertyWithoutName));
+            return Err(LineError::at(line, ParseErrorKind::PropertyWithoutName));
         }
         let value = self.trim(equals + 1..cut);
         let sub_properties = value.is_empty();
