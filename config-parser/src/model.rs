@@ -382,40 +382,16 @@ impl ProfileSet {
         // Sized from the input length, not by growth: doubling costs copies and, on fresh
         // memory, page faults; reserved but untouched memory costs nothing. A property
         // line averages well over 24 bytes and a section well over 96.
-        let bytes = config.text.len() + credentials.text.len();
-        let (lines, headers) = (bytes / 24 + 4, bytes / 96 + 4);
-        let mut properties = Vec::with_capacity(lines);
-        let mut joined = Vec::new();
-        let mut sections: [SectionTable; 3] = Default::default();
-        sections[SectionKind::Profile.index()]
-            .table
-            .reserve(headers, |_| 0);
-        let hasher = DefaultHashBuilder::default();
-        let mut keys = Keys::default();
-        let mut warnings = Vec::new();
         let texts = Texts {
             config: &config.text,
             credentials: &credentials.text,
         };
+        let mut builder = Builder::new(texts);
         for (file, source) in [
             (FileKind::Config, &config),
             (FileKind::Credentials, &credentials),
         ] {
-            let mut builder = Builder {
-                file,
-                texts,
-                path: &source.path,
-                properties: &mut properties,
-                joined: &mut joined,
-                sections: &mut sections,
-                hasher: &hasher,
-                keys: &mut keys,
-                warnings: &mut warnings,
-                open: None,
-                last_kept: false,
-                has_prefixed_default: false,
-                unprefixed_defaults: Vec::new(),
-            };
+            builder.start_file(file, &source.path);
             grammar::parse(
                 &source.text,
                 source.body_start(),
@@ -424,6 +400,15 @@ impl ProfileSet {
             )?;
             builder.finish_file();
         }
+        let Builder {
+            properties,
+            joined,
+            sections,
+            hasher,
+            keys,
+            warnings,
+            ..
+        } = builder;
         Ok(Self {
             config,
             credentials,
@@ -561,17 +546,19 @@ struct OpenSection {
     unprefixed_default: bool,
 }
 
-/// Turns one file's grammar events into sections of the set.
+/// Turns the grammar events of both files, one after the other, into the parts of a
+/// [`ProfileSet`]. It owns those parts while it works: the sink methods run once a line.
 struct Builder<'s> {
-    file: FileKind,
     texts: Texts<'s>,
+    /// The file being parsed.
+    file: FileKind,
     path: &'s Path,
-    properties: &'s mut Vec<PropertyData>,
-    joined: &'s mut Vec<String>,
-    sections: &'s mut [SectionTable; 3],
-    hasher: &'s DefaultHashBuilder,
-    keys: &'s mut Keys,
-    warnings: &'s mut Vec<Warning>,
+    properties: Vec<PropertyData>,
+    joined: Vec<String>,
+    sections: [SectionTable; 3],
+    hasher: DefaultHashBuilder,
+    keys: Keys,
+    warnings: Vec<Warning>,
     /// `None` before the first header and inside a dropped section.
     open: Option<OpenSection>,
     /// Whether the last property line was kept (its continuations follow it).
@@ -580,7 +567,44 @@ struct Builder<'s> {
     unprefixed_defaults: Vec<(OpenSection, Span)>,
 }
 
-impl Builder<'_> {
+impl<'s> Builder<'s> {
+    fn new(texts: Texts<'s>) -> Self {
+        // Sized from the input length, not by growth: doubling costs copies and, on fresh
+        // memory, page faults; reserved but untouched memory costs nothing. A property
+        // line averages well over 24 bytes and a section well over 96.
+        let bytes = texts.config.len() + texts.credentials.len();
+        let (lines, headers) = (bytes / 24 + 4, bytes / 96 + 4);
+        let mut sections: [SectionTable; 3] = Default::default();
+        sections[SectionKind::Profile.index()]
+            .table
+            .reserve(headers, |_| 0);
+        Self {
+            texts,
+            file: FileKind::Config,
+            path: Path::new(""),
+            properties: Vec::with_capacity(lines),
+            joined: Vec::new(),
+            sections,
+            hasher: DefaultHashBuilder::default(),
+            keys: Keys::default(),
+            warnings: Vec::new(),
+            open: None,
+            last_kept: false,
+            has_prefixed_default: false,
+            unprefixed_defaults: Vec::new(),
+        }
+    }
+
+    /// Resets the per-file state before parsing `file`.
+    fn start_file(&mut self, file: FileKind, path: &'s Path) {
+        self.file = file;
+        self.path = path;
+        self.open = None;
+        self.last_kept = false;
+        self.has_prefixed_default = false;
+        self.unprefixed_defaults.clear();
+    }
+
     fn warn(&mut self, line: usize, message: String) {
         let location = Location::new(self.path, line);
         self.warnings.push(Warning { location, message });
@@ -603,7 +627,7 @@ impl Builder<'_> {
     fn store(&mut self, open: &OpenSection, range: Span) {
         let texts = self.texts;
         let name = open.name.of(texts.of(self.file));
-        let hasher = self.hasher;
+        let hasher = &self.hasher;
         let table = &mut self.sections[open.kind.index()].table;
         let entry = table.entry(
             hasher.hash_one(name),
@@ -620,7 +644,7 @@ impl Builder<'_> {
                 self.properties
                     .extend_from_within(range.start as usize..range.end as usize);
                 let mut merged = Span::new(merged_start..self.properties.len());
-                keep_last_per_key(self.properties, &mut merged);
+                keep_last_per_key(&mut self.properties, &mut merged);
                 self.properties.truncate(merged.end as usize);
                 existing.properties = merged;
             }
