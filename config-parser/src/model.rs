@@ -15,9 +15,10 @@ use std::ops::Range;
 use crate::error::{BoolError, Location, MAX_FILE_SIZE, ParseError, ParseErrorKind, parse_bool};
 use crate::grammar::{self, Sink, is_blank, trim};
 
-/// A byte range of a source text. Sources are at most [`MAX_FILE_SIZE`] bytes, so 32 bits
-/// hold any offset (and any line number); half the size of a `Range<usize>` keeps the
-/// tables of a large file small.
+/// A byte range of a source text or of the joined values. Sources are at most
+/// [`MAX_FILE_SIZE`] bytes and the joined values at most both sources, so 32 bits hold any
+/// offset (and any line number); half the size of a `Range<usize>` keeps the tables of a
+/// large file small.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Span {
     start: u32,
@@ -48,8 +49,9 @@ fn small(n: usize) -> u32 {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Text {
     Span(Span),
-    /// An index into [`ProfileSet::joined`]; continuation lines append to it in place.
-    Joined(u32),
+    /// A span of [`ProfileSet::joined`]. A property's continuation lines follow it, so
+    /// its joined value is always the last one, and each line appends to the arena.
+    Joined(Span),
 }
 
 /// Which of the two shared files a section or property came from.
@@ -330,8 +332,8 @@ pub struct ProfileSet {
     credentials: Source,
     /// Every kept property of both files; sections own ranges of it.
     properties: Vec<PropertyData>,
-    /// The values of properties with continuation lines, joined.
-    joined: Vec<String>,
+    /// The values of properties with continuation lines, joined, one after another.
+    joined: String,
     sections: [SectionTable; 3],
     hasher: DefaultHashBuilder,
     keys: Keys,
@@ -554,7 +556,7 @@ struct Builder<'s> {
     file: FileKind,
     path: &'s Path,
     properties: Vec<PropertyData>,
-    joined: Vec<String>,
+    joined: String,
     sections: [SectionTable; 3],
     hasher: DefaultHashBuilder,
     keys: Keys,
@@ -583,7 +585,7 @@ impl<'s> Builder<'s> {
             file: FileKind::Config,
             path: Path::new(""),
             properties: Vec::with_capacity(lines),
-            joined: Vec::new(),
+            joined: String::new(),
             sections,
             hasher: DefaultHashBuilder::default(),
             keys: Keys::default(),
@@ -733,19 +735,17 @@ impl Sink for Builder<'_> {
         let Some(last) = self.properties.last_mut() else {
             return;
         };
-        if let Text::Span(first) = last.value {
-            let first = first.of(text);
-            let mut joined = String::with_capacity(first.len() + 4 * (content.len() + 1));
-            joined.push_str(first);
-            last.value = Text::Joined(small(self.joined.len()));
-            self.joined.push(joined);
-        }
-        if let Text::Joined(index) = last.value
-            && let Some(joined) = self.joined.get_mut(index as usize)
-        {
-            joined.push('\n');
-            joined.push_str(content);
-        }
+        let start = match last.value {
+            Text::Span(first) => {
+                let start = self.joined.len();
+                self.joined.push_str(first.of(text));
+                start
+            }
+            Text::Joined(joined) => joined.start as usize,
+        };
+        self.joined.push('\n');
+        self.joined.push_str(content);
+        last.value = Text::Joined(Span::new(start..self.joined.len()));
     }
 }
 
@@ -943,11 +943,7 @@ impl<'a> Property<'a> {
     pub fn value(&self) -> &'a str {
         match self.data.value {
             Text::Span(span) => span.of(self.set.texts().of(self.data.file)),
-            Text::Joined(index) => self
-                .set
-                .joined
-                .get(index as usize)
-                .map_or("", String::as_str),
+            Text::Joined(span) => span.of(&self.set.joined),
         }
     }
 
@@ -983,7 +979,7 @@ mod tests {
         PropertyData {
             key,
             line,
-            value: Text::Joined(0),
+            value: Text::Joined(Span::new(0..0)),
             file: FileKind::Config,
         }
     }
