@@ -172,19 +172,8 @@ struct Keys {
     recent: Vec<Option<(Spelling, Box<str>, KeyId)>>,
 }
 
-impl Default for Keys {
-    fn default() -> Self {
-        Self {
-            ids: hashbrown::HashMap::default(),
-            names: Vec::new(),
-            valid: Vec::new(),
-            recent: vec![None; RECENT_SLOTS],
-        }
-    }
-}
-
-/// Slots of the spelling cache (a power of two).
-const RECENT_SLOTS: usize = 256;
+/// The most slots of the spelling cache: a file has a few dozen distinct keys at most.
+const MAX_RECENT_SLOTS: usize = 256;
 
 /// A key's length and its first and last eight bytes (zero-padded): for keys of up to
 /// 16 bytes, the whole key.
@@ -208,10 +197,12 @@ impl Spelling {
         }
     }
 
-    fn slot(self) -> usize {
+    /// A slot among `slots`, a power of two.
+    fn slot(self, slots: usize) -> usize {
         let mixed = (self.head ^ self.tail.rotate_left(32) ^ self.len as u64)
             .wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        (mixed >> 56) as usize & (RECENT_SLOTS - 1)
+        // The top bits mix best; `slots - 1` also bounds the result for one slot.
+        usize::try_from(mixed >> (64 - slots.trailing_zeros().max(1))).unwrap_or(0) & (slots - 1)
     }
 
     /// Whether `key`, of this spelling, is `cached`, also of this spelling.
@@ -221,9 +212,23 @@ impl Spelling {
 }
 
 impl Keys {
+    /// Interned keys for `bytes` of input: the spelling cache grows with the input, up to
+    /// [`MAX_RECENT_SLOTS`], so a small file does not pay for a large cache.
+    fn for_input(bytes: usize) -> Self {
+        let slots = (bytes / 512)
+            .next_power_of_two()
+            .clamp(16, MAX_RECENT_SLOTS);
+        Self {
+            ids: hashbrown::HashMap::default(),
+            names: Vec::new(),
+            valid: Vec::new(),
+            recent: vec![None; slots],
+        }
+    }
+
     fn intern(&mut self, key: &str) -> KeyId {
         let spelling = Spelling::of(key.as_bytes());
-        let slot = spelling.slot();
+        let slot = spelling.slot(self.recent.len());
         if let Some(Some((cached, text, id))) = self.recent.get(slot)
             && *cached == spelling
             && spelling.same_key(key, text)
@@ -588,7 +593,7 @@ impl<'s> Builder<'s> {
             joined: String::new(),
             sections,
             hasher: DefaultHashBuilder::default(),
-            keys: Keys::default(),
+            keys: Keys::for_input(bytes),
             warnings: Vec::new(),
             open: None,
             last_kept: false,
