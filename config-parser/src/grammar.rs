@@ -1,12 +1,13 @@
 //! Stage 1: the line grammar. Text in, events out ([`Sink`]); no I/O, no normalisation.
 //!
-//! Two layers. An index finds the bytes that give a line its structure: line ends (`\n`),
-//! `=` and the comment characters `#` and `;`, each with one vectorised `memchr` pass over
-//! the whole text, so no line is scanned byte by byte. The line grammar then classifies
-//! each line by its first byte (`[` header, space or tab continuation, `#`/`;` comment,
-//! anything else a property) and cuts it at the positions the index gave; nom parses the
-//! header and sub-property forms. Names and values are reported as byte spans into the
-//! source text, so a 1 MB file is parsed without copying them.
+//! Two layers. The index ([`crate::scan`]) turns each 64-byte block of the text into
+//! bitmasks of the bytes that give a line its structure: line ends (`\n`), `=`, and the
+//! comment characters `#` and `;`. The line grammar walks the lines by their newline bits,
+//! finds a line's first `=` and its comment characters by masking, classifies the line by
+//! its first byte (`[` header, space or tab continuation, `#`/`;` comment, anything else a
+//! property) and cuts it at those positions; nom parses the header and sub-property forms.
+//! No line is scanned byte by byte for its structure. Names and values are reported as
+//! byte spans into the source text, so a 1 MB file is parsed without copying them.
 
 use std::ops::Range;
 use std::path::Path;
