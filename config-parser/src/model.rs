@@ -44,15 +44,6 @@ fn small(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// A property's value: a span of the source, or continuation lines joined into one of the
-/// set's owned strings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Text {
-    Span(Span),
-    /// A span of [`ProfileSet::joined`]. A property's continuation lines follow it, so
-    /// its joined value is always the last one, and each line appends to the arena.
-    Joined(Span),
-}
 
 /// Which of the two shared files a section or property came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -270,12 +261,52 @@ impl Keys {
     }
 }
 
+/// One definition of a property, in 16 bytes: a large file has tens of thousands, and on
+/// fresh memory every page they fill costs a page fault.
 #[derive(Clone, Copy, Debug)]
 struct PropertyData {
-    key: KeyId,
+    /// The key id shifted left by two, with the file in bit 0 (set: the credentials file)
+    /// and bit 1 set when the value is joined. Ids stay below 2^30: a 16 MiB file has
+    /// fewer property lines than that.
+    tagged_key: u32,
     line: u32,
-    value: Text,
-    file: FileKind,
+    /// A span of the file's text, or of [`ProfileSet::joined`] when joined. A property's
+    /// continuation lines follow it, so its joined value is always the last one, and each
+    /// line appends to the arena.
+    value: Span,
+}
+
+impl PropertyData {
+    const CREDENTIALS: u32 = 1;
+    const JOINED: u32 = 2;
+
+    fn new(key: KeyId, file: FileKind, line: u32, value: Span) -> Self {
+        let file = match file {
+            FileKind::Config => 0,
+            FileKind::Credentials => Self::CREDENTIALS,
+        };
+        Self {
+            tagged_key: key << 2 | file,
+            line,
+            value,
+        }
+    }
+
+    fn key(self) -> KeyId {
+        self.tagged_key >> 2
+    }
+
+    fn file(self) -> FileKind {
+        if self.tagged_key & Self::CREDENTIALS == 0 {
+            FileKind::Config
+        } else {
+            FileKind::Credentials
+        }
+    }
+
+    fn is_joined(self) -> bool {
+        self.tagged_key & Self::JOINED != 0
+    }
 }
 
 #[derive(Debug)]
@@ -524,15 +555,15 @@ fn keep_last_per_key(properties: &mut [PropertyData], range: &mut Span) {
     let Some(slice) = properties.get_mut(range.start as usize..range.end as usize) else {
         return;
     };
-    if slice.is_sorted_by(|a, b| a.key < b.key) {
+    if slice.is_sorted_by(|a, b| a.key() < b.key()) {
         return;
     }
-    slice.sort_by_key(|p| p.key);
+    slice.sort_by_key(|p| p.key());
     let mut kept = 0;
     for read in 0..slice.len() {
         let superseded = slice
             .get(read + 1)
-            .is_some_and(|next| next.key == slice[read].key);
+            .is_some_and(|next| next.key() == slice[read].key());
         if !superseded {
             slice.swap(kept, read);
             kept += 1;
@@ -722,12 +753,12 @@ impl Sink for Builder<'_> {
             return;
         }
         if self.open.is_some() {
-            self.properties.push(PropertyData {
-                key: id,
-                line: small(line),
-                value: Text::Span(Span::new(value)),
-                file: self.file,
-            });
+            self.properties.push(PropertyData::new(
+                id,
+                self.file,
+                small(line),
+                Span::new(value),
+            ));
             self.last_kept = true;
         }
     }
@@ -740,17 +771,17 @@ impl Sink for Builder<'_> {
         let Some(last) = self.properties.last_mut() else {
             return;
         };
-        let start = match last.value {
-            Text::Span(first) => {
-                let start = self.joined.len();
-                self.joined.push_str(first.of(text));
-                start
-            }
-            Text::Joined(joined) => joined.start as usize,
+        let start = if last.is_joined() {
+            last.value.start as usize
+        } else {
+            let start = self.joined.len();
+            self.joined.push_str(last.value.of(text));
+            last.tagged_key |= PropertyData::JOINED;
+            start
         };
         self.joined.push('\n');
         self.joined.push_str(content);
-        last.value = Text::Joined(Span::new(start..self.joined.len()));
+        last.value = Span::new(start..self.joined.len());
     }
 }
 
@@ -877,7 +908,7 @@ impl<'a> Section<'a> {
     /// stored lower-cased; a key with upper-case letters is never found.
     pub fn property(&self, key: &str) -> Option<Property<'a>> {
         let id = self.set.keys.find(key)?;
-        let data = self.slice().iter().rfind(|p| p.key == id)?;
+        let data = self.slice().iter().rfind(|p| p.key() == id)?;
         Some(Property {
             set: self.set,
             data,
@@ -908,8 +939,8 @@ impl<'a> Section<'a> {
         // Newest first, then a stable sort by key id (ids follow first appearance): each
         // key's run starts with its winning definition.
         let mut latest: Vec<&'a PropertyData> = self.slice().iter().rev().collect();
-        latest.sort_by_key(|p| p.key);
-        latest.dedup_by_key(|p| p.key);
+        latest.sort_by_key(|p| p.key());
+        latest.dedup_by_key(|p| p.key());
         latest.into_iter().map(move |data| Property { set, data })
     }
 
@@ -941,20 +972,22 @@ impl fmt::Debug for Property<'_> {
 impl<'a> Property<'a> {
     /// The key, lower-cased.
     pub fn key(&self) -> &'a str {
-        self.set.keys.name(self.data.key)
+        self.set.keys.name(self.data.key())
     }
 
     /// The raw value: trimmed, continuation lines joined with `\n`, possibly empty.
     pub fn value(&self) -> &'a str {
-        match self.data.value {
-            Text::Span(span) => span.of(self.set.texts().of(self.data.file)),
-            Text::Joined(span) => span.of(&self.set.joined),
+        let data = self.data;
+        if data.is_joined() {
+            data.value.of(&self.set.joined)
+        } else {
+            data.value.of(self.set.texts().of(data.file()))
         }
     }
 
     /// The file and line of the definition that won.
     pub fn location(&self) -> Location {
-        self.set.location(self.data.file, self.data.line as usize)
+        self.set.location(self.data.file(), self.data.line as usize)
     }
 
     /// The sub-properties of a property whose value is an indented block
@@ -981,12 +1014,7 @@ mod tests {
     use super::*;
 
     fn property(key: KeyId, line: u32) -> PropertyData {
-        PropertyData {
-            key,
-            line,
-            value: Text::Joined(Span::new(0..0)),
-            file: FileKind::Config,
-        }
+        PropertyData::new(key, FileKind::Config, line, Span::new(0..0))
     }
 
     #[test]
@@ -1003,7 +1031,7 @@ mod tests {
         keep_last_per_key(&mut properties, &mut range);
         let kept: Vec<(KeyId, u32)> = properties[range.start as usize..range.end as usize]
             .iter()
-            .map(|p| (p.key, p.line))
+            .map(|p| (p.key(), p.line))
             .collect();
         assert_eq!(kept, [(2, 4), (5, 2), (9, 5)]);
     }
