@@ -342,22 +342,42 @@ impl<'a> Texts<'a> {
     }
 }
 
-/// The sections of one kind, keyed by name. Names are spans of the source texts, so the
-/// table hashes and compares them through [`Texts`] instead of owning copies.
+/// The sections of one kind, keyed by name. The records lie in one dense vector in the
+/// order they were first defined, and the hash table holds their 4-byte indices: a table
+/// of whole records would scatter 10,000 writes over twice the memory (every page of it a
+/// page fault on fresh memory). Names are spans of the source texts, so the table hashes
+/// and compares them through [`Texts`] instead of owning copies.
 #[derive(Default)]
 struct SectionTable {
-    table: hashbrown::HashTable<SectionData>,
+    records: Vec<SectionData>,
+    index: hashbrown::HashTable<u32>,
 }
 
 impl SectionTable {
+    fn with_capacity(sections: usize) -> Self {
+        Self {
+            records: Vec::with_capacity(sections),
+            index: hashbrown::HashTable::with_capacity(sections),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    fn record(&self, index: u32) -> Option<&SectionData> {
+        self.records.get(index as usize)
+    }
+
     fn find(
         &self,
         texts: Texts<'_>,
         hasher: &DefaultHashBuilder,
         name: &str,
     ) -> Option<&SectionData> {
-        self.table
-            .find(hasher.hash_one(name), |s| texts.name(s) == name)
+        let same = |&i: &u32| self.record(i).is_some_and(|s| texts.name(s) == name);
+        let &index = self.index.find(hasher.hash_one(name), same)?;
+        self.record(index)
     }
 }
 
@@ -388,8 +408,8 @@ impl fmt::Debug for ProfileSet {
             .field("config", &self.config.path)
             .field("credentials", &self.credentials.path)
             .field("profiles", &names)
-            .field("sso_sessions", &self.sections[1].table.len())
-            .field("services", &self.sections[2].table.len())
+            .field("sso_sessions", &self.sections[1].len())
+            .field("services", &self.sections[2].len())
             .field("warnings", &self.warnings.len())
             .finish_non_exhaustive()
     }
@@ -487,7 +507,7 @@ impl ProfileSet {
     /// Every section of one kind, sorted by name.
     pub fn sections(&self, kind: SectionKind) -> Vec<Section<'_>> {
         let mut out: Vec<Section<'_>> = self.sections[kind.index()]
-            .table
+            .records
             .iter()
             .map(|data| Section {
                 set: self,
@@ -613,9 +633,7 @@ impl<'s> Builder<'s> {
         let bytes = texts.config.len() + texts.credentials.len();
         let (lines, headers) = (bytes / 24 + 4, bytes / 96 + 4);
         let mut sections: [SectionTable; 3] = Default::default();
-        sections[SectionKind::Profile.index()]
-            .table
-            .reserve(headers, |_| 0);
+        sections[SectionKind::Profile.index()] = SectionTable::with_capacity(headers);
         Self {
             texts,
             file: FileKind::Config,
@@ -666,15 +684,18 @@ impl<'s> Builder<'s> {
         let texts = self.texts;
         let name = open.name.of(texts.of(self.file));
         let hasher = &self.hasher;
-        let table = &mut self.sections[open.kind.index()].table;
-        let entry = table.entry(
+        let SectionTable { records, index } = &mut self.sections[open.kind.index()];
+        let name_of = |&i: &u32| records.get(i as usize).map_or("", |s| texts.name(s));
+        let entry = index.entry(
             hasher.hash_one(name),
-            |s| texts.name(s) == name,
-            |s| hasher.hash_one(texts.name(s)),
+            |i| name_of(i) == name,
+            |i| hasher.hash_one(name_of(i)),
         );
         match entry {
-            hashbrown::hash_table::Entry::Occupied(mut existing) => {
-                let existing = existing.get_mut();
+            hashbrown::hash_table::Entry::Occupied(found) => {
+                let Some(existing) = records.get_mut(*found.get() as usize) else {
+                    return;
+                };
                 let merged_start = self.properties.len();
                 let earlier = existing.properties;
                 self.properties
@@ -687,7 +708,8 @@ impl<'s> Builder<'s> {
                 existing.properties = merged;
             }
             hashbrown::hash_table::Entry::Vacant(vacant) => {
-                vacant.insert(SectionData {
+                vacant.insert(small(records.len()));
+                records.push(SectionData {
                     name: open.name,
                     line: open.line,
                     properties: range,
