@@ -386,21 +386,28 @@ fn storm_section(w: &mut String, s: &Storm) {
 /// What was measured and tried on the parser, kept with the figures it explains.
 const PARSE_NOTES: &str = "
 How the parse got here, measured with `valgrind --tool=callgrind` (instruction counts) and
-`--tool=cachegrind --branch-sim=yes` (branch misses), which do not vary with load: an
-allocation-per-property first design took 11.6 ms; an arena, interned keys, span-keyed
-section tables and byte loops brought it to 4.3 ms (45 million instructions). Then:
+`--tool=cachegrind --branch-sim=yes` (branch misses), which do not vary with load, and
+`perf stat -e page-faults`: an allocation-per-property first design took 11.6 ms; an arena,
+interned keys, span-keyed section tables and byte loops brought it to 4.3 ms (45 million
+instructions). Then:
 - an index instead of byte loops (`scan.rs`): each 64-byte block becomes bitmasks of
   newlines, `=` and `#`/`;` with 16-byte vector compares (`wide`, safe code; `memchr`
   per line cost about 50 instructions a call), and the grammar walks lines by their newline
   bits, finding a line's `=` and comments by masking: 4.3 to 1.9 ms;
-- 32-bit spans and line numbers (half-size property and section records), a direct-mapped
-  cache of exact key spellings in front of the interner, headers classified by their fixed
-  prefixes, sections left in definition order (lookups scan a few entries from the end),
-  continuation values joined into one shared string, a register-sized per-line error and a
-  builder that owns what it fills: 1.9 to 1.7 ms, about 21 million instructions.
+- a direct-mapped cache of exact key spellings in front of the interner, headers
+  classified by their fixed prefixes, sections left in definition order (lookups scan a few
+  entries from the end), continuation values joined into one shared string, a
+  register-sized per-line error and a builder that owns what it fills: 1.9 to 1.65 ms,
+  about 21 million instructions;
+- less fresh memory: 16-byte property records (32-bit spans and lines, flags in the key
+  id) and section records in a dense vector indexed by a table of 4-byte indices. A parse
+  now writes about 236 pages it did not have before (it was 318); on this VM a first-touch
+  page fault costs about 2.3 us, so a cold process pays about 0.55 ms on top of the
+  figure above, and the benchmark itself moves between about 1.7 and 2.6 ms depending on
+  whether the allocator hands back pages it already has (runs on the same day).
 Tried and dropped: writing eight line slots per block without a branch (simdjson-style)
 cost more than the branch misses it saved. The scan itself takes about 0.16 ms; what
 remains is per-line work (about 150 instructions a line, plus branch misses from the random
-mix of line kinds) and hashing 10,000 section names. This VM's timings sometimes double
-for minutes at a time, for every benchmark alike; instruction counts do not.
+mix of line kinds) and hashing 10,000 section names. This VM's timings also sometimes
+double for minutes at a time, for every benchmark alike; instruction counts do not.
 ";
