@@ -110,7 +110,10 @@ pub use clock::{Clock, TestClock};
 pub use config::{ProviderConfig, SessionTokenStates};
 pub use environment::EnvironmentCredentialsProvider;
 pub use error::{CredentialsError, ErrorCode, ErrorKind, TokenError};
-pub use profile::{ProfileCredentialsProvider, ProfileCredentialsProviderBuilder};
+pub use profile::{
+    MAX_PROCESS_DEPTH, PROCESS_DEPTH_VAR, ProfileCredentialsProvider,
+    ProfileCredentialsProviderBuilder,
+};
 pub use provider::{ProvideCredentials, ProvideToken};
 pub use sso::{CREDENTIALS_WINDOW, SsoCredentialsProvider, SsoCredentialsProviderBuilder};
 pub use token::{SsoTokenProvider, SsoTokenProviderBuilder, TOKEN_WINDOW};

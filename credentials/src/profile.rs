@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use ssokit_config_parser::Section;
+use ssokit_config_parser::{Env, Location, Section};
 use ssokit_token_cache::parse_time;
 use tokio::io::AsyncReadExt;
 
@@ -98,7 +98,26 @@ struct ProfileLoad {
 enum Step {
     Ready(Credentials),
     Sso(Box<crate::sso::SsoPlan>),
-    Process(String, Option<String>),
+    Process(ProcessStep),
+}
+
+/// A `credential_process` to run, with what its errors and result need from the profile.
+struct ProcessStep {
+    command: String,
+    account: Option<String>,
+    profile: String,
+    location: Option<Location>,
+}
+
+impl ProcessStep {
+    fn of(profile: &Section<'_>, command: &str) -> Self {
+        Self {
+            command: command.to_owned(),
+            account: account(profile),
+            profile: profile.name().to_owned(),
+            location: profile.property("credential_process").map(|p| p.location()),
+        }
+    }
 }
 
 #[async_trait]
@@ -129,13 +148,13 @@ impl Load<Credentials> for ProfileLoad {
                 match sso_plan(&self.config, &set, &profile) {
                     Ok(plan) => Step::Sso(Box::new(plan)),
                     Err(e) if e.is_not_configured() => match profile.get("credential_process") {
-                        Some(command) => Step::Process(command.to_owned(), account(&profile)),
+                        Some(command) => Step::Process(ProcessStep::of(&profile, command)),
                         None => return Err(e),
                     },
                     Err(e) => return Err(e),
                 }
             } else if let Some(command) = profile.get("credential_process") {
-                Step::Process(command.to_owned(), account(&profile))
+                Step::Process(ProcessStep::of(&profile, command))
             } else {
                 return Err(CredentialsError::not_configured(
                     ErrorCode::NoCredentials,
@@ -149,10 +168,20 @@ impl Load<Credentials> for ProfileLoad {
         match step {
             Step::Ready(credentials) => Ok(credentials),
             Step::Sso(plan) => plan.run(&self.config).await,
-            Step::Process(command, account) => {
-                let credentials = run_process(&command, self.config.process_timeout()).await?;
+            Step::Process(step) => {
+                let depth =
+                    process_depth(self.config.env()).map_err(|e| e.at(step.location.clone()))?;
+                if depth >= MAX_PROCESS_DEPTH {
+                    return Err(process_error(format!(
+                        "not started: {depth} credential_process commands are already running one inside another ({PROCESS_DEPTH_VAR}={depth}), so the credential_process of profile {} most likely runs ssokit for that profile again; point it at a command that does not come back to this profile",
+                        step.profile
+                    ))
+                    .at(step.location));
+                }
+                let credentials =
+                    run_process(&step.command, self.config.process_timeout(), depth + 1).await?;
                 if credentials.account_id().is_none() {
-                    return Ok(credentials.with_account_id(account));
+                    return Ok(credentials.with_account_id(step.account));
                 }
                 Ok(credentials)
             }
@@ -199,12 +228,38 @@ fn static_keys(profile: &Section<'_>) -> Result<Option<Credentials>, Credentials
 
 const PROCESS_ERROR: &str = "Error retrieving credentials from external process";
 
+/// The variable ssokit sets for every `credential_process` it starts: how many of them run
+/// one inside another, counting the new one. A `credential_process` that runs ssokit for
+/// its own profile would otherwise start itself again and again; at
+/// [`MAX_PROCESS_DEPTH`] ssokit refuses to start another.
+pub const PROCESS_DEPTH_VAR: &str = "SSOKIT_CREDENTIAL_PROCESS_DEPTH";
+
+/// The longest chain of `credential_process` commands ssokit starts one inside another.
+pub const MAX_PROCESS_DEPTH: u32 = 3;
+
+/// The depth read from the environment snapshot: unset is 0.
+fn process_depth(env: &Env) -> Result<u32, CredentialsError> {
+    let Some(value) = env.get(PROCESS_DEPTH_VAR) else {
+        return Ok(0);
+    };
+    value.trim().parse().map_err(|_| {
+        process_error(format!(
+            "not started: {PROCESS_DEPTH_VAR} is {value:?}, not a number; ssokit sets it for the credential_process commands it starts, so unset it"
+        ))
+    })
+}
+
 fn process_error(detail: impl fmt::Display) -> CredentialsError {
     CredentialsError::failed(ErrorCode::Process, format!("{PROCESS_ERROR}: {detail}"))
 }
 
-/// Runs `credential_process` via the shell; stderr passes through (SPEC §10).
-async fn run_process(command: &str, timeout: Duration) -> Result<Credentials, CredentialsError> {
+/// Runs `credential_process` via the shell, at `depth` (see [`PROCESS_DEPTH_VAR`]); stderr
+/// passes through (SPEC §10).
+async fn run_process(
+    command: &str,
+    timeout: Duration,
+    depth: u32,
+) -> Result<Credentials, CredentialsError> {
     let mut cmd = if cfg!(windows) {
         let mut c = tokio::process::Command::new("cmd");
         c.arg("/C").arg(command);
@@ -214,7 +269,8 @@ async fn run_process(command: &str, timeout: Duration) -> Result<Credentials, Cr
         c.arg("-c").arg(command);
         c
     };
-    cmd.stdin(Stdio::null())
+    cmd.env(PROCESS_DEPTH_VAR, depth.to_string())
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .kill_on_drop(true);

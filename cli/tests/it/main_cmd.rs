@@ -216,3 +216,35 @@ fn scenario_27_eight_processes_refresh_once() {
     }
     assert_eq!(sandbox.posts(), 1, "one CreateToken across 8 processes");
 }
+
+#[test]
+fn a_credential_process_that_calls_ssokit_for_itself_stops_at_the_depth_limit() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        ".aws/config",
+        format!(
+            "[profile loop]\ncredential_process = {} credentials --profile loop --format process\n",
+            env!("CARGO_BIN_EXE_ssokit")
+        ),
+    );
+    let stderr = sandbox.run(&["credentials", "--profile", "loop"]).failure();
+    let config = sandbox.path(".aws/config");
+    // The third process refuses to start a fourth; each one above it reports its child's
+    // failure in turn.
+    let innermost = format!(
+        "ssokit: error: Error retrieving credentials from external process: not started: 3 \
+         credential_process commands are already running one inside another \
+         (SSOKIT_CREDENTIAL_PROCESS_DEPTH=3), so the credential_process of profile loop most \
+         likely runs ssokit for that profile again; point it at a command that does not come \
+         back to this profile\n  at {}:2\n",
+        config.display()
+    );
+    assert!(stderr.starts_with(&innermost), "{stderr}");
+    assert_eq!(
+        stderr
+            .matches("Error retrieving credentials from external process: exited with")
+            .count(),
+        3,
+        "{stderr}"
+    );
+}
