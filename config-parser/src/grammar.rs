@@ -160,6 +160,7 @@ struct LineError {
 }
 
 impl LineError {
+    #[cold]
     fn at(line: Line, kind: ParseErrorKind) -> Self {
         Self {
             line: line.number,
