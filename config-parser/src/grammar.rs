@@ -24,8 +24,9 @@ use crate::scan;
 /// (a property needs a section, a continuation needs a property); the sink decides what
 /// the sections mean.
 pub(crate) trait Sink {
-    /// A `[...]` header; `inside` is the trimmed text between the brackets.
-    fn section(&mut self, line: usize, inside: Range<usize>);
+    /// A `[...]` header; `inside` is the trimmed text between the brackets and `whole`
+    /// the header line (its first byte to its `\n` or the end of the text).
+    fn section(&mut self, line: usize, inside: Range<usize>, whole: Range<usize>);
     /// A `key = value` line. `key` is trimmed, non-empty and as written (any case).
     fn property(&mut self, line: usize, key: &str, value: Range<usize>);
     /// A continuation line (trimmed) of the last property.
@@ -93,12 +94,14 @@ fn sub_property(input: &str) -> IResult<&str, (&str, &str)> {
     separated_pair(before_equals, char('='), rest).parse(input)
 }
 
-/// One line: its number and its byte range without the `\n` and any `\r` before it.
+/// One line: its number, its byte range without the `\n` and any `\r` before it, and
+/// where its `\n` is (or the end of the text).
 #[derive(Clone, Copy)]
 struct Line {
     number: usize,
     start: usize,
     end: usize,
+    newline: usize,
 }
 
 /// Where the parser is: before any header, or inside a section (and maybe a property).
@@ -149,7 +152,18 @@ pub(crate) fn parse(
     path: &Path,
     sink: &mut impl Sink,
 ) -> Result<(), ParseError> {
-    parse_lines(text, start, sink).map_err(|e| ParseError::new(path, e.line, e.kind))
+    let range = start..text.len();
+    parse_lines(text, range, 1, State::Start, sink)
+        .map_err(|e| ParseError::new(path, e.line, e.kind))
+}
+
+/// Reads again the lines of a section's body (`range`, from the line after its header to
+/// the end of its last line; `first_line` is the number of its first line), feeding
+/// `sink` its properties and continuations. The body parsed once already, so it has no
+/// errors to report.
+pub(crate) fn parse_body(text: &str, range: Range<usize>, first_line: usize, sink: &mut impl Sink) {
+    let state = State::InSection { property: None };
+    let _ = parse_lines(text, range, first_line, state, sink);
 }
 
 /// A bad line: its number and what is wrong. Small enough to come back in registers from
@@ -169,12 +183,19 @@ impl LineError {
     }
 }
 
-fn parse_lines(text: &str, start: usize, sink: &mut impl Sink) -> Result<(), LineError> {
+/// The lines of `text[range]`, the first numbered `first_line`, from `state`.
+fn parse_lines(
+    text: &str,
+    range: Range<usize>,
+    first_line: usize,
+    state: State,
+    sink: &mut impl Sink,
+) -> Result<(), LineError> {
     let mut lines = Lines {
         text,
-        state: State::Start,
-        number: 0,
-        start,
+        state,
+        number: first_line.saturating_sub(1),
+        start: range.start,
         equals: NONE,
         comment: NONE,
         blank_comment: NONE,
@@ -183,7 +204,10 @@ fn parse_lines(text: &str, start: usize, sink: &mut impl Sink) -> Result<(), Lin
     // Lines are walked by their newlines; within a block, a line's `=` and comment
     // characters are the block's bits below its newline and above the previous one, so
     // finding them takes a mask and a minimum, not a branch per byte found.
-    for (offset, block) in scan::blocks(text.as_bytes()) {
+    let base = range.start;
+    let bytes = text.as_bytes().get(range.clone()).unwrap_or_default();
+    for (offset, block) in scan::blocks(bytes) {
+        let offset = base + offset;
         let mut newlines = block.newlines;
         // The bits after the last newline handled: the current line's part of the block.
         let mut rest = u64::MAX;
@@ -197,7 +221,7 @@ fn parse_lines(text: &str, start: usize, sink: &mut impl Sink) -> Result<(), Lin
         }
         lines.found(offset, block, rest);
     }
-    lines.end(text.len(), sink)
+    lines.end(range.end, sink)
 }
 
 impl Lines<'_> {
@@ -246,6 +270,7 @@ impl Lines<'_> {
             number: self.number,
             start: self.start,
             end: if cr { at - 1 } else { at },
+            newline: at,
         };
         let parsed = self.line(line, sink);
         self.start = at + 1;
@@ -277,7 +302,8 @@ impl Lines<'_> {
             return Err(LineError::at(line, ParseErrorKind::UnterminatedHeader));
         };
         let start = offset_in(self.text, inside).unwrap_or(line.start);
-        sink.section(line.number, self.trim(start..start + inside.len()));
+        let whole = line.start..line.newline;
+        sink.section(line.number, self.trim(start..start + inside.len()), whole);
         self.state = State::InSection { property: None };
         Ok(())
     }
@@ -381,8 +407,9 @@ mod tests {
     }
 
     impl Sink for Recorder<'_> {
-        fn section(&mut self, line: usize, inside: Range<usize>) {
+        fn section(&mut self, line: usize, inside: Range<usize>, whole: Range<usize>) {
             let inside = self.text[inside].to_owned();
+            assert!(self.text[whole].starts_with('['));
             self.events.push(Event::Section(line, inside));
         }
 

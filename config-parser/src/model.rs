@@ -260,65 +260,56 @@ impl Keys {
     }
 }
 
-/// One definition of a property, in 16 bytes: a large file has tens of thousands, and on
-/// fresh memory every page they fill costs a page fault.
+/// A stretch of one file that belongs to a section: the lines after one of its headers,
+/// up to the next header. Properties are not copied out of it: a lookup reads these lines
+/// again (a section has a handful), so a parse stores per section one record, not one per
+/// property; on fresh memory every page a parse fills costs a page fault.
 #[derive(Clone, Copy, Debug)]
-struct PropertyData {
-    /// The key id shifted left by two, with the file in bit 0 (set: the credentials file)
-    /// and bit 1 set when the value is joined. Ids stay below 2^30: a 16 MiB file has
-    /// fewer property lines than that.
-    tagged_key: u32,
-    line: u32,
-    /// A span of the file's text, or of [`ProfileSet::joined`] when joined. A property's
-    /// continuation lines follow it, so its joined value is always the last one, and each
-    /// line appends to the arena.
-    value: Span,
+struct Part {
+    /// From the line after the header to the start of the next header line.
+    body: Span,
+    /// The number of the body's first line.
+    first_line: u32,
+    file: FileKind,
 }
 
-impl PropertyData {
-    const CREDENTIALS: u32 = 1;
-    const JOINED: u32 = 2;
-
-    fn new(key: KeyId, file: FileKind, line: u32, value: Span) -> Self {
-        let file = match file {
-            FileKind::Config => 0,
-            FileKind::Credentials => Self::CREDENTIALS,
-        };
-        Self {
-            tagged_key: key << 2 | file,
-            line,
-            value,
-        }
-    }
-
-    fn key(self) -> KeyId {
-        self.tagged_key >> 2
-    }
-
-    fn file(self) -> FileKind {
-        if self.tagged_key & Self::CREDENTIALS == 0 {
-            FileKind::Config
-        } else {
-            FileKind::Credentials
-        }
-    }
-
-    fn is_joined(self) -> bool {
-        self.tagged_key & Self::JOINED != 0
-    }
+/// A section repeated after its first definition: one more [`Part`], in a list.
+#[derive(Clone, Copy, Debug)]
+struct ExtraPart {
+    part: Part,
+    /// The next extra part of the same section, or [`NO_PART`].
+    next: u32,
+    /// In a section's first extra part: its last extra part (for appending in constant
+    /// time); elsewhere unused.
+    last: u32,
 }
+
+/// No extra part.
+const NO_PART: u32 = u32::MAX;
 
 #[derive(Debug)]
 struct SectionData {
     /// The name: a span of the text of `file`.
     name: Span,
+    /// The line of the first header.
     line: u32,
-    /// A range of [`ProfileSet::properties`], in definition order; a key defined twice is
-    /// there twice and the later definition wins. (Sorting each section as it closes cost
-    /// a tenth of a large parse; lookups scan a handful of entries from the end instead.)
-    properties: Span,
-    /// The file of the first header.
+    /// The body of the first definition (its first line is `line + 1`).
+    body: Span,
+    /// The first of the repeated definitions in [`ProfileSet::extra_parts`], or
+    /// [`NO_PART`].
+    extra: u32,
+    /// The file of the first definition.
     file: FileKind,
+}
+
+impl SectionData {
+    fn first_part(&self) -> Part {
+        Part {
+            body: self.body,
+            first_line: self.line + 1,
+            file: self.file,
+        }
+    }
 }
 
 /// The two files' texts, for resolving spans.
@@ -385,10 +376,13 @@ impl SectionTable {
 pub struct ProfileSet {
     config: Source,
     credentials: Source,
-    /// Every kept property of both files; sections own ranges of it.
-    properties: Vec<PropertyData>,
+    /// The second and later definitions of repeated sections.
+    extra_parts: Vec<ExtraPart>,
     /// The values of properties with continuation lines, joined, one after another.
     joined: String,
+    /// Which property each joined value belongs to: [`joined_key`] of its file and line,
+    /// in file and line order (the order they were made in).
+    joined_values: Vec<(u32, Span)>,
     sections: [SectionTable; 3],
     hasher: DefaultHashBuilder,
     keys: Keys,
@@ -436,9 +430,6 @@ impl ProfileSet {
         for source in [&config, &credentials] {
             check_size(source)?;
         }
-        // Sized from the input length, not by growth: doubling costs copies and, on fresh
-        // memory, page faults; reserved but untouched memory costs nothing. A property
-        // line averages well over 24 bytes and a section well over 96.
         let texts = Texts {
             config: &config.text,
             credentials: &credentials.text,
@@ -458,8 +449,9 @@ impl ProfileSet {
             builder.finish_file();
         }
         let Builder {
-            properties,
+            extra_parts,
             joined,
+            joined_values,
             sections,
             hasher,
             keys,
@@ -469,8 +461,9 @@ impl ProfileSet {
         Ok(Self {
             config,
             credentials,
-            properties,
+            extra_parts,
             joined,
+            joined_values,
             sections,
             hasher,
             keys,
@@ -550,6 +543,29 @@ impl ProfileSet {
     fn location(&self, file: FileKind, line: usize) -> Location {
         Location::new(self.source(file).path.clone(), line)
     }
+
+    /// The lower-case key of a definition: the text itself when it has no upper-case
+    /// letters, else the lower-cased name interned while parsing.
+    fn key_name(&self, definition: &Definition) -> &str {
+        let written = definition.key.of(self.texts().of(definition.file));
+        if !written.bytes().any(|b| b.is_ascii_uppercase()) {
+            return written;
+        }
+        self.keys
+            .find(&written.to_ascii_lowercase())
+            .map_or("", |id| self.keys.name(id))
+    }
+
+    /// The joined value of the property on `line` of `file`, if it had continuation lines.
+    fn joined_value(&self, file: FileKind, line: u32) -> Option<&str> {
+        let key = joined_key(file, line);
+        let at = self
+            .joined_values
+            .binary_search_by_key(&key, |&(k, _)| k)
+            .ok()?;
+        let (_, span) = self.joined_values.get(at)?;
+        Some(span.of(&self.joined))
+    }
 }
 
 /// A text over [`MAX_FILE_SIZE`] is refused before parsing: [`Span`] holds 32-bit offsets.
@@ -568,36 +584,23 @@ fn check_size(source: &Source) -> Result<(), ParseError> {
     ))
 }
 
-/// Sorts a section's properties by key id (stable) and keeps the last definition of each
-/// key, in place. Sections are usually sorted already (ids follow first appearance).
-fn keep_last_per_key(properties: &mut [PropertyData], range: &mut Span) {
-    let Some(slice) = properties.get_mut(range.start as usize..range.end as usize) else {
-        return;
+/// The key of a joined value in [`ProfileSet::joined_values`]: its file (the top bit),
+/// then its line (a 16 MiB file has far fewer than 2^31 lines).
+fn joined_key(file: FileKind, line: u32) -> u32 {
+    let file = match file {
+        FileKind::Config => 0,
+        FileKind::Credentials => 1 << 31,
     };
-    if slice.is_sorted_by(|a, b| a.key() < b.key()) {
-        return;
-    }
-    slice.sort_by_key(|p| p.key());
-    let mut kept = 0;
-    for read in 0..slice.len() {
-        let superseded = slice
-            .get(read + 1)
-            .is_some_and(|next| next.key() == slice[read].key());
-        if !superseded {
-            slice.swap(kept, read);
-            kept += 1;
-        }
-    }
-    range.end = range.start + small(kept);
+    file | line
 }
 
-/// The section whose properties the builder is collecting (at the end of the arena).
+/// The section whose header the builder read last.
 struct OpenSection {
     kind: SectionKind,
     name: Span,
     line: u32,
-    /// Where its properties start in the arena.
-    start: usize,
+    /// Where its body starts: the line after its header.
+    body_start: usize,
     /// `[default]` in the config file: kept aside until the file is done, because a
     /// `[profile default]` anywhere in the file replaces it.
     unprefixed_default: bool,
@@ -610,41 +613,44 @@ struct Builder<'s> {
     /// The file being parsed.
     file: FileKind,
     path: &'s Path,
-    properties: Vec<PropertyData>,
+    extra_parts: Vec<ExtraPart>,
     joined: String,
+    joined_values: Vec<(u32, Span)>,
     sections: [SectionTable; 3],
     hasher: DefaultHashBuilder,
     keys: Keys,
     warnings: Vec<Warning>,
     /// `None` before the first header and inside a dropped section.
     open: Option<OpenSection>,
-    /// Whether the last property line was kept (its continuations follow it).
-    last_kept: bool,
+    /// The line and value of the last property line, when it was kept (its continuations
+    /// follow it).
+    last_kept: Option<(u32, Span)>,
     has_prefixed_default: bool,
-    unprefixed_defaults: Vec<(OpenSection, Span)>,
+    unprefixed_defaults: Vec<(OpenSection, Part)>,
 }
 
 impl<'s> Builder<'s> {
     fn new(texts: Texts<'s>) -> Self {
         // Sized from the input length, not by growth: doubling costs copies and, on fresh
-        // memory, page faults; reserved but untouched memory costs nothing. A property
-        // line averages well over 24 bytes and a section well over 96.
+        // memory, page faults; reserved but untouched memory costs nothing. A section
+        // takes well over 96 bytes.
         let bytes = texts.config.len() + texts.credentials.len();
-        let (lines, headers) = (bytes / 24 + 4, bytes / 96 + 4);
+        let headers = bytes / 96 + 4;
         let mut sections: [SectionTable; 3] = Default::default();
         sections[SectionKind::Profile.index()] = SectionTable::with_capacity(headers);
         Self {
             texts,
             file: FileKind::Config,
             path: Path::new(""),
-            properties: Vec::with_capacity(lines),
+            extra_parts: Vec::new(),
             joined: String::new(),
+            joined_values: Vec::new(),
             sections,
             hasher: DefaultHashBuilder::default(),
             keys: Keys::for_input(bytes),
             warnings: Vec::new(),
             open: None,
-            last_kept: false,
+            last_kept: None,
             has_prefixed_default: false,
             unprefixed_defaults: Vec::new(),
         }
@@ -655,7 +661,7 @@ impl<'s> Builder<'s> {
         self.file = file;
         self.path = path;
         self.open = None;
-        self.last_kept = false;
+        self.last_kept = None;
         self.has_prefixed_default = false;
         self.unprefixed_defaults.clear();
     }
@@ -665,21 +671,26 @@ impl<'s> Builder<'s> {
         self.warnings.push(Warning { location, message });
     }
 
-    /// Files the open section into the set.
-    fn close(&mut self) {
+    /// Files the open section into the set; its body ends at `end` (the start of the next
+    /// header line, or the end of the file).
+    fn close(&mut self, end: usize) {
         let Some(open) = self.open.take() else { return };
-        let range = Span::new(open.start..self.properties.len());
+        let part = Part {
+            body: Span::new(open.body_start.min(end)..end),
+            first_line: open.line + 1,
+            file: self.file,
+        };
         if open.unprefixed_default {
-            self.unprefixed_defaults.push((open, range));
+            self.unprefixed_defaults.push((open, part));
         } else {
-            self.store(&open, range);
+            self.store(&open, part);
         }
     }
 
-    /// A new section is inserted as it is; a repeated one gets a fresh range holding the
-    /// earlier properties followed by the new ones, reduced to the last definition of each
-    /// key (so a section repeated many times does not grow with every repeat).
-    fn store(&mut self, open: &OpenSection, range: Span) {
+    /// A new section gets a record; a repeated one gets one more part at the end of its
+    /// list (later parts win, so the credentials file's definitions win over the config
+    /// file's).
+    fn store(&mut self, open: &OpenSection, part: Part) {
         let texts = self.texts;
         let name = open.name.of(texts.of(self.file));
         let hasher = &self.hasher;
@@ -692,51 +703,60 @@ impl<'s> Builder<'s> {
         );
         match entry {
             hashbrown::hash_table::Entry::Occupied(found) => {
-                let Some(existing) = records.get_mut(*found.get() as usize) else {
+                let Some(section) = records.get_mut(*found.get() as usize) else {
                     return;
                 };
-                let merged_start = self.properties.len();
-                let earlier = existing.properties;
-                self.properties
-                    .extend_from_within(earlier.start as usize..earlier.end as usize);
-                self.properties
-                    .extend_from_within(range.start as usize..range.end as usize);
-                let mut merged = Span::new(merged_start..self.properties.len());
-                keep_last_per_key(&mut self.properties, &mut merged);
-                self.properties.truncate(merged.end as usize);
-                existing.properties = merged;
+                let new = small(self.extra_parts.len());
+                self.extra_parts.push(ExtraPart {
+                    part,
+                    next: NO_PART,
+                    last: new,
+                });
+                if section.extra == NO_PART {
+                    section.extra = new;
+                    return;
+                }
+                let head = section.extra as usize;
+                let last = self.extra_parts.get(head).map_or(NO_PART, |p| p.last);
+                if let Some(tail) = self.extra_parts.get_mut(last as usize) {
+                    tail.next = new;
+                }
+                if let Some(head) = self.extra_parts.get_mut(head) {
+                    head.last = new;
+                }
             }
             hashbrown::hash_table::Entry::Vacant(vacant) => {
                 vacant.insert(small(records.len()));
                 records.push(SectionData {
                     name: open.name,
                     line: open.line,
-                    properties: range,
-                    file: self.file,
+                    body: part.body,
+                    extra: NO_PART,
+                    file: part.file,
                 });
             }
         }
     }
 
     fn finish_file(&mut self) {
-        self.close();
-        for (open, range) in std::mem::take(&mut self.unprefixed_defaults) {
+        self.close(self.texts.of(self.file).len());
+        for (open, part) in std::mem::take(&mut self.unprefixed_defaults) {
             if self.has_prefixed_default {
                 self.warn(
                     open.line as usize,
                     "section [default] ignored: [profile default] is also defined and takes priority".into(),
                 );
             } else {
-                self.store(&open, range);
+                self.store(&open, part);
             }
         }
     }
 }
 
 impl Sink for Builder<'_> {
-    fn section(&mut self, line: usize, inside: Range<usize>) {
-        self.close();
-        self.last_kept = false;
+    fn section(&mut self, line: usize, inside: Range<usize>, whole: Range<usize>) {
+        self.close(whole.start);
+        self.last_kept = None;
         let text = self.texts.of(self.file);
         let inside_text = text.get(inside.clone()).unwrap_or_default();
         match classify(inside_text, self.file) {
@@ -754,7 +774,7 @@ impl Sink for Builder<'_> {
                     kind,
                     name: Span::new(offset..offset + name.len()),
                     line: small(line),
-                    start: self.properties.len(),
+                    body_start: whole.end + 1,
                     unprefixed_default: is_default && !prefixed && in_config,
                 });
             }
@@ -762,7 +782,7 @@ impl Sink for Builder<'_> {
     }
 
     fn property(&mut self, line: usize, key: &str, value: Range<usize>) {
-        self.last_kept = false;
+        self.last_kept = None;
         let id = self.keys.intern(key);
         if !self.keys.is_valid(id) {
             if self.open.is_some() {
@@ -774,35 +794,29 @@ impl Sink for Builder<'_> {
             return;
         }
         if self.open.is_some() {
-            self.properties.push(PropertyData::new(
-                id,
-                self.file,
-                small(line),
-                Span::new(value),
-            ));
-            self.last_kept = true;
+            self.last_kept = Some((small(line), Span::new(value)));
         }
     }
 
     fn continuation(&mut self, content: &str) {
-        if !self.last_kept {
-            return;
-        }
-        let text = self.texts.of(self.file);
-        let Some(last) = self.properties.last_mut() else {
+        let Some((line, first)) = self.last_kept else {
             return;
         };
-        let start = if last.is_joined() {
-            last.value.start as usize
-        } else {
-            let start = self.joined.len();
-            self.joined.push_str(last.value.of(text));
-            last.tagged_key |= PropertyData::JOINED;
-            start
+        let key = joined_key(self.file, line);
+        let start = match self.joined_values.last() {
+            Some(&(last, span)) if last == key => span.start as usize,
+            _ => {
+                let start = self.joined.len();
+                self.joined.push_str(first.of(self.texts.of(self.file)));
+                self.joined_values.push((key, Span::new(start..start)));
+                start
+            }
         };
         self.joined.push('\n');
         self.joined.push_str(content);
-        last.value = Span::new(start..self.joined.len());
+        if let Some(entry) = self.joined_values.last_mut() {
+            entry.1 = Span::new(start..self.joined.len());
+        }
     }
 }
 
@@ -926,13 +940,23 @@ impl<'a> Section<'a> {
     }
 
     /// A property by its lower-case key, if defined (even with an empty value). Keys are
-    /// stored lower-cased; a key with upper-case letters is never found.
+    /// matched lower-cased; a key with upper-case letters is never found. The section's
+    /// lines are read again for it (a section has a handful); the last definition wins.
     pub fn property(&self, key: &str) -> Option<Property<'a>> {
-        let id = self.set.keys.find(key)?;
-        let data = self.slice().iter().rfind(|p| p.key() == id)?;
+        if !is_valid_name(key) || key.bytes().any(|b| b.is_ascii_uppercase()) {
+            return None;
+        }
+        let texts = self.set.texts();
+        let mut found = None;
+        self.definitions(|definition| {
+            let written = definition.key.of(texts.of(definition.file));
+            if written.eq_ignore_ascii_case(key) {
+                found = Some(definition);
+            }
+        });
         Some(Property {
             set: self.set,
-            data,
+            definition: found?,
         })
     }
 
@@ -953,31 +977,95 @@ impl<'a> Section<'a> {
         parse_bool(key, property.value(), || Some(property.location())).map(Some)
     }
 
-    /// Every property, in the order each key first appears in the files (config file
-    /// first).
+    /// Every property, in the order each key first appears in the section (config file
+    /// first), each with its winning (last) definition.
     pub fn properties(&self) -> impl Iterator<Item = Property<'a>> + 'a {
         let set = self.set;
-        // Newest first, then a stable sort by key id (ids follow first appearance): each
-        // key's run starts with its winning definition.
-        let mut latest: Vec<&'a PropertyData> = self.slice().iter().rev().collect();
-        latest.sort_by_key(|p| p.key());
-        latest.dedup_by_key(|p| p.key());
-        latest.into_iter().map(move |data| Property { set, data })
+        let mut order: Vec<Definition> = Vec::new();
+        let mut slots: hashbrown::HashMap<&'a str, usize> = hashbrown::HashMap::new();
+        self.definitions(|definition| match slots.entry(set.key_name(&definition)) {
+            hashbrown::hash_map::Entry::Occupied(slot) => {
+                if let Some(earlier) = order.get_mut(*slot.get()) {
+                    *earlier = definition;
+                }
+            }
+            hashbrown::hash_map::Entry::Vacant(slot) => {
+                slot.insert(order.len());
+                order.push(definition);
+            }
+        });
+        order
+            .into_iter()
+            .map(move |definition| Property { set, definition })
     }
 
-    fn slice(&self) -> &'a [PropertyData] {
-        self.set
-            .properties
-            .get(self.data.properties.start as usize..self.data.properties.end as usize)
-            .unwrap_or_default()
+    /// The section's definitions: the first, then each repeat in order.
+    fn parts(&self) -> impl Iterator<Item = Part> + 'a {
+        let extras = &self.set.extra_parts;
+        let mut next = self.data.extra;
+        std::iter::once(self.data.first_part()).chain(std::iter::from_fn(move || {
+            let extra = extras.get(next as usize)?;
+            next = extra.next;
+            Some(extra.part)
+        }))
     }
+
+    /// Reads the section's lines again, handing every property with a valid key to
+    /// `visit`, in file order (config file first).
+    fn definitions(&self, mut visit: impl FnMut(Definition)) {
+        for part in self.parts() {
+            let text = self.set.texts().of(part.file);
+            let mut reread = Reread {
+                text,
+                file: part.file,
+                visit: &mut visit,
+            };
+            let body = part.body.start as usize..part.body.end as usize;
+            grammar::parse_body(text, body, part.first_line as usize, &mut reread);
+        }
+    }
+}
+
+/// One definition of a property, found by reading a section's lines again.
+#[derive(Clone, Copy, Debug)]
+struct Definition {
+    file: FileKind,
+    line: u32,
+    /// The key as written.
+    key: Span,
+    value: Span,
+}
+
+/// A sink for reading a section's body again: its properties with valid keys.
+struct Reread<'t, F> {
+    text: &'t str,
+    file: FileKind,
+    visit: F,
+}
+
+impl<F: FnMut(Definition)> Sink for Reread<'_, F> {
+    fn section(&mut self, _: usize, _: Range<usize>, _: Range<usize>) {}
+
+    fn property(&mut self, line: usize, key: &str, value: Range<usize>) {
+        if is_valid_name(key) {
+            let start = grammar::offset_in(self.text, key).unwrap_or(0);
+            (self.visit)(Definition {
+                file: self.file,
+                line: small(line),
+                key: Span::new(start..start + key.len()),
+                value: Span::new(value),
+            });
+        }
+    }
+
+    fn continuation(&mut self, _: &str) {}
 }
 
 /// One property of a [`Section`].
 #[derive(Clone, Copy)]
 pub struct Property<'a> {
     set: &'a ProfileSet,
-    data: &'a PropertyData,
+    definition: Definition,
 }
 
 /// The value is not shown: it may be a secret key.
@@ -993,22 +1081,23 @@ impl fmt::Debug for Property<'_> {
 impl<'a> Property<'a> {
     /// The key, lower-cased.
     pub fn key(&self) -> &'a str {
-        self.set.keys.name(self.data.key())
+        self.set.key_name(&self.definition)
     }
 
     /// The raw value: trimmed, continuation lines joined with `\n`, possibly empty.
     pub fn value(&self) -> &'a str {
-        let data = self.data;
-        if data.is_joined() {
-            data.value.of(&self.set.joined)
-        } else {
-            data.value.of(self.set.texts().of(data.file()))
-        }
+        let Definition {
+            file, line, value, ..
+        } = self.definition;
+        self.set
+            .joined_value(file, line)
+            .unwrap_or_else(|| value.of(self.set.texts().of(file)))
     }
 
     /// The file and line of the definition that won.
     pub fn location(&self) -> Location {
-        self.set.location(self.data.file(), self.data.line as usize)
+        let Definition { file, line, .. } = self.definition;
+        self.set.location(file, line as usize)
     }
 
     /// The sub-properties of a property whose value is an indented block
@@ -1033,29 +1122,6 @@ impl<'a> Property<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn property(key: KeyId, line: u32) -> PropertyData {
-        PropertyData::new(key, FileKind::Config, line, Span::new(0..0))
-    }
-
-    #[test]
-    fn the_last_definition_of_each_key_is_kept() {
-        let mut properties = vec![
-            property(9, 0),
-            property(2, 1),
-            property(5, 2),
-            property(2, 3),
-            property(2, 4),
-            property(9, 5),
-        ];
-        let mut range = Span::new(1..6);
-        keep_last_per_key(&mut properties, &mut range);
-        let kept: Vec<(KeyId, u32)> = properties[range.start as usize..range.end as usize]
-            .iter()
-            .map(|p| (p.key(), p.line))
-            .collect();
-        assert_eq!(kept, [(2, 4), (5, 2), (9, 5)]);
-    }
 
     #[test]
     fn headers_are_classified_per_file_kind() {
