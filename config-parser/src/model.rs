@@ -4,6 +4,9 @@
 //! `[sso-session x]`, `[services x]` in the config file; `[x]` in the credentials file),
 //! invalid names are dropped with a [`Warning`], repeated sections merge, and within a
 //! section the last definition of a key wins, the credentials file after the config file.
+//!
+//! The parse keeps one record per section, pointing at its lines in the owned texts;
+//! [`Section::property`] reads those lines again (see ARCHITECTURE.md).
 
 use hashbrown::DefaultHashBuilder;
 use std::fmt;
@@ -150,8 +153,8 @@ impl fmt::Display for Warning {
 type KeyId = u32;
 
 /// Every distinct property key of both files, lower-cased and validated once. Keys repeat
-/// across thousands of profiles; interning them makes sorting, de-duplication and lookup
-/// integer work.
+/// across thousands of profiles: the parse checks each distinct spelling once, and a
+/// lookup finds the lower-case name of a key written with upper-case letters here.
 struct Keys {
     ids: hashbrown::HashMap<Box<str>, KeyId>,
     names: Vec<Box<str>>,
