@@ -366,6 +366,12 @@ fn the_trace_log_names_each_step_and_no_secret() {
     let mut world = World::new();
     world.set_env("AWS_PROFILE", "s");
     let capture = Capture::default();
+    // Other tests hit the same callsites on other threads with no subscriber. While only
+    // one dispatcher exists, tracing-core decides a new callsite's interest from the
+    // registering thread's default (tokio-rs/tracing#3611), so a sibling test could cache
+    // "never" for an event this test waits for (seen once in a dozen runs). A second live
+    // dispatcher makes it ask every registered one, the capture included.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     tracing::subscriber::with_default(capture.clone(), || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
