@@ -379,6 +379,13 @@ impl SectionTable {
 pub struct ProfileSet {
     config: Source,
     credentials: Source,
+    index: Index,
+}
+
+/// What a parse builds beside the texts: the sections' records and what cannot be read
+/// back from the text.
+struct Index {
+    sections: [SectionTable; 3],
     /// The second and later definitions of repeated sections.
     extra_parts: Vec<ExtraPart>,
     /// The values of properties with continuation lines, joined, one after another.
@@ -386,7 +393,6 @@ pub struct ProfileSet {
     /// Which property each joined value belongs to: [`joined_key`] of its file and line,
     /// in file and line order (the order they were made in).
     joined_values: Vec<(u32, Span)>,
-    sections: [SectionTable; 3],
     hasher: DefaultHashBuilder,
     keys: Keys,
     warnings: Vec<Warning>,
@@ -404,9 +410,9 @@ impl fmt::Debug for ProfileSet {
             .field("config", &self.config.path)
             .field("credentials", &self.credentials.path)
             .field("profiles", &names)
-            .field("sso_sessions", &self.sections[1].len())
-            .field("services", &self.sections[2].len())
-            .field("warnings", &self.warnings.len())
+            .field("sso_sessions", &self.index.sections[1].len())
+            .field("services", &self.index.sections[2].len())
+            .field("warnings", &self.index.warnings.len())
             .finish_non_exhaustive()
     }
 }
@@ -451,26 +457,11 @@ impl ProfileSet {
             )?;
             builder.finish_file();
         }
-        let Builder {
-            extra_parts,
-            joined,
-            joined_values,
-            sections,
-            hasher,
-            keys,
-            warnings,
-            ..
-        } = builder;
+        let index = builder.index;
         Ok(Self {
             config,
             credentials,
-            extra_parts,
-            joined,
-            joined_values,
-            sections,
-            hasher,
-            keys,
-            warnings,
+            index,
         })
     }
 
@@ -491,7 +482,8 @@ impl ProfileSet {
 
     /// A section of any kind by its exact name.
     pub fn section(&self, kind: SectionKind, name: &str) -> Option<Section<'_>> {
-        let data = self.sections[kind.index()].find(self.texts(), &self.hasher, name)?;
+        let data =
+            self.index.sections[kind.index()].find(self.texts(), &self.index.hasher, name)?;
         Some(Section {
             set: self,
             kind,
@@ -501,7 +493,7 @@ impl ProfileSet {
 
     /// Every section of one kind, sorted by name.
     pub fn sections(&self, kind: SectionKind) -> Vec<Section<'_>> {
-        let mut out: Vec<Section<'_>> = self.sections[kind.index()]
+        let mut out: Vec<Section<'_>> = self.index.sections[kind.index()]
             .records
             .iter()
             .map(|data| Section {
@@ -516,7 +508,7 @@ impl ProfileSet {
 
     /// What was dropped while parsing, in file order (config file first).
     pub fn warnings(&self) -> &[Warning] {
-        &self.warnings
+        &self.index.warnings
     }
 
     /// The config file's path.
@@ -554,20 +546,22 @@ impl ProfileSet {
         if !written.bytes().any(|b| b.is_ascii_uppercase()) {
             return written;
         }
-        self.keys
+        self.index
+            .keys
             .find(&written.to_ascii_lowercase())
-            .map_or("", |id| self.keys.name(id))
+            .map_or("", |id| self.index.keys.name(id))
     }
 
     /// The joined value of the property on `line` of `file`, if it had continuation lines.
     fn joined_value(&self, file: FileKind, line: u32) -> Option<&str> {
         let key = joined_key(file, line);
         let at = self
+            .index
             .joined_values
             .binary_search_by_key(&key, |&(k, _)| k)
             .ok()?;
-        let (_, span) = self.joined_values.get(at)?;
-        Some(span.of(&self.joined))
+        let (_, span) = self.index.joined_values.get(at)?;
+        Some(span.of(&self.index.joined))
     }
 }
 
@@ -616,13 +610,8 @@ struct Builder<'s> {
     /// The file being parsed.
     file: FileKind,
     path: &'s Path,
-    extra_parts: Vec<ExtraPart>,
-    joined: String,
-    joined_values: Vec<(u32, Span)>,
-    sections: [SectionTable; 3],
-    hasher: DefaultHashBuilder,
-    keys: Keys,
-    warnings: Vec<Warning>,
+    /// What the builder fills, moved into the set at the end.
+    index: Index,
     /// `None` before the first header and inside a dropped section.
     open: Option<OpenSection>,
     /// The line and value of the last property line, when it was kept (its continuations
@@ -645,13 +634,15 @@ impl<'s> Builder<'s> {
             texts,
             file: FileKind::Config,
             path: Path::new(""),
-            extra_parts: Vec::new(),
-            joined: String::new(),
-            joined_values: Vec::new(),
-            sections,
-            hasher: DefaultHashBuilder::default(),
-            keys: Keys::for_input(bytes),
-            warnings: Vec::new(),
+            index: Index {
+                sections,
+                extra_parts: Vec::new(),
+                joined: String::new(),
+                joined_values: Vec::new(),
+                hasher: DefaultHashBuilder::default(),
+                keys: Keys::for_input(bytes),
+                warnings: Vec::new(),
+            },
             open: None,
             last_kept: None,
             has_prefixed_default: false,
@@ -671,7 +662,7 @@ impl<'s> Builder<'s> {
 
     fn warn(&mut self, line: usize, message: String) {
         let location = Location::new(self.path, line);
-        self.warnings.push(Warning { location, message });
+        self.index.warnings.push(Warning { location, message });
     }
 
     /// Files the open section into the set; its body ends at `end` (the start of the next
@@ -696,8 +687,8 @@ impl<'s> Builder<'s> {
     fn store(&mut self, open: &OpenSection, part: Part) {
         let texts = self.texts;
         let name = open.name.of(texts.of(self.file));
-        let hasher = &self.hasher;
-        let SectionTable { records, index } = &mut self.sections[open.kind.index()];
+        let hasher = &self.index.hasher;
+        let SectionTable { records, index } = &mut self.index.sections[open.kind.index()];
         let name_of = |&i: &u32| records.get(i as usize).map_or("", |s| texts.name(s));
         let entry = index.entry(
             hasher.hash_one(name),
@@ -709,8 +700,8 @@ impl<'s> Builder<'s> {
                 let Some(section) = records.get_mut(*found.get() as usize) else {
                     return;
                 };
-                let new = small(self.extra_parts.len());
-                self.extra_parts.push(ExtraPart {
+                let new = small(self.index.extra_parts.len());
+                self.index.extra_parts.push(ExtraPart {
                     part,
                     next: NO_PART,
                     last: new,
@@ -720,11 +711,11 @@ impl<'s> Builder<'s> {
                     return;
                 }
                 let head = section.extra as usize;
-                let last = self.extra_parts.get(head).map_or(NO_PART, |p| p.last);
-                if let Some(tail) = self.extra_parts.get_mut(last as usize) {
+                let last = self.index.extra_parts.get(head).map_or(NO_PART, |p| p.last);
+                if let Some(tail) = self.index.extra_parts.get_mut(last as usize) {
                     tail.next = new;
                 }
-                if let Some(head) = self.extra_parts.get_mut(head) {
+                if let Some(head) = self.index.extra_parts.get_mut(head) {
                     head.last = new;
                 }
             }
@@ -786,8 +777,8 @@ impl Sink for Builder<'_> {
 
     fn property(&mut self, line: usize, key: &str, value: Range<usize>) {
         self.last_kept = None;
-        let id = self.keys.intern(key);
-        if !self.keys.is_valid(id) {
+        let id = self.index.keys.intern(key);
+        if !self.index.keys.is_valid(id) {
             if self.open.is_some() {
                 self.warn(
                     line,
@@ -806,19 +797,23 @@ impl Sink for Builder<'_> {
             return;
         };
         let key = joined_key(self.file, line);
-        let start = match self.joined_values.last() {
+        let start = match self.index.joined_values.last() {
             Some(&(last, span)) if last == key => span.start as usize,
             _ => {
-                let start = self.joined.len();
-                self.joined.push_str(first.of(self.texts.of(self.file)));
-                self.joined_values.push((key, Span::new(start..start)));
+                let start = self.index.joined.len();
+                self.index
+                    .joined
+                    .push_str(first.of(self.texts.of(self.file)));
+                self.index
+                    .joined_values
+                    .push((key, Span::new(start..start)));
                 start
             }
         };
-        self.joined.push('\n');
-        self.joined.push_str(content);
-        if let Some(entry) = self.joined_values.last_mut() {
-            entry.1 = Span::new(start..self.joined.len());
+        self.index.joined.push('\n');
+        self.index.joined.push_str(content);
+        if let Some(entry) = self.index.joined_values.last_mut() {
+            entry.1 = Span::new(start..self.index.joined.len());
         }
     }
 }
@@ -1004,7 +999,7 @@ impl<'a> Section<'a> {
 
     /// The section's definitions: the first, then each repeat in order.
     fn parts(&self) -> impl Iterator<Item = Part> + 'a {
-        let extras = &self.set.extra_parts;
+        let extras = &self.set.index.extra_parts;
         let mut next = self.data.extra;
         std::iter::once(self.data.first_part()).chain(std::iter::from_fn(move || {
             let extra = extras.get(next as usize)?;
