@@ -6,8 +6,10 @@
 //! finds a line's first `=` and its comment characters by masking, classifies the line by
 //! its first byte (`[` header, space or tab continuation, `#`/`;` comment, anything else a
 //! property) and cuts it at those positions; nom parses the header and sub-property forms.
-//! No line is scanned byte by byte for its structure. Names and values are reported as
-//! byte spans into the source text, so a 1 MB file is parsed without copying them.
+//! No line is searched byte by byte for its `\n`, `=` or comment (only blanks are trimmed
+//! byte by byte, and a sub-property line is split by nom). Section names and values are
+//! reported as byte spans into the source text and keys as slices of it, so a 1 MB file
+//! is parsed without copying them.
 
 use std::ops::Range;
 use std::path::Path;
@@ -200,7 +202,6 @@ fn parse_lines(
         comment: NONE,
         blank_comment: NONE,
     };
-    // The BOM's bytes are none of the structural bytes, so the whole text is indexed.
     // Lines are walked by their newlines; within a block, a line's `=` and comment
     // characters are the block's bits below its newline and above the previous one, so
     // finding them takes a mask and a minimum, not a branch per byte found.

@@ -85,7 +85,8 @@ pub struct Source {
 }
 
 impl Source {
-    /// A file's path and text. A leading UTF-8 byte order mark is skipped when parsing.
+    /// A file's path and text. A leading UTF-8 byte order mark is skipped when parsing;
+    /// [`ProfileSet::parse`] refuses a text over [`MAX_FILE_SIZE`].
     pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
         Self {
             path: path.into(),
@@ -161,15 +162,15 @@ struct Keys {
     valid: Vec<bool>,
     /// The spellings met most recently, exactly as written, in slots chosen by their
     /// [`Spelling`] hash: a large file repeats a few spellings thousands of times, and a
-    /// hit here costs a hash and a comparison of two words.
+    /// hit here costs a hash and a comparison of three words.
     recent: Vec<Option<(Spelling, Box<str>, KeyId)>>,
 }
 
 /// The most slots of the spelling cache: a file has a few dozen distinct keys at most.
 const MAX_RECENT_SLOTS: usize = 256;
 
-/// A key's length and its first and last eight bytes (zero-padded): for keys of up to
-/// 16 bytes, the whole key.
+/// A key's length and its first and last eight bytes (a key shorter than eight bytes is
+/// packed whole into `head`, with `tail` zero): for keys of up to 16 bytes, the whole key.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Spelling {
     len: usize,
@@ -298,7 +299,7 @@ struct SectionData {
     line: u32,
     /// The body of the first definition (its first line is `line + 1`).
     body: Span,
-    /// The first of the repeated definitions in [`ProfileSet::extra_parts`], or
+    /// The first of the repeated definitions in [`Index::extra_parts`], or
     /// [`NO_PART`].
     extra: u32,
     /// The file of the first definition.
@@ -419,8 +420,9 @@ impl fmt::Debug for ProfileSet {
 
 impl ProfileSet {
     /// Parses and merges a config file and a credentials file (either may be
-    /// [`Source::empty`]). Grammar errors fail the whole parse; dropped names become
-    /// [`warnings`](Self::warnings).
+    /// [`Source::empty`]). Grammar errors fail the whole parse, and so does a text over
+    /// [`MAX_FILE_SIZE`] ([`ParseErrorKind::TooLarge`], at the line that crosses the limit);
+    /// dropped names become [`warnings`](Self::warnings).
     ///
     /// ```
     /// use ssokit_config_parser::{ProfileSet, Source};
@@ -581,7 +583,7 @@ fn check_size(source: &Source) -> Result<(), ParseError> {
     ))
 }
 
-/// The key of a joined value in [`ProfileSet::joined_values`]: its file (the top bit),
+/// The key of a joined value in [`Index::joined_values`]: its file (the top bit),
 /// then its line (a 16 MiB file has far fewer than 2^31 lines).
 fn joined_key(file: FileKind, line: u32) -> u32 {
     let file = match file {
