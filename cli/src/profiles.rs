@@ -3,7 +3,7 @@
 //! only: no network, no secrets (token values, keys and client secrets are never printed).
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 use ssokit_chain::Clock as _;
@@ -32,7 +32,7 @@ impl Answer {
         }
     }
 
-    fn json(&self) -> Value {
+    fn json(self) -> Value {
         json!({"outcome": self.outcome, "provider": self.provider, "why": self.why})
     }
 
@@ -54,13 +54,47 @@ pub(crate) fn run(format: ProfilesFormat) -> Result<String, Failure> {
     let set = ProfileSet::load(&files).map_err(|e| Failure::new(e.to_string(), e.location()))?;
     let cache = cache_dir(home.path());
     let report = Report::build(&config, &files, &set, &cache);
+    // Only the format asked for is rendered: over a 10,000-profile config the JSON tree
+    // alone is tens of megabytes.
     Ok(match format {
-        ProfilesFormat::Json => pretty(&report.json),
-        ProfilesFormat::Text => report.text,
+        ProfilesFormat::Json => pretty(&report.json()),
+        ProfilesFormat::Text => report.text(),
     })
 }
 
+/// What `ssokit profiles` reports, before it is rendered as text or JSON.
 struct Report {
+    config_file: PathBuf,
+    credentials_file: PathBuf,
+    selected: String,
+    /// Where `selected` came from: `AWS_PROFILE` or the default.
+    from: &'static str,
+    /// The prefixes (`AWS`, `AMAZON`) whose access keys are set.
+    env_keys: Vec<&'static str>,
+    profiles: Vec<ProfileRow>,
+    sessions: Vec<SessionRow>,
+}
+
+struct ProfileRow {
+    name: String,
+    location: String,
+    selected: bool,
+    credentials: Answer,
+    token: Answer,
+    /// The legacy form's token cache file.
+    token_cache: Option<CacheStatus>,
+}
+
+struct SessionRow {
+    name: String,
+    location: String,
+    start_url: Option<String>,
+    region: Option<String>,
+    token_cache: CacheStatus,
+}
+
+/// A token cache file's state, as a line of text and as JSON.
+struct CacheStatus {
     text: String,
     json: Value,
 }
@@ -79,7 +113,7 @@ impl Report {
         } else {
             "the default"
         };
-        let env_keys: Vec<&str> = ["AWS", "AMAZON"]
+        let env_keys = ["AWS", "AMAZON"]
             .into_iter()
             .filter(|prefix| {
                 let set = |suffix: &str| {
@@ -89,88 +123,123 @@ impl Report {
                 set("ACCESS_KEY_ID") && set("SECRET_ACCESS_KEY")
             })
             .collect();
+        let profiles = set
+            .sections(SectionKind::Profile)
+            .iter()
+            .map(|profile| ProfileRow {
+                name: profile.name().to_owned(),
+                location: profile.location().to_string(),
+                selected: profile.name() == selected,
+                credentials: credentials_answer(set, profile),
+                token: token_answer(set, profile),
+                token_cache: match (profile.get("sso_session"), profile.get("sso_start_url")) {
+                    (None, Some(url)) => Some(cache_status(cache, url, false)),
+                    _ => None,
+                },
+            })
+            .collect();
+        let sessions = set
+            .sections(SectionKind::SsoSession)
+            .iter()
+            .map(|session| SessionRow {
+                name: session.name().to_owned(),
+                location: session.location().to_string(),
+                start_url: session.get("sso_start_url").map(str::to_owned),
+                region: session.get("sso_region").map(str::to_owned),
+                token_cache: cache_status(cache, session.name(), true),
+            })
+            .collect();
+        Self {
+            config_file: files.config().to_path_buf(),
+            credentials_file: files.credentials().to_path_buf(),
+            selected: selected.to_owned(),
+            from,
+            env_keys,
+            profiles,
+            sessions,
+        }
+    }
+
+    fn text(&self) -> String {
         let mut text = String::new();
-        let _ = writeln!(text, "config file: {}", shown(files.config()));
-        let _ = writeln!(text, "credentials file: {}", shown(files.credentials()));
-        let _ = writeln!(text, "selected profile: {selected} (from {from})");
-        let environment = match env_keys.first() {
+        let _ = writeln!(text, "config file: {}", shown(&self.config_file));
+        let _ = writeln!(text, "credentials file: {}", shown(&self.credentials_file));
+        let _ = writeln!(
+            text,
+            "selected profile: {} (from {})",
+            self.selected, self.from
+        );
+        let environment = match self.env_keys.first() {
             Some(prefix) => format!(
                 "EnvironmentCredentialsProvider({prefix}) answers first when no --profile is given ({prefix}_ACCESS_KEY_ID is set)"
             ),
             None => "no AWS_* or AMAZON_* access keys set".to_owned(),
         };
         let _ = writeln!(text, "environment: {environment}");
-
-        let mut profiles = Vec::new();
-        for profile in set.sections(SectionKind::Profile) {
-            let credentials = credentials_answer(set, &profile);
-            let token = token_answer(set, &profile);
-            let _ = writeln!(
-                text,
-                "\nprofile {}{} ({})",
-                profile.name(),
-                if profile.name() == selected {
-                    " [selected]"
-                } else {
-                    ""
-                },
-                profile.location()
-            );
-            let _ = writeln!(text, "  credentials: {}", credentials.text());
-            let _ = writeln!(text, "  token: {}", token.text());
-            let mut entry = Map::new();
-            entry.insert("name".into(), profile.name().into());
-            entry.insert("location".into(), profile.location().to_string().into());
-            entry.insert("selected".into(), (profile.name() == selected).into());
-            entry.insert("credentials".into(), credentials.json());
-            entry.insert("token".into(), token.json());
-            if profile.get("sso_session").is_none()
-                && let Some(url) = profile.get("sso_start_url")
-            {
-                let status = cache_status(cache, url, false);
-                let _ = writeln!(text, "  token cache: {}", status.0);
-                entry.insert("token_cache".into(), status.1);
+        for row in &self.profiles {
+            let selected = if row.selected { " [selected]" } else { "" };
+            let _ = writeln!(text, "\nprofile {}{selected} ({})", row.name, row.location);
+            let _ = writeln!(text, "  credentials: {}", row.credentials.text());
+            let _ = writeln!(text, "  token: {}", row.token.text());
+            if let Some(status) = &row.token_cache {
+                let _ = writeln!(text, "  token cache: {}", status.text);
             }
-            profiles.push(Value::Object(entry));
         }
-        let mut sessions = Vec::new();
-        for session in set.sections(SectionKind::SsoSession) {
-            let _ = writeln!(
-                text,
-                "\nsso-session {} ({})",
-                session.name(),
-                session.location()
-            );
-            let url = session.get("sso_start_url");
-            let region = session.get("sso_region");
+        for row in &self.sessions {
+            let _ = writeln!(text, "\nsso-session {} ({})", row.name, row.location);
             let _ = writeln!(
                 text,
                 "  start URL {}, region {}",
-                url.unwrap_or("(missing)"),
-                region.unwrap_or("(missing)")
+                row.start_url.as_deref().unwrap_or("(missing)"),
+                row.region.as_deref().unwrap_or("(missing)")
             );
-            let status = cache_status(cache, session.name(), true);
-            let _ = writeln!(text, "  token cache: {}", status.0);
-            sessions.push(json!({
-                "name": session.name(),
-                "location": session.location().to_string(),
-                "sso_start_url": url,
-                "sso_region": region,
-                "token_cache": status.1,
-            }));
+            let _ = writeln!(text, "  token cache: {}", row.token_cache.text);
         }
-        if set.sections(SectionKind::Profile).is_empty() {
+        if self.profiles.is_empty() {
             let _ = writeln!(text, "\nno profiles");
         }
-        let json = json!({
-            "config_file": files.config().display().to_string(),
-            "credentials_file": files.credentials().display().to_string(),
-            "selected_profile": selected,
-            "environment_keys": env_keys,
+        text
+    }
+
+    /// The JSON form; the rows move into it, so the report is not held twice.
+    fn json(self) -> Value {
+        let profiles: Vec<Value> = self
+            .profiles
+            .into_iter()
+            .map(|row| {
+                let mut entry = Map::new();
+                entry.insert("name".into(), row.name.into());
+                entry.insert("location".into(), row.location.into());
+                entry.insert("selected".into(), row.selected.into());
+                entry.insert("credentials".into(), row.credentials.json());
+                entry.insert("token".into(), row.token.json());
+                if let Some(status) = row.token_cache {
+                    entry.insert("token_cache".into(), status.json);
+                }
+                Value::Object(entry)
+            })
+            .collect();
+        let sessions: Vec<Value> = self
+            .sessions
+            .into_iter()
+            .map(|row| {
+                json!({
+                    "name": row.name,
+                    "location": row.location,
+                    "sso_start_url": row.start_url,
+                    "sso_region": row.region,
+                    "token_cache": row.token_cache.json,
+                })
+            })
+            .collect();
+        json!({
+            "config_file": self.config_file.display().to_string(),
+            "credentials_file": self.credentials_file.display().to_string(),
+            "selected_profile": self.selected,
+            "environment_keys": self.env_keys,
             "profiles": profiles,
             "sso_sessions": sessions,
-        });
-        Self { text, json }
+        })
     }
 }
 
@@ -327,18 +396,18 @@ fn token_answer(set: &ProfileSet, profile: &Section<'_>) -> Answer {
 
 /// The cache file of `key`: absent, unreadable, or its expiry and (for sessions) whether it
 /// can be refreshed. Never the token.
-fn cache_status(cache: &Path, key: &str, session: bool) -> (String, Value) {
+fn cache_status(cache: &Path, key: &str, session: bool) -> CacheStatus {
     let file = TokenCacheFile::new(cache, key);
     let path = file.path().display().to_string();
     match file.read() {
-        Ok(None) => (
-            format!("{path} (absent: run aws sso login)"),
-            json!({"path": path, "state": "absent"}),
-        ),
-        Err(e) => (
-            format!("{path} (unusable: {e})"),
-            json!({"path": path, "state": "unusable", "error": e.to_string()}),
-        ),
+        Ok(None) => CacheStatus {
+            text: format!("{path} (absent: run aws sso login)"),
+            json: json!({"path": path, "state": "absent"}),
+        },
+        Err(e) => CacheStatus {
+            text: format!("{path} (unusable: {e})"),
+            json: json!({"path": path, "state": "unusable", "error": e.to_string()}),
+        },
         Ok(Some(token)) => {
             let now = SystemClock.now();
             let expires = token.expires_at();
@@ -367,7 +436,10 @@ fn cache_status(cache: &Path, key: &str, session: bool) -> (String, Value) {
             if session {
                 value["refreshable"] = refreshable.into();
             }
-            (line, value)
+            CacheStatus {
+                text: line,
+                json: value,
+            }
         }
     }
 }
