@@ -1,9 +1,9 @@
 //! Finding the bytes that give a line its structure, 64 bytes at a time: line ends (`\n`),
-//! `=`, and the comment characters `#` and `;`. Four 16-byte vector compares per byte kind
-//! (SSE2 on x86-64, NEON on aarch64, plain code elsewhere, through `wide`) turn a block
-//! into one bit per byte, and the grammar reads positions off the bits. A 1 MB file has
-//! tens of thousands of these bytes; finding each costs a few instructions, and no line
-//! is scanned byte by byte.
+//! `=`, and the comment characters `#` and `;`. 16-byte vector compares (SSE2 on x86-64,
+//! NEON on aarch64, plain code elsewhere, through `wide`) turn a block into one bit per
+//! byte for each kind, and the grammar reads positions off the bits. A 1 MB file has tens
+//! of thousands of these bytes; finding each costs a few instructions, and no line is
+//! searched byte by byte for them.
 
 use wide::u8x16;
 
