@@ -1,11 +1,11 @@
 //! [`CredentialsProviderChain`] and [`TokenProviderChain`] (SPEC §10), and their builders.
+//! Their default constructors live with [`DefaultProviders`](crate::DefaultProviders).
 
 use std::fmt;
 use std::sync::Arc;
 
-use ssokit_credentials::{Credentials, ProvideCredentials, ProvideToken, ProviderConfig, Token};
+use ssokit_credentials::{Credentials, ProvideCredentials, ProvideToken, Token};
 
-use crate::defaults::DefaultProviders;
 use crate::error::{ChainError, What};
 use crate::walk::{Member, Walker};
 
@@ -13,7 +13,7 @@ macro_rules! provider_chain {
     (
         $(#[$meta:meta])*
         chain $chain:ident, builder $builder:ident, provider $provider:ident,
-        value $value:ty, what $what:expr, defaults $defaults:ident, chain_fn $chain_fn:ident
+        value $value:ty, what $what:expr
     ) => {
         $(#[$meta])*
         pub struct $chain {
@@ -35,26 +35,11 @@ macro_rules! provider_chain {
                 }
             }
 
-            /// The default providers (SPEC §10) over `config`, for the profile `config`'s
-            /// environment selects (`AWS_PROFILE`, else `default`); see [`DefaultProviders`]
-            /// to choose a profile (v2 `defaultProviders`).
-            pub fn default_providers(config: &ProviderConfig) -> Vec<Arc<dyn $provider>> {
-                DefaultProviders::new(config.clone()).$defaults()
-            }
-
             /// The same chain, saying `context` in the trace log at the start of each walk.
             pub(crate) fn with_context(self, context: String) -> Self {
                 Self {
                     walker: self.walker.with_context(context),
                 }
-            }
-
-            /// The default chain over the real process: its environment, home directory and
-            /// the system clock (SPEC §10 defaults; [`DefaultProviders::from_process`]).
-            /// No I/O until [`resolve`](Self::resolve).
-            #[doc(alias = "default")]
-            pub fn from_process() -> Self {
-                DefaultProviders::from_process().$chain_fn()
             }
 
             /// The providers, in order.
@@ -187,8 +172,7 @@ provider_chain! {
     #[doc(alias = "CredentialProviderChain")]
     #[doc(alias = "resolvePromise")]
     chain CredentialsProviderChain, builder CredentialsProviderChainBuilder,
-    provider ProvideCredentials, value Credentials, what What::Credentials,
-    defaults credentials_providers, chain_fn credentials_chain
+    provider ProvideCredentials, value Credentials, what What::Credentials
 }
 
 provider_chain! {
@@ -217,6 +201,5 @@ provider_chain! {
     #[doc(alias = "AWS.TokenProviderChain")]
     #[doc(alias = "resolvePromise")]
     chain TokenProviderChain, builder TokenProviderChainBuilder,
-    provider ProvideToken, value Token, what What::Token,
-    defaults token_providers, chain_fn token_chain
+    provider ProvideToken, value Token, what What::Token
 }

@@ -1,13 +1,17 @@
-//! [`DefaultProviders`]: the SDK's default providers over one [`ProviderConfig`].
+//! The default chains (SPEC §10), in one place: [`DefaultProviders`] (the SDK's default
+//! providers over one [`ProviderConfig`]), the chains' `default_providers` and
+//! `from_process` constructors, and the one-call [`credentials()`] and [`token()`].
 
 use std::sync::Arc;
 
 use ssokit_credentials::{
-    EnvironmentCredentialsProvider, ProfileCredentialsProvider, ProvideCredentials, ProvideToken,
-    ProviderConfig, SsoTokenProvider,
+    Credentials, EnvironmentCredentialsProvider, ProfileCredentialsProvider, ProvideCredentials,
+    ProvideToken, ProviderConfig, SsoTokenProvider, Token,
 };
 
 use crate::chains::{CredentialsProviderChain, TokenProviderChain};
+use crate::error::ChainError;
+use crate::process::provider_config_from_process;
 
 /// The default providers of both chains (SPEC §10), all sharing one [`ProviderConfig`]:
 /// one HTTP client (one connection pool) and one token refresh state, so the credentials
@@ -51,9 +55,9 @@ impl DefaultProviders {
     }
 
     /// The default providers over the real process: its environment, home directory and
-    /// the system clock ([`provider_config_from_process`](crate::provider_config_from_process)).
+    /// the system clock ([`provider_config_from_process`]).
     pub fn from_process() -> Self {
-        Self::new(crate::process::provider_config_from_process())
+        Self::new(provider_config_from_process())
     }
 
     /// Use this profile, and skip the environment providers (the AWS CLI's `--profile`).
@@ -131,4 +135,62 @@ impl DefaultProviders {
             Err(error) => format!("{profile}, {error}"),
         }
     }
+}
+
+/// The default constructors of one chain type, over [`DefaultProviders`].
+macro_rules! default_constructors {
+    (
+        chain $chain:ident, provider $provider:ident,
+        providers $providers_fn:ident, chain_fn $chain_fn:ident
+    ) => {
+        impl $chain {
+            /// The default providers (SPEC §10) over `config`, for the profile `config`'s
+            /// environment selects (`AWS_PROFILE`, else `default`); see [`DefaultProviders`]
+            /// to choose a profile (v2 `defaultProviders`).
+            pub fn default_providers(config: &ProviderConfig) -> Vec<Arc<dyn $provider>> {
+                DefaultProviders::new(config.clone()).$providers_fn()
+            }
+
+            /// The default chain over the real process: its environment, home directory and
+            /// the system clock (SPEC §10 defaults; [`DefaultProviders::from_process`]).
+            /// No I/O until [`resolve`](Self::resolve).
+            #[doc(alias = "default")]
+            pub fn from_process() -> Self {
+                DefaultProviders::from_process().$chain_fn()
+            }
+        }
+    };
+}
+
+default_constructors! {
+    chain CredentialsProviderChain, provider ProvideCredentials,
+    providers credentials_providers, chain_fn credentials_chain
+}
+
+default_constructors! {
+    chain TokenProviderChain, provider ProvideToken,
+    providers token_providers, chain_fn token_chain
+}
+
+/// Credentials from the default chain over the real process (v2
+/// `AWS.config.getCredentials`). Builds a new chain each call: keep a
+/// [`CredentialsProviderChain`](crate::CredentialsProviderChain) to reuse its cache.
+#[doc(alias = "getCredentials")]
+#[doc(alias = "AWS.config.getCredentials")]
+pub async fn credentials() -> Result<Credentials, ChainError> {
+    DefaultProviders::from_process()
+        .credentials_chain()
+        .resolve()
+        .await
+}
+
+/// A bearer token from the default token chain over the real process (v2
+/// `AWS.config.getToken`). Builds a new chain each call.
+#[doc(alias = "getToken")]
+#[doc(alias = "AWS.config.getToken")]
+pub async fn token() -> Result<Token, ChainError> {
+    DefaultProviders::from_process()
+        .token_chain()
+        .resolve()
+        .await
 }

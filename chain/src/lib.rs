@@ -75,7 +75,7 @@
 //! |---|---|
 //! | `AWS.SsoCredentials` | [`SsoCredentialsProvider`] |
 //! | options `profile`, `filename` | builder `.profile_name(p)`, `.credentials_file(path)` (also `.config_file(path)`) |
-//! | option `httpOptions`, `ssoClient` | `.http_settings(s)`, `.http_client(c)` ([`sso_client::HttpSettings`], [`sso_client::SsoClient`]) |
+//! | option `httpOptions`, `ssoClient` | `.http_settings(s)`, `.http_client(c)` ([`http::HttpSettings`], [`sso_client::SsoClient`]) |
 //! | `callback`, `get(cb)`, `getPromise()` | `.build()`, then `async get()` |
 //! | `refresh(cb)`, `refreshPromise()` | `async refresh()` |
 //! | properties `expired`, `expireTime`, `expiryWindow` | `expired()`, `expire_time()`, `expiry_window()` |
@@ -127,17 +127,16 @@ pub use chains::{
     CredentialsProviderChain, CredentialsProviderChainBuilder, TokenProviderChain,
     TokenProviderChainBuilder,
 };
-pub use defaults::DefaultProviders;
+pub use defaults::{DefaultProviders, credentials, token};
 pub use error::{ChainError, ChainErrorKind};
-pub use process::{
-    SystemClock, credentials, os_home, process_env, provider_config_from_process, token,
-};
+pub use process::{SystemClock, os_home, process_env, provider_config_from_process};
 
 /// The shared config files: locations, grammar, profiles (`ssokit-config-parser`).
 pub use ssokit_config_parser as config;
 /// The providers and their types (`ssokit-credentials`).
 pub use ssokit_credentials as credentials;
 /// `GetRoleCredentials` and `CreateToken` over HTTP(S) (`ssokit-sso-client`).
+pub use ssokit_http as http;
 pub use ssokit_sso_client as sso_client;
 /// The SSO token cache file format (`ssokit-token-cache`).
 pub use ssokit_token_cache as token_cache;

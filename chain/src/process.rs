@@ -5,10 +5,7 @@ use std::path::PathBuf;
 
 use jiff::Timestamp;
 use ssokit_config_parser::Env;
-use ssokit_credentials::{Clock, Credentials, ProviderConfig, Token};
-
-use crate::defaults::DefaultProviders;
-use crate::error::ChainError;
+use ssokit_credentials::{Clock, ProviderConfig};
 
 /// The system clock.
 ///
@@ -56,27 +53,4 @@ pub fn os_home() -> Option<PathBuf> {
 /// [`os_home`]) and [`SystemClock`]. No file or network I/O.
 pub fn provider_config_from_process() -> ProviderConfig {
     ProviderConfig::new(process_env(), SystemClock).with_os_home(os_home().as_deref())
-}
-
-/// Credentials from the default chain over the real process (v2
-/// `AWS.config.getCredentials`). Builds a new chain each call: keep a
-/// [`CredentialsProviderChain`](crate::CredentialsProviderChain) to reuse its cache.
-#[doc(alias = "getCredentials")]
-#[doc(alias = "AWS.config.getCredentials")]
-pub async fn credentials() -> Result<Credentials, ChainError> {
-    DefaultProviders::from_process()
-        .credentials_chain()
-        .resolve()
-        .await
-}
-
-/// A bearer token from the default token chain over the real process (v2
-/// `AWS.config.getToken`). Builds a new chain each call.
-#[doc(alias = "getToken")]
-#[doc(alias = "AWS.config.getToken")]
-pub async fn token() -> Result<Token, ChainError> {
-    DefaultProviders::from_process()
-        .token_chain()
-        .resolve()
-        .await
 }

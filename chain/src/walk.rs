@@ -1,21 +1,19 @@
-//! One walk down a chain's providers, shared by every concurrent caller (single-flight).
-//!
-//! The walk runs as its own Tokio task and reports through a `watch` channel, so a caller
-//! that is dropped cancels nobody; the slot is cleared before the result is published, so
-//! the next call after a finished walk starts a new one (chains cache nothing: the
-//! providers do).
+//! One walk down a chain's providers, shared by every concurrent caller through the
+//! credentials crate's [`SingleFlight`]: a caller that is dropped cancels nobody, and the
+//! next call after a finished walk starts a new one (chains cache nothing: the providers
+//! do).
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
-use ssokit_credentials::{Credentials, CredentialsError, ProvideCredentials, ProvideToken, Token};
-use tokio::sync::watch;
+use ssokit_credentials::{
+    Credentials, CredentialsError, ProvideCredentials, ProvideToken, SingleFlight, Token,
+};
 use tracing::Instrument;
 
 use crate::error::{ChainError, What};
 
-type Outcome<T> = Option<Result<T, ChainError>>;
 type ProvideFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, CredentialsError>> + Send + 'a>>;
 
 /// A chain member: a provider of `T` with a name.
@@ -66,7 +64,7 @@ pub(crate) struct Walker<T, M> {
     what: What,
     /// What the trace log says at the start of each walk (files and profile), if known.
     context: Option<Arc<str>>,
-    in_flight: Arc<Mutex<Option<watch::Receiver<Outcome<T>>>>>,
+    flight: SingleFlight<Result<T, ChainError>>,
 }
 
 impl<T, M> Walker<T, M>
@@ -79,7 +77,7 @@ where
             members: members.into(),
             what,
             context: None,
-            in_flight: Arc::new(Mutex::new(None)),
+            flight: SingleFlight::new(),
         }
     }
 
@@ -94,51 +92,23 @@ where
 
     /// Joins the walk in flight, or starts one.
     pub(crate) async fn resolve(&self) -> Result<T, ChainError> {
-        let mut receiver = {
-            let mut in_flight = self
-                .in_flight
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            if let Some(receiver) = in_flight.as_ref() {
-                tracing::debug!(chain = self.what.chain_name(), "joining the walk in flight");
-                receiver.clone()
-            } else {
-                let (sender, receiver) = watch::channel(None);
-                *in_flight = Some(receiver.clone());
-                let members = Arc::clone(&self.members);
-                let slot = Arc::clone(&self.in_flight);
-                let what = self.what;
-                let context = self.context.clone();
+        let members = Arc::clone(&self.members);
+        let what = self.what;
+        let context = self.context.clone();
+        let outcome = self
+            .flight
+            .run(move || {
                 let span = tracing::debug_span!("ssokit_chain_resolve", chain = what.chain_name());
-                tokio::spawn(
-                    async move {
-                        if let Some(context) = context {
-                            tracing::debug!(%context, "walking the chain");
-                        }
-                        let outcome = walk(&members, what).await;
-                        *slot.lock().unwrap_or_else(PoisonError::into_inner) = None;
-                        sender.send_replace(Some(outcome));
+                async move {
+                    if let Some(context) = context {
+                        tracing::debug!(%context, "walking the chain");
                     }
-                    .instrument(span),
-                );
-                receiver
-            }
-        };
-        let outcome = receiver
-            .wait_for(Option::is_some)
-            .await
-            .ok()
-            .and_then(|outcome| outcome.clone());
-        outcome.unwrap_or_else(|| {
-            let mut in_flight = self
-                .in_flight
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            if in_flight.as_ref().is_some_and(|r| r.has_changed().is_err()) {
-                *in_flight = None;
-            }
-            Err(ChainError::cancelled())
-        })
+                    walk(&members, what).await
+                }
+                .instrument(span)
+            })
+            .await;
+        outcome.unwrap_or_else(|_abandoned| Err(ChainError::cancelled()))
     }
 }
 

@@ -56,6 +56,7 @@
 
 mod env;
 mod error;
+mod files;
 mod grammar;
 mod load;
 mod location;
@@ -63,9 +64,11 @@ mod model;
 mod scan;
 
 pub use env::Env;
-pub use error::{
-    BoolError, HomeError, LoadError, Location, MAX_FILE_SIZE, ParseError, ParseErrorKind,
-};
+pub use error::{BoolError, HomeError, LoadError, MAX_FILE_SIZE, ParseError, ParseErrorKind};
+pub use files::{FileLocations, Home, Platform, selected_profile};
 pub use load::read_source;
-pub use location::{FileLocations, Home, Platform, selected_profile};
-pub use model::{FileKind, ProfileSet, Property, Section, SectionKind, Source, Warning};
+pub use location::Location;
+pub use model::kind::{FileKind, SectionKind};
+pub use model::names::Warning;
+pub use model::section::{Property, Section};
+pub use model::set::{ProfileSet, Source};

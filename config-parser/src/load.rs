@@ -6,8 +6,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::error::{LoadError, MAX_FILE_SIZE};
-use crate::location::FileLocations;
-use crate::model::{ProfileSet, Source};
+use crate::files::FileLocations;
+use crate::model::set::{ProfileSet, Source};
 
 impl ProfileSet {
     /// Reads and parses both files, config first. A missing file is empty; an unreadable,

@@ -15,7 +15,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use ssokit_config_parser::Env;
 use ssokit_credentials::{ProviderConfig, SsoCredentialsProvider, TestClock};
 use ssokit_fake_portal::FakePortal;
-use ssokit_sso_client::{HttpSettings, SsoClient};
+use ssokit_http::HttpSettings;
+use ssokit_sso_client::SsoClient;
 
 const CONFIG: &str = "[profile s]\nsso_session = dev\nsso_account_id = 444455556666\n\
 sso_role_name = SessionRole\n\n[sso-session dev]\n\

@@ -60,7 +60,7 @@ macro_rules! builder_setters {
     };
     (@one http_settings) => {
         /// The HTTP settings (v2 `httpOptions`).
-        pub fn http_settings(mut self, settings: ssokit_sso_client::HttpSettings) -> Self {
+        pub fn http_settings(mut self, settings: ssokit_http::HttpSettings) -> Self {
             self.config = self.config.with_http_settings(settings);
             self
         }

@@ -2,23 +2,28 @@
 //! `expireTime` / `expiryWindow` / `needsRefresh` / `get` / `refresh`, plus single-flight.
 //!
 //! The cached value sits behind a std `RwLock`, so a cached `get()` is one uncontended read
-//! lock, a clock read and a reference-count increment. A load runs as its own Tokio task:
-//! every caller (the one that started it included) waits on a `watch` channel for its
-//! result, so a caller that is dropped cancels nobody. A failed load leaves the old value
-//! in place and clears the slot, so the next call loads again.
+//! lock, a clock read and a reference-count increment. A load runs through the crate's one
+//! [`SingleFlight`]: every caller (the one that started it included) shares its result,
+//! and a caller that is dropped cancels nobody. A successful load stores its value before
+//! the flight ends; a failed load leaves the old value in place, so the next call loads
+//! again.
 
 use std::future::Future;
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use jiff::Timestamp;
-use tokio::sync::watch;
 
 use crate::clock::Clock;
 use crate::error::{CredentialsError, ErrorCode};
+use crate::single_flight::SingleFlight;
 use crate::types::Expiring;
 
-type Outcome<T> = Option<Result<T, CredentialsError>>;
+/// The default expiry window of credentials: 15 s.
+pub const CREDENTIALS_WINDOW: Duration = Duration::from_secs(15);
+
+/// The default expiry window of tokens, and the validity margin of a cached token: 300 s.
+pub const TOKEN_WINDOW: Duration = Duration::from_secs(300);
 
 struct Slot<T> {
     value: Option<T>,
@@ -27,7 +32,7 @@ struct Slot<T> {
 
 struct Inner<T> {
     slot: RwLock<Slot<T>>,
-    in_flight: Mutex<Option<watch::Receiver<Outcome<T>>>>,
+    flight: SingleFlight<Result<T, CredentialsError>>,
     window: Duration,
 }
 
@@ -47,7 +52,7 @@ impl<T: Expiring> Cache<T> {
                 value: None,
                 expired: true,
             }),
-            in_flight: Mutex::new(None),
+            flight: SingleFlight::new(),
             window,
         }))
     }
@@ -130,52 +135,24 @@ impl<T: Expiring> Cache<T> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, CredentialsError>> + Send + 'static,
     {
-        let mut receiver = {
-            let mut in_flight = self
-                .0
-                .in_flight
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            if let Some(receiver) = in_flight.as_ref() {
-                tracing::debug!("joining the load in flight");
-                receiver.clone()
-            } else {
-                let (sender, receiver) = watch::channel(None);
-                *in_flight = Some(receiver.clone());
+        let inner = Arc::clone(&self.0);
+        let outcome = self
+            .0
+            .flight
+            .run(move || {
                 let future = load();
-                let inner = Arc::clone(&self.0);
-                tokio::spawn(async move {
+                async move {
                     let outcome = future.await;
-                    let mut in_flight = inner
-                        .in_flight
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner);
                     if let Ok(value) = &outcome {
                         let mut slot = inner.slot.write().unwrap_or_else(PoisonError::into_inner);
                         slot.value = Some(value.clone());
                         slot.expired = false;
                     }
-                    *in_flight = None;
-                    sender.send_replace(Some(outcome));
-                });
-                receiver
-            }
-        };
-        let outcome = receiver
-            .wait_for(Option::is_some)
-            .await
-            .ok()
-            .and_then(|outcome| outcome.clone());
-        outcome.unwrap_or_else(|| {
-            // The task was dropped (its runtime shut down); let the next call try again.
-            let mut in_flight = self
-                .0
-                .in_flight
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            if in_flight.as_ref().is_some_and(|r| r.has_changed().is_err()) {
-                *in_flight = None;
-            }
+                    outcome
+                }
+            })
+            .await;
+        outcome.unwrap_or_else(|_abandoned| {
             Err(CredentialsError::failed(
                 ErrorCode::Cancelled,
                 "the load was abandoned (its runtime shut down)",

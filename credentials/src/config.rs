@@ -3,55 +3,32 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use ssokit_config_parser::{
     Env, FileLocations, Home, HomeError, LoadError, Platform, ProfileSet, Section, Source,
     read_source,
 };
-use ssokit_sso_client::{
+use ssokit_http::{
     CaBundle, EndpointConfig, EndpointOverrideSources, HttpSettings, NamedValue, ProxySettings,
-    Service, SsoClient,
+    ServiceEndpoint,
 };
+use ssokit_sso_client::{Service, SsoClient};
 use ssokit_token_cache::{DEFAULT_CORRUPT_RETRY_DELAY, LockOptions, TokenCacheFile, cache_dir};
 
 use crate::clock::Clock;
 use crate::error::{CredentialsError, ErrorCode};
-use crate::session::SessionTokenState;
-
-/// The shared per-cache-file refresh state of one chain (SPEC §7.2): which refresh is in
-/// flight and when the last attempt was. Clones share it; there is no process-global state.
-#[derive(Clone, Default)]
-pub struct SessionTokenStates(Arc<Mutex<HashMap<PathBuf, Arc<SessionTokenState>>>>);
-
-impl SessionTokenStates {
-    /// An empty registry.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub(crate) fn state(&self, cache_file: &Path) -> Arc<SessionTokenState> {
-        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        Arc::clone(map.entry(cache_file.to_path_buf()).or_default())
-    }
-}
-
-impl fmt::Debug for SessionTokenStates {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        f.debug_struct("SessionTokenStates")
-            .field("cache_files", &map.len())
-            .finish()
-    }
-}
+use crate::refresh_state::SessionTokenStates;
 
 /// Everything a provider reads from the outside world, as values: the environment
 /// snapshot, the home directory, the clock, the HTTP client (or its settings), explicit file
 /// paths, the insecure-http opt-in and the shared token refresh state.
 ///
-/// Clones share the lazily built HTTP client and the refresh state, so the providers of one
-/// chain share one connection pool and coordinate their refreshes.
+/// Clones share the lazily built HTTP clients and the refresh state, so the providers of one
+/// chain share their connection pools and coordinate their refreshes. A client is built per
+/// distinct set of profile HTTP settings (`ca_bundle`, `max_attempts`): profiles that set
+/// none share one.
 ///
 /// ```
 /// use ssokit_config_parser::{Env, Home};
@@ -69,7 +46,7 @@ pub struct ProviderConfig {
     home: Result<Home, HomeError>,
     clock: Arc<dyn Clock>,
     client: Option<SsoClient>,
-    lazy_client: Arc<OnceLock<SsoClient>>,
+    lazy_clients: Arc<Mutex<HashMap<ClientKey, SsoClient>>>,
     http_settings: Option<HttpSettings>,
     config_file: Option<PathBuf>,
     credentials_file: Option<PathBuf>,
@@ -112,7 +89,7 @@ impl ProviderConfig {
             home,
             clock: Arc::new(clock),
             client: None,
-            lazy_client: Arc::new(OnceLock::new()),
+            lazy_clients: Arc::default(),
             http_settings: None,
             config_file: None,
             credentials_file: None,
@@ -153,7 +130,7 @@ impl ProviderConfig {
     #[must_use]
     pub fn with_http_settings(mut self, settings: HttpSettings) -> Self {
         self.http_settings = Some(settings);
-        self.lazy_client = Arc::new(OnceLock::new());
+        self.lazy_clients = Arc::default();
         self
     }
 
@@ -230,9 +207,9 @@ impl ProviderConfig {
 
     /// The home directory, or E-HOME.
     pub fn home(&self) -> Result<&Home, CredentialsError> {
-        self.home
-            .as_ref()
-            .map_err(|e| CredentialsError::failed(ErrorCode::Home, e.to_string()))
+        self.home.as_ref().map_err(|e| {
+            CredentialsError::failed(ErrorCode::Home, e.to_string()).caused_by(e.clone())
+        })
     }
 
     /// The clock.
@@ -297,8 +274,8 @@ impl ProviderConfig {
             .with_corrupt_retry_delay(self.corrupt_retry_delay))
     }
 
-    /// The SSO client: the injected one, or one built once (from the settings, the
-    /// environment and `profile`) and shared by every clone.
+    /// The SSO client: the injected one, or the one built (once, then shared by every
+    /// clone) for the HTTP settings of the environment and `profile`.
     pub(crate) fn client(
         &self,
         profile: Option<&Section<'_>>,
@@ -306,11 +283,33 @@ impl ProviderConfig {
         if let Some(client) = &self.client {
             return Ok(client.clone());
         }
-        if let Some(client) = self.lazy_client.get() {
-            return Ok(client.clone());
-        }
-        let mut settings = self.http_settings.clone().unwrap_or_default();
-        let bundle = match self.env.get("AWS_CA_BUNDLE") {
+        let key = self.client_key(profile)?;
+        let mut clients = self
+            .lazy_clients
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let client = clients.entry(key).or_insert_with_key(|key| {
+            let mut settings = self.http_settings.clone().unwrap_or_default();
+            if key.ca_bundle.is_some() {
+                settings = settings.ca_bundle(key.ca_bundle.clone());
+            }
+            if let Some(attempts) = key.max_attempts {
+                settings = settings.max_attempts(attempts);
+            }
+            let env = self.env.clone();
+            settings = settings.proxy(ProxySettings::from_lookup(|name| {
+                env.get(name).map(str::to_owned)
+            }));
+            SsoClient::new(settings)
+        });
+        Ok(client.clone())
+    }
+
+    /// The HTTP settings that the environment and `profile` decide: the CA bundle
+    /// (`AWS_CA_BUNDLE`, else `ca_bundle`) and the attempts (`AWS_MAX_ATTEMPTS`, else
+    /// `max_attempts`).
+    fn client_key(&self, profile: Option<&Section<'_>>) -> Result<ClientKey, CredentialsError> {
+        let ca_bundle = match self.env.get("AWS_CA_BUNDLE") {
             Some(path) => Some(CaBundle::new(path, "AWS_CA_BUNDLE")),
             None => profile.and_then(|p| {
                 let path = p.get("ca_bundle")?;
@@ -324,13 +323,6 @@ impl ProviderConfig {
                 ))
             }),
         };
-        if bundle.is_some() {
-            settings = settings.ca_bundle(bundle);
-        }
-        let env = self.env.clone();
-        settings = settings.proxy(ProxySettings::from_lookup(|name| {
-            env.get(name).map(str::to_owned)
-        }));
         let attempts = match self.env.get("AWS_MAX_ATTEMPTS") {
             Some(v) => Some(("AWS_MAX_ATTEMPTS", v, None)),
             None => profile.and_then(|p| {
@@ -338,27 +330,29 @@ impl ProviderConfig {
                     .map(|prop| ("max_attempts", prop.value(), Some(prop.location())))
             }),
         };
-        if let Some((name, value, location)) = attempts {
-            let n = value
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| {
-                    CredentialsError::failed(
-                        ErrorCode::InvalidSetting,
-                        format!(
-                            "invalid value \"{value}\" for {name}: expected a positive integer"
-                        ),
-                    )
-                    .at(location)
-                })?;
-            settings = settings.max_attempts(n);
-        }
-        Ok(self
-            .lazy_client
-            .get_or_init(|| SsoClient::new(settings))
-            .clone())
+        let max_attempts = match attempts {
+            None => None,
+            Some((name, value, location)) => Some(
+                value
+                    .trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| {
+                        CredentialsError::failed(
+                            ErrorCode::InvalidSetting,
+                            format!(
+                                "invalid value \"{value}\" for {name}: expected a positive integer"
+                            ),
+                        )
+                        .at(location)
+                    })?,
+            ),
+        };
+        Ok(ClientKey {
+            ca_bundle,
+            max_attempts,
+        })
     }
 
     /// The endpoint configuration of `service` for `region`, from the environment and
@@ -424,9 +418,18 @@ impl ProviderConfig {
     }
 }
 
+/// The HTTP settings that differ between profiles; one client is built per distinct key.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct ClientKey {
+    ca_bundle: Option<CaBundle>,
+    max_attempts: Option<u32>,
+}
+
 fn bool_error(e: &ssokit_config_parser::BoolError) -> CredentialsError {
     let location = e.location().cloned();
-    CredentialsError::failed(ErrorCode::Bool, e.to_string()).at(location)
+    CredentialsError::failed(ErrorCode::Bool, e.to_string())
+        .at(location)
+        .caused_by(e.clone())
 }
 
 pub(crate) fn load_error(e: &LoadError) -> CredentialsError {
@@ -436,7 +439,9 @@ pub(crate) fn load_error(e: &LoadError) -> CredentialsError {
         ErrorCode::Read
     };
     let location = e.location();
-    CredentialsError::failed(code, e.to_string()).at(location)
+    CredentialsError::failed(code, e.to_string())
+        .at(location)
+        .caused_by(e.clone())
 }
 
 #[cfg(test)]

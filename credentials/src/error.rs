@@ -79,13 +79,31 @@ pub enum ErrorCode {
 /// `Display` is the SPEC §0 text, complete; no secret or token ever appears in it.
 /// [`kind`](Self::kind) tells a chain whether to try the next provider,
 /// [`location`](Self::location) where in which file the offending setting is.
-#[derive(Clone, Debug, thiserror::Error)]
-#[error("{message}")]
+///
+/// [`source()`](std::error::Error::source) is the lower error that caused it, when there
+/// is one (the HTTP client's, whose own chain reaches the I/O or TLS error; the cache
+/// file's; the endpoint's).
+#[derive(Clone, Debug)]
 pub struct CredentialsError {
     kind: ErrorKind,
     code: ErrorCode,
     message: Arc<str>,
     location: Option<Location>,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+impl std::fmt::Display for CredentialsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CredentialsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
 }
 
 impl CredentialsError {
@@ -95,6 +113,7 @@ impl CredentialsError {
             code,
             message: message.into(),
             location: None,
+            source: None,
         }
     }
 
@@ -104,6 +123,26 @@ impl CredentialsError {
 
     pub(crate) fn not_configured(code: ErrorCode, message: impl Into<Arc<str>>) -> Self {
         Self::new(ErrorKind::NotConfigured, code, message)
+    }
+
+    /// The lower error behind this one (its text is usually part of the message).
+    #[must_use]
+    pub(crate) fn caused_by(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        self.source = Some(Arc::new(source));
+        self
+    }
+
+    /// [`caused_by`](Self::caused_by) with an error already shared.
+    #[must_use]
+    pub(crate) fn caused_by_shared(
+        mut self,
+        source: Arc<dyn std::error::Error + Send + Sync>,
+    ) -> Self {
+        self.source = Some(source);
+        self
     }
 
     #[must_use]

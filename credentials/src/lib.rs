@@ -93,28 +93,34 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+// The providers, one file each.
+mod providers;
+
+// The machinery they share.
 mod builder;
 mod cache;
 mod clock;
 mod config;
-mod environment;
 mod error;
-mod profile;
+mod files;
 mod provider;
+mod refresh_state;
 mod session;
-mod sso;
-mod token;
+mod single_flight;
 mod types;
 
+pub use cache::{CREDENTIALS_WINDOW, TOKEN_WINDOW};
 pub use clock::{Clock, TestClock};
-pub use config::{ProviderConfig, SessionTokenStates};
-pub use environment::EnvironmentCredentialsProvider;
+pub use config::ProviderConfig;
 pub use error::{CredentialsError, ErrorCode, ErrorKind, TokenError};
-pub use profile::{
+pub use provider::{ProvideCredentials, ProvideToken};
+pub use providers::environment::EnvironmentCredentialsProvider;
+pub use providers::profile::{
     MAX_PROCESS_DEPTH, PROCESS_DEPTH_VAR, ProfileCredentialsProvider,
     ProfileCredentialsProviderBuilder,
 };
-pub use provider::{ProvideCredentials, ProvideToken};
-pub use sso::{CREDENTIALS_WINDOW, SsoCredentialsProvider, SsoCredentialsProviderBuilder};
-pub use token::{SsoTokenProvider, SsoTokenProviderBuilder, TOKEN_WINDOW};
+pub use providers::sso::{SsoCredentialsProvider, SsoCredentialsProviderBuilder};
+pub use providers::token::{SsoTokenProvider, SsoTokenProviderBuilder};
+pub use refresh_state::SessionTokenStates;
+pub use single_flight::{Abandoned, Flight, SingleFlight};
 pub use types::{Credentials, Token};

@@ -2,54 +2,22 @@
 //! refresh it through `CreateToken` at most once across providers (shared state) and
 //! processes (the cache file's lock), writing the result back losslessly.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use ssokit_sso_client::{CreateTokenRequest, EndpointConfig, Service, SsoClient};
+use ssokit_config_parser::{ProfileSet, Section};
+use ssokit_http::EndpointConfig;
+use ssokit_sso_client::{CreateTokenRequest, Service, SsoClient};
 use ssokit_token_cache::{
     CacheLock, CachedToken, LockError, LockOptions, ReadError, TokenCacheFile, format_time,
 };
-use tokio::sync::watch;
 
 use crate::clock::Clock;
 use crate::config::ProviderConfig;
 use crate::error::{CredentialsError, ErrorCode};
+use crate::refresh_state::{SessionTokenState, within_throttle};
 use crate::types::Token;
-
-/// Minimum time between two `CreateToken` attempts for one cache file.
-pub(crate) const THROTTLE: Duration = Duration::from_secs(30);
-
-type Outcome = Option<Result<Token, CredentialsError>>;
-
-/// The refresh state of one cache file, shared by the providers of a chain.
-#[derive(Default)]
-pub(crate) struct SessionTokenState {
-    last_attempt: Mutex<Option<Timestamp>>,
-    in_flight: Mutex<Option<watch::Receiver<Outcome>>>,
-}
-
-impl SessionTokenState {
-    fn recent_attempt(&self, now: Timestamp) -> bool {
-        let last = *self
-            .last_attempt
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        last.is_some_and(|last| within_throttle(last, now))
-    }
-
-    fn record_attempt(&self, now: Timestamp) {
-        *self
-            .last_attempt
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(now);
-    }
-}
-
-fn within_throttle(last: Timestamp, now: Timestamp) -> bool {
-    let age = now.duration_since(last);
-    age.unsigned_abs() < THROTTLE
-}
 
 /// What the session token needs besides the cache file: names, the OIDC endpoint and the
 /// client (both resolved up front; their errors only matter if a refresh is needed).
@@ -65,6 +33,14 @@ pub(crate) struct SessionRequest {
 enum Why {
     Cannot(String),
     Failed(String),
+    /// The endpoint or the `CreateToken` call failed: the error is T-FAILED's source.
+    FailedWith(String, Arc<dyn std::error::Error + Send + Sync>),
+}
+
+impl Why {
+    fn failed_with(cause: String, error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Why::FailedWith(cause, Arc::new(error))
+    }
 }
 
 /// The token of sso-session `request.session` (SPEC §7.2).
@@ -82,40 +58,21 @@ pub(crate) async fn session_token(
         return give_up(&cached, now, &request.session, Why::Cannot(reason));
     }
     let state = config.session_token_states().state(cache.path());
-    let joined = {
-        let mut in_flight = state
-            .in_flight
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(receiver) = in_flight.as_ref() {
-            Some(receiver.clone())
-        } else if state.recent_attempt(now) {
-            None
-        } else {
-            let (sender, receiver) = watch::channel(None);
-            *in_flight = Some(receiver.clone());
-            let leader = Leader {
-                clock: config.clock_arc(),
-                lock_options: config.lock_options().clone(),
-                cache: cache.clone(),
-                state: Arc::clone(&state),
-                request: request.clone(),
-                fallback: cached.clone(),
-            };
-            let state = Arc::clone(&state);
-            tokio::spawn(async move {
-                let outcome = leader.run().await;
-                let mut in_flight = state
-                    .in_flight
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner);
-                *in_flight = None;
-                sender.send_replace(Some(outcome));
-            });
-            Some(receiver)
+    let flight = state.flight().join_or_start(|| {
+        if state.recent_attempt(now) {
+            return None;
         }
-    };
-    let Some(mut receiver) = joined else {
+        let leader = Leader {
+            clock: config.clock_arc(),
+            lock_options: config.lock_options().clone(),
+            cache: cache.clone(),
+            state: Arc::clone(&state),
+            request: request.clone(),
+            fallback: cached.clone(),
+        };
+        Some(leader.run())
+    });
+    let Some(flight) = flight else {
         // Throttled; another provider of this chain may have refreshed it meanwhile.
         let latest = read_session(&cache, &request.session).await?;
         if valid(&latest, now, request.window) {
@@ -128,19 +85,7 @@ pub(crate) async fn session_token(
             Why::Cannot("a refresh was attempted less than 30 s ago".to_owned()),
         );
     };
-    let outcome = receiver
-        .wait_for(Option::is_some)
-        .await
-        .ok()
-        .and_then(|o| o.clone());
-    outcome.unwrap_or_else(|| {
-        let mut in_flight = state
-            .in_flight
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if in_flight.as_ref().is_some_and(|r| r.has_changed().is_err()) {
-            *in_flight = None;
-        }
+    flight.wait().await.unwrap_or_else(|_abandoned| {
         Err(CredentialsError::failed(
             ErrorCode::Cancelled,
             "the token refresh was abandoned (its runtime shut down)",
@@ -217,7 +162,7 @@ impl Leader {
                 }
                 Ok(Token::new(access_token, Some(expiry)))
             }
-            Err(cause) => give_up(&latest, now, &session, Why::Failed(cause)),
+            Err(why) => give_up(&latest, now, &session, why),
         };
         drop(lock);
         result
@@ -226,28 +171,31 @@ impl Leader {
     async fn create_token(
         &self,
         token: &CachedToken,
-    ) -> Result<(String, Duration, Option<String>), String> {
+    ) -> Result<(String, Duration, Option<String>), Why> {
+        let failed = |e: &CredentialsError| Why::failed_with(e.to_string(), e.clone());
         let endpoint = self
             .request
             .endpoint
             .as_ref()
-            .map_err(ToString::to_string)?
+            .map_err(failed)?
             .resolve(Service::Oidc)
-            .map_err(|e| e.to_string())?;
-        let client = self.request.client.as_ref().map_err(ToString::to_string)?;
+            .map_err(|e| Why::failed_with(e.to_string(), e))?;
+        let client = self.request.client.as_ref().map_err(failed)?;
         let (Some(id), Some(secret), Some(refresh)) = (
             token.client_id(),
             token.client_secret(),
             token.refresh_token(),
         ) else {
-            return Err("the cache file lacks the refresh fields".to_owned());
+            return Err(Why::Failed(
+                "the cache file lacks the refresh fields".to_owned(),
+            ));
         };
         let request = CreateTokenRequest::refresh(id, secret, refresh);
         tracing::debug!(session = %self.request.session, "calling CreateToken");
         let response = client
             .create_token(&endpoint, &request)
             .await
-            .map_err(|e| e.cause())?;
+            .map_err(|e| Why::failed_with(e.cause(), e))?;
         Ok((
             response.access_token().to_owned(),
             response.expires_in(),
@@ -347,9 +295,10 @@ fn give_up(
     session: &str,
     why: Why,
 ) -> Result<Token, CredentialsError> {
-    let why = match why {
-        Why::Cannot(reason) => format!("cannot be refreshed ({reason})"),
-        Why::Failed(cause) => format!("the refresh failed ({cause})"),
+    let (why, source) = match why {
+        Why::Cannot(reason) => (format!("cannot be refreshed ({reason})"), None),
+        Why::Failed(cause) => (format!("the refresh failed ({cause})"), None),
+        Why::FailedWith(cause, source) => (format!("the refresh failed ({cause})"), Some(source)),
     };
     if token.expires_at() > now {
         tracing::warn!(
@@ -359,13 +308,17 @@ fn give_up(
         );
         return Ok(token_of(token));
     }
-    Err(CredentialsError::failed(
+    let error = CredentialsError::failed(
         ErrorCode::RefreshFailed,
         format!(
             "SSO Token refresh failed: the token for sso-session \"{session}\" expired at {} and {why}. Please log in using \"aws sso login --sso-session {session}\".",
             format_time(token.expires_at())
         ),
-    ))
+    );
+    Err(match source {
+        Some(source) => error.caused_by_shared(source),
+        None => error,
+    })
 }
 
 fn login_session(session: &str) -> String {
@@ -412,7 +365,7 @@ pub(crate) async fn read_blocking(
 
 /// A cache read error as a provider error; `login` is the command of T-CORRUPT's hint.
 pub(crate) fn read_error(e: &ReadError, login: &str) -> CredentialsError {
-    match e {
+    let error = match e {
         ReadError::Corrupt { .. } => CredentialsError::failed(
             ErrorCode::TokenCorrupt,
             format!("{e} Please log in using \"{login}\"."),
@@ -424,7 +377,34 @@ pub(crate) fn read_error(e: &ReadError, login: &str) -> CredentialsError {
             CredentialsError::failed(ErrorCode::TokenExpiresAt, e.to_string())
         }
         _ => CredentialsError::failed(ErrorCode::Read, e.to_string()),
+    };
+    error.caused_by(e.clone())
+}
+
+/// The `[sso-session]` section a profile names and its region (SPEC §7.1 step 4).
+pub(crate) fn session_section<'a>(
+    set: &'a ProfileSet,
+    profile: &Section<'a>,
+    session_name: &str,
+) -> Result<(Section<'a>, &'a str), CredentialsError> {
+    let Some(session) = set.sso_session(session_name) else {
+        return Err(CredentialsError::failed(
+            ErrorCode::SessionNotFound,
+            format!("Sso session \"{session_name}\" not found"),
+        )
+        .at(profile.property("sso_session").map(|p| p.location())));
+    };
+    for key in ["sso_start_url", "sso_region"] {
+        if session.get(key).is_none() {
+            return Err(CredentialsError::failed(
+                ErrorCode::SessionKeyMissing,
+                format!("Sso session \"{session_name}\" is missing required property \"{key}\"."),
+            )
+            .at(Some(session.location())));
+        }
     }
+    let region = session.get("sso_region").unwrap_or_default();
+    Ok((session, region))
 }
 
 #[cfg(test)]
@@ -477,14 +457,6 @@ mod tests {
             refreshable(&token(&bad), now),
             Err("client registration expiry \"soon\" is not a valid time".to_owned())
         );
-    }
-
-    #[test]
-    fn throttle_is_thirty_seconds_either_way() {
-        let now = ts("2026-03-01T12:00:30Z");
-        assert!(within_throttle(ts("2026-03-01T12:00:01Z"), now));
-        assert!(!within_throttle(ts("2026-03-01T12:00:00Z"), now));
-        assert!(within_throttle(ts("2026-03-01T12:00:40Z"), now));
     }
 
     #[test]

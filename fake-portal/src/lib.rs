@@ -10,6 +10,10 @@
 //! serves TLS with a CA it generates ([`FakePortal::ca_pem`]); [`FakeProxy`] is an HTTP
 //! CONNECT proxy that counts its tunnels.
 //!
+//! [`sandbox`] is the setup every integration test of the workspace shares: a temporary
+//! HOME copied from the generated SPEC §13 home with a started fake as its endpoints, the
+//! shared conformance data located in place, and a capture of the `tracing` output.
+//!
 //! What it does not do: listen on anything but loopback; tunnel to anything but loopback;
 //! validate bearer tokens or client secrets; implement the login operations.
 //!
@@ -35,12 +39,14 @@
 mod answer;
 mod background;
 mod proxy;
+pub mod sandbox;
 mod server;
 mod tls;
 
 pub use answer::{Answer, DEFAULT_CREDENTIALS_BODY, DEFAULT_TOKEN_BODY};
 pub use proxy::FakeProxy;
-pub use server::{FakePortal, RecordedRequest, TLS_NAMES};
+pub use server::{FakePortal, RecordedRequest};
+pub use tls::TLS_NAMES;
 
 /// The two operations the fake serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

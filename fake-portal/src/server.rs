@@ -62,16 +62,6 @@ impl RecordedRequest {
     }
 }
 
-/// The names the https fake's certificate is valid for. The `*.fake.test` names let a test
-/// reach the fake under a name that is not loopback (through a [`FakeProxy`](crate::FakeProxy)
-/// with an upstream, or with the client's host pinning).
-pub const TLS_NAMES: &[&str] = &[
-    "127.0.0.1",
-    "localhost",
-    "portal.fake.test",
-    "oidc.fake.test",
-];
-
 #[derive(Default)]
 struct State {
     scripts: HashMap<Operation, Vec<Answer>>,
@@ -109,7 +99,7 @@ impl FakePortal {
         Self::launch(None)
     }
 
-    /// Starts an https fake whose certificate (for [`TLS_NAMES`]) is signed by a freshly
+    /// Starts an https fake whose certificate (for [`TLS_NAMES`](crate::TLS_NAMES)) is signed by a freshly
     /// generated CA; see [`ca_pem`](Self::ca_pem).
     pub fn start_https() -> io::Result<Self> {
         Self::launch(Some(crate::tls::generate()?))

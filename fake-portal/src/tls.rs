@@ -1,4 +1,4 @@
-//! A throw-away CA and a server certificate for [`TLS_NAMES`](crate::TLS_NAMES), signed by it.
+//! A throw-away CA and a server certificate for [`TLS_NAMES`], signed by it.
 
 use std::io;
 use std::sync::Arc;
@@ -7,6 +7,16 @@ use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose,
 };
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+
+/// The names the https fake's certificate is valid for. The `*.fake.test` names let a test
+/// reach the fake under a name that is not loopback (through a [`FakeProxy`](crate::FakeProxy)
+/// with an upstream, or with the client's host pinning).
+pub const TLS_NAMES: &[&str] = &[
+    "127.0.0.1",
+    "localhost",
+    "portal.fake.test",
+    "oidc.fake.test",
+];
 
 /// The server's TLS configuration and the CA certificate (PEM) clients must trust.
 pub(crate) struct GeneratedTls {
@@ -33,7 +43,7 @@ pub(crate) fn generate() -> io::Result<GeneratedTls> {
         .map_err(other)?;
 
     let mut leaf_params = CertificateParams::new(
-        crate::server::TLS_NAMES
+        TLS_NAMES
             .iter()
             .map(|n| (*n).to_owned())
             .collect::<Vec<_>>(),

@@ -1,24 +1,17 @@
 //! [`SsoClient`]: the two operations over one pooled client.
 
 use std::fmt;
-use std::sync::Arc;
 
-use bytes::Bytes;
-use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
+use ssokit_http::{Endpoint, HttpClient, HttpSettings, Method, Request};
 
-use crate::endpoint::Endpoint;
 use crate::error::{Error, Operation};
 use crate::model::{
     CreateTokenRequest, CreateTokenResponse, GetRoleCredentialsRequest, RoleCredentials,
 };
-use crate::settings::HttpSettings;
-use crate::transport::{Call, Transport};
 use crate::wire;
 
-/// `user-agent` of every request.
-pub const USER_AGENT_VALUE: &str = concat!("ssokit/", env!("CARGO_PKG_VERSION"));
-
-const BEARER_HEADER: HeaderName = HeaderName::from_static("x-amz-sso_bearer_token");
+/// The header that carries the bearer token to the portal.
+const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
 
 /// A client for `GetRoleCredentials` and `CreateToken`, sharing one pool of keep-alive
 /// connections. Cheap to clone (the pool is behind an `Arc`); build one per chain.
@@ -27,7 +20,7 @@ const BEARER_HEADER: HeaderName = HeaderName::from_static("x-amz-sso_bearer_toke
 /// no I/O.
 #[derive(Clone)]
 pub struct SsoClient {
-    transport: Arc<Transport>,
+    http: HttpClient,
 }
 
 impl fmt::Debug for SsoClient {
@@ -46,9 +39,18 @@ impl SsoClient {
     /// A client with these settings. No I/O: the CA bundle is read at the first https
     /// request.
     pub fn new(settings: HttpSettings) -> Self {
-        Self {
-            transport: Arc::new(Transport::new(settings)),
-        }
+        Self::with_http(HttpClient::new(settings))
+    }
+
+    /// A client over an existing HTTP client (sharing its pool with other service
+    /// clients).
+    pub fn with_http(http: HttpClient) -> Self {
+        Self { http }
+    }
+
+    /// The HTTP client underneath.
+    pub fn http(&self) -> &HttpClient {
+        &self.http
     }
 
     /// `GET <endpoint>/federation/credentials?account_id=…&role_name=…` with the bearer
@@ -59,35 +61,21 @@ impl SsoClient {
         request: &GetRoleCredentialsRequest,
     ) -> Result<RoleCredentials, Error> {
         let operation = Operation::GetRoleCredentials;
-        let url = endpoint.operation_url("/federation/credentials");
         let query = wire::role_credentials_query(&request.account_id, &request.role_name);
-        let token = HeaderValue::from_str(&request.access_token).map_err(|_| Error::Io {
+        let request = Request::new(
+            operation.name(),
+            Method::Get,
+            endpoint,
+            "/federation/credentials",
+        )
+        .query(query)
+        .secret_header(BEARER_HEADER, request.access_token.as_str())
+        .error_reader(wire::read_error);
+        let response = self.http.send(&request).await?;
+        wire::parse_role_credentials(response.body(), || Error::InvalidJson {
             operation,
-            url: url.clone(),
-            message: "the access token contains characters not allowed in an HTTP header"
-                .to_owned(),
-            attempts: 1,
-        })?;
-        let mut token = token;
-        token.set_sensitive(true);
-        let call = Call {
-            operation,
-            method: hyper::Method::GET,
-            uri: parse_uri(operation, &url, &format!("{url}?{query}"))?,
-            host: endpoint.host().to_owned(),
-            secure: endpoint.is_secure(),
-            headers: vec![
-                (USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE)),
-                (BEARER_HEADER, token),
-            ],
-            body: Bytes::new(),
-            url,
-        };
-        let success = self.transport.send(&call).await?;
-        wire::parse_role_credentials(&success.body, || Error::InvalidJson {
-            operation,
-            url: call.url.clone(),
-            status: success.status,
+            url: request.url().to_owned(),
+            status: response.status(),
         })
     }
 
@@ -98,36 +86,14 @@ impl SsoClient {
         request: &CreateTokenRequest,
     ) -> Result<CreateTokenResponse, Error> {
         let operation = Operation::CreateToken;
-        let url = endpoint.operation_url("/token");
-        let body = Bytes::from(wire::create_token_body(request));
-        let call = Call {
+        let request = Request::new(operation.name(), Method::Post, endpoint, "/token")
+            .body("application/json", wire::create_token_body(request))
+            .error_reader(wire::read_error);
+        let response = self.http.send(&request).await?;
+        wire::parse_create_token(response.body(), || Error::InvalidJson {
             operation,
-            method: hyper::Method::POST,
-            uri: parse_uri(operation, &url, &url)?,
-            host: endpoint.host().to_owned(),
-            secure: endpoint.is_secure(),
-            headers: vec![
-                (USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE)),
-                (CONTENT_TYPE, HeaderValue::from_static("application/json")),
-                (CONTENT_LENGTH, HeaderValue::from(body.len())),
-            ],
-            body,
-            url,
-        };
-        let success = self.transport.send(&call).await?;
-        wire::parse_create_token(&success.body, || Error::InvalidJson {
-            operation,
-            url: call.url.clone(),
-            status: success.status,
+            url: request.url().to_owned(),
+            status: response.status(),
         })
     }
-}
-
-fn parse_uri(operation: Operation, url: &str, full: &str) -> Result<hyper::Uri, Error> {
-    full.parse().map_err(|_| Error::Io {
-        operation,
-        url: url.to_owned(),
-        message: "the request URL is not valid".to_owned(),
-        attempts: 1,
-    })
 }

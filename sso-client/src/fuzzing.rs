@@ -4,7 +4,9 @@
 //! the public API stays [`SsoClient`](crate::SsoClient). Each function is a thin wrapper
 //! over what the transport and the client do with a response, without the network.
 
-use crate::error::{Error, Operation, ServiceError};
+use ssokit_http::{ServiceError, is_throttling_code};
+
+use crate::error::{Error, Operation};
 use crate::model::{CreateTokenResponse, RoleCredentials};
 use crate::wire;
 
@@ -50,14 +52,7 @@ pub fn service_error(
     attempts: u32,
 ) -> (ServiceError, bool) {
     let (code, message) = wire::error_code_and_message(status, reason, error_type, body);
-    let retryable =
-        (500..600).contains(&status) || status == 429 || wire::is_throttling_code(&code);
-    let error = ServiceError {
-        operation,
-        status,
-        code,
-        message,
-        attempts,
-    };
+    let retryable = (500..600).contains(&status) || status == 429 || is_throttling_code(&code);
+    let error = ServiceError::new(operation.name(), status, code, message, attempts);
     (error, retryable)
 }

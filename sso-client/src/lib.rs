@@ -1,31 +1,24 @@
-//! The network layer of ssokit: AWS IAM Identity Center `GetRoleCredentials` (SSO portal)
-//! and `CreateToken` with a refresh-token grant (SSO-OIDC), over hardened HTTP.
+//! The client of AWS IAM Identity Center: `GetRoleCredentials` (SSO portal) and
+//! `CreateToken` with a refresh-token grant (SSO-OIDC), on ssokit's one HTTP stack
+//! (`ssokit-http`).
 //!
 //! What it does:
-//! - sends both operations byte-exact as the AWS SDKs do ([`SsoClient`]);
-//! - resolves endpoints from the region with the AWS partition table and rule sets,
-//!   FIPS and dual-stack flags, or from an override URL ([`EndpointConfig`]), and picks the
-//!   winning override among its sources ([`EndpointOverrideSources`]);
-//! - refuses plain `http` to anything but loopback unless the caller opts in;
-//! - TLS via rustls with the ring provider passed as a value: the OS trust store plus an
-//!   optional PEM bundle ([`CaBundle`]); HTTP CONNECT proxies ([`ProxySettings`]);
-//! - connect and per-attempt timeouts, the SDK standard retry policy with injectable sleep
-//!   and jitter ([`HttpSettings`]), 1 MiB response cap, one pooled keep-alive client;
-//! - typed errors with the service's status, code and message ([`Error`],
-//!   [`ServiceError`]); no token, key or secret in any `Debug`, `Display` or error.
+//! - sends both operations byte-exact as the AWS SDKs do ([`SsoClient`]) and validates
+//!   their answers ([`RoleCredentials`], [`CreateTokenResponse`]);
+//! - the two services' endpoint rule sets and override names ([`Service`], a
+//!   [`ServiceEndpoint`](ssokit_http::ServiceEndpoint) for `ssokit_http::EndpointConfig`);
+//! - reads their error answers (`x-amzn-ErrorType`, JSON bodies) into the stack's
+//!   [`ServiceError`](ssokit_http::ServiceError), and knows the modeled codes
+//!   ([`ServiceErrorKind`]) and the SPEC §8.6 texts ([`role_credentials_message`]);
+//! - typed errors ([`Error`]); no token, key or secret in any `Debug`, `Display` or error.
 //!
-//! What it does not do: read AWS config files, the token cache, the environment or the
-//! clock (the caller passes resolved values); sign requests (both operations are
-//! unsigned); log in (`RegisterClient`, `StartDeviceAuthorization`); follow redirects; log
-//! (nothing is logged, so no request log can hold the bearer token or the `CreateToken`
-//! body); install a process-wide crypto provider.
-//!
-//! The one environment read happens inside `rustls-native-certs` when the OS trust store is
-//! loaded: it honours `SSL_CERT_FILE` / `SSL_CERT_DIR`, as SPEC §6 asks.
-//! [`HttpSettings::native_roots`]`(false)` skips the OS store entirely.
+//! What it does not do: transport, TLS, proxies, retries, timeouts, partitions or the
+//! override precedence (all in `ssokit-http`); read AWS config files, the token cache, the
+//! environment or the clock (the caller passes resolved values); sign requests (both
+//! operations are unsigned); log in (`RegisterClient`, `StartDeviceAuthorization`); log.
 //!
 //! Requests need a Tokio runtime with the I/O and time drivers; building a client does no
-//! I/O. The crate has no Cargo features: HTTP/1.1, rustls with ring, OS roots.
+//! I/O. The crate has no Cargo features.
 //!
 //! # Example
 //!
@@ -33,9 +26,8 @@
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
 //! # runtime.block_on(async {
-//! use ssokit_sso_client::{
-//!     EndpointConfig, EndpointOverride, GetRoleCredentialsRequest, HttpSettings, Service, SsoClient,
-//! };
+//! use ssokit_http::{EndpointConfig, EndpointOverride, HttpSettings};
+//! use ssokit_sso_client::{GetRoleCredentialsRequest, Service, SsoClient};
 //!
 //! // A loopback fake of the SSO portal stands in for AWS here.
 //! let portal = ssokit_fake_portal::FakePortal::start()?;
@@ -67,29 +59,20 @@
 #![deny(missing_docs)]
 
 mod client;
-mod endpoint;
 mod error;
 mod model;
-mod partition;
-mod proxy;
-mod settings;
-mod tls;
-mod transport;
+mod service;
 mod wire;
 
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod fuzzing;
 
-pub use client::{SsoClient, USER_AGENT_VALUE};
-pub use endpoint::{
-    Endpoint, EndpointConfig, EndpointError, EndpointOverride, EndpointOverrideSources, NamedValue,
-    Service,
+pub use client::SsoClient;
+pub use error::{
+    Error, Operation, ServiceErrorKind, ShapeDetail, TokenShapeDetail, role_credentials_message,
 };
-pub use error::{Error, Operation, ServiceError, ServiceErrorKind, ShapeDetail, TokenShapeDetail};
 pub use model::{
     CreateTokenRequest, CreateTokenResponse, GetRoleCredentialsRequest, RoleCredentials,
 };
-pub use proxy::ProxySettings;
-pub use settings::{HttpSettings, SleepFuture};
-pub use tls::CaBundle;
+pub use service::Service;

@@ -4,6 +4,7 @@
 use std::time::{Duration, SystemTime};
 
 use serde_json::{Map, Value};
+use ssokit_http::ErrorAnswer;
 
 use crate::error::{Error, ShapeDetail, TokenShapeDetail};
 use crate::model::{CreateTokenRequest, CreateTokenResponse, RoleCredentials};
@@ -183,22 +184,14 @@ fn pascal_case(snake: &str) -> String {
         .collect()
 }
 
-/// Codes retried whatever their status (SPEC §6).
-pub(crate) fn is_throttling_code(code: &str) -> bool {
-    matches!(
-        code,
-        "Throttling"
-            | "ThrottlingException"
-            | "ThrottledException"
-            | "RequestThrottledException"
-            | "TooManyRequestsException"
-            | "ProvisionedThroughputExceededException"
-            | "RequestLimitExceeded"
-            | "LimitExceededException"
-            | "RequestThrottled"
-            | "SlowDown"
-            | "RequestTimeout"
-            | "RequestTimeoutException"
+/// The SSO services' error reader for the HTTP stack: `x-amzn-ErrorType` and the JSON
+/// body (SPEC §4.4).
+pub(crate) fn read_error(answer: &ErrorAnswer<'_>) -> (String, String) {
+    error_code_and_message(
+        answer.status(),
+        answer.reason(),
+        answer.header("x-amzn-errortype"),
+        answer.body(),
     )
 }
 
@@ -438,15 +431,6 @@ mod tests {
                 "UnauthorizedException",
                 "Session token not found or invalid"
             )
-        );
-    }
-
-    #[test]
-    fn throttling_codes() {
-        assert!(is_throttling_code("SlowDown") && is_throttling_code("TooManyRequestsException"));
-        assert!(
-            !is_throttling_code("SlowDownException")
-                && !is_throttling_code("InvalidGrantException")
         );
     }
 }

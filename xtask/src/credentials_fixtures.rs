@@ -5,7 +5,7 @@
 //! into a temporary HOME and vary the copy per scenario.
 
 use crate::Workspace;
-use crate::fixtures::Output;
+use crate::output::Output;
 
 const DIR: &str = "credentials/tests/generated";
 

@@ -1,4 +1,4 @@
-//! Generator: `sso-client/src/generated/partitions.rs` from
+//! Generator: `http/src/generated/partitions.rs` from
 //! `conformance/endpoints/partitions.json`.
 //!
 //! The runtime never reads the conformance folder; it compiles this table in. Each
@@ -12,10 +12,10 @@ use std::fs;
 use serde_json::Value;
 
 use crate::Workspace;
-use crate::fixtures::Output;
+use crate::output::Output;
 
-const OWNED_DIR: &str = "sso-client/src/generated";
-const TARGET: &str = "sso-client/src/generated/partitions.rs";
+const OWNED_DIR: &str = "http/src/generated";
+const TARGET: &str = "http/src/generated/partitions.rs";
 
 pub(crate) fn generate(ws: &Workspace) -> Result<Output, String> {
     let source = ws.conformance.join("endpoints/partitions.json");

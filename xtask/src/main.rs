@@ -34,6 +34,7 @@ mod endpoints;
 mod fixtures;
 mod fuzz;
 mod layering;
+mod output;
 mod storm;
 mod token_cache_fixtures;
 

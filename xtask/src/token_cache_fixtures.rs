@@ -5,7 +5,7 @@
 //! ones within the 5-minute refresh window (12:02:00Z), "expired" ones at 11:59:00Z.
 
 use crate::Workspace;
-use crate::fixtures::Output;
+use crate::output::Output;
 
 const DIR: &str = "token-cache/tests/generated";
 

@@ -17,28 +17,15 @@ mod main_cmd;
 mod profiles;
 mod trace;
 
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::ops::Deref;
 use std::process::{Command, Output};
 use std::time::Duration;
 
 use jiff::Timestamp;
-use ssokit_fake_portal::{FakePortal, Operation};
+use ssokit_fake_portal::sandbox;
 
-pub const LEGACY_CACHE: &str = ".aws/sso/cache/40a89917e3175433e361b710a9d43528d7f1890a.json";
-pub const SESSION_CACHE: &str = ".aws/sso/cache/34c6fceca75e456f25e7e99531e2425c6c1de443.json";
-
-/// Values that must never reach stderr (or `profiles`' stdout).
-pub const SECRETS: [&str; 8] = [
-    "legacy-at",
-    "session-at",
-    "csecret",
-    "rt-1",
-    "mockSecretKey",
-    "mockSessionToken",
-    "at-2",
-    "rt-2",
-];
+// The §13 cache files, and the values that must never reach stderr (or `profiles`' stdout).
+pub use ssokit_fake_portal::sandbox::{LEGACY_CACHE, SECRETS, SESSION_CACHE};
 
 /// RFC 3339, whole seconds.
 pub fn time(at: Timestamp) -> String {
@@ -50,45 +37,28 @@ pub fn now_plus(seconds: i64) -> String {
     time(Timestamp::from_second(Timestamp::now().as_second() + seconds).unwrap())
 }
 
-pub fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// A temporary HOME with the §13 tree, the fake portal, and the expiry times in use.
+/// A [`sandbox::Sandbox`] (a temporary HOME with the §13 tree, the fake portal), and the
+/// expiry times in use.
 pub struct Sandbox {
-    pub home: tempfile::TempDir,
-    pub portal: FakePortal,
+    sandbox: sandbox::Sandbox,
     /// `expiresAt` of both cache files: two hours from now.
     pub expires_at: String,
     extra_env: Vec<(String, String)>,
 }
 
-impl Default for Sandbox {
-    fn default() -> Self {
-        Self::new()
+impl Deref for Sandbox {
+    type Target = sandbox::Sandbox;
+
+    fn deref(&self) -> &sandbox::Sandbox {
+        &self.sandbox
     }
 }
 
 impl Sandbox {
     /// The §13 home, both tokens valid for two hours, the client registration for 90 days.
     pub fn new() -> Self {
-        let home = tempfile::tempdir().unwrap();
-        copy_tree(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../credentials/tests/generated/home"),
-            home.path(),
-        );
         let sandbox = Self {
-            home,
-            portal: FakePortal::start().unwrap(),
+            sandbox: sandbox::Sandbox::new(),
             expires_at: now_plus(7200),
             extra_env: Vec::new(),
         };
@@ -99,20 +69,6 @@ impl Sandbox {
             .replace("2026-06-01T00:00:00Z", &now_plus(90 * 86_400));
         sandbox.write(SESSION_CACHE, text);
         sandbox
-    }
-
-    pub fn path(&self, rel: &str) -> PathBuf {
-        self.home.path().join(rel)
-    }
-
-    pub fn read(&self, rel: &str) -> String {
-        fs::read_to_string(self.path(rel)).unwrap()
-    }
-
-    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
-        let path = self.path(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, contents).unwrap();
     }
 
     /// Replaces the `expiresAt` value of a cache file.
@@ -133,9 +89,7 @@ impl Sandbox {
         command
             .args(args)
             .env_clear()
-            .env("HOME", self.home.path())
-            .env("AWS_ENDPOINT_URL_SSO", self.portal.url())
-            .env("AWS_ENDPOINT_URL_SSO_OIDC", self.portal.url())
+            .envs(self.env_pairs())
             .env("AWS_MAX_ATTEMPTS", "1");
         for (name, value) in &self.extra_env {
             command.env(name, value);
@@ -145,14 +99,6 @@ impl Sandbox {
 
     pub fn run(&self, args: &[&str]) -> Run {
         Run(self.command(args).output().unwrap())
-    }
-
-    pub fn gets(&self) -> usize {
-        self.portal.count(Operation::GetRoleCredentials)
-    }
-
-    pub fn posts(&self) -> usize {
-        self.portal.count(Operation::CreateToken)
     }
 }
 

@@ -12,7 +12,7 @@ use ssokit_config_parser::{
 use crate::{conformance_dir, parse_both};
 
 fn load(name: &str) -> Option<Value> {
-    let path = conformance_dir()?.join(name);
+    let path = conformance_dir(name)?.join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     Some(serde_json::from_str(&text).unwrap())
 }

@@ -9,42 +9,16 @@
 
 mod conformance;
 mod env;
+mod files;
 mod fixtures;
 mod grammar;
 mod load;
-mod location;
 mod model;
 
-use std::path::{Path, PathBuf};
-
-/// The shared conformance data: `SSOKIT_CONFORMANCE_DIR`, else `../shared/conformance`
-/// beside the workspace root. `None` (with a loud message) when absent, unless
-/// `SSOKIT_REQUIRE_CONFORMANCE=1`, which makes absence a failure.
-#[allow(
-    clippy::disallowed_methods,
-    reason = "locating test data, not the system under test"
-)]
-pub(crate) fn conformance_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("SSOKIT_CONFORMANCE_DIR")
-        .filter(|v| !v.is_empty())
-        .map_or_else(
-            || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance"),
-            PathBuf::from,
-        );
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("SSOKIT_REQUIRE_CONFORMANCE").as_deref() != Ok("1"),
-        "SSOKIT_REQUIRE_CONFORMANCE=1 but the conformance data is missing at {}",
-        dir.display()
-    );
-    eprintln!(
-        "\n*** SKIPPED: conformance data not found at {} (set SSOKIT_CONFORMANCE_DIR) ***\n",
-        dir.display()
-    );
-    None
-}
+/// The shared conformance data, located in place (`SSOKIT_CONFORMANCE_DIR`, else
+/// `../shared/conformance` beside the workspace root); `None` with a loud message when it
+/// is absent, a failure under `SSOKIT_REQUIRE_CONFORMANCE=1`.
+pub(crate) use ssokit_fake_portal::sandbox::conformance_dir;
 
 /// Parses a config text alone (empty credentials file) with the usual fake paths.
 pub(crate) fn parse_config(

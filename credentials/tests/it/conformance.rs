@@ -18,7 +18,7 @@ use ssokit_credentials::{
     ErrorCode, ProfileCredentialsProvider, ProviderConfig, SsoTokenProvider, TestClock,
 };
 use ssokit_fake_portal::{Answer, FakePortal, Operation};
-use ssokit_sso_client::HttpSettings;
+use ssokit_http::HttpSettings;
 use ssokit_token_cache::{cache_file_name, format_time, parse_time};
 
 use crate::{conformance_dir, copy_tree, ts};

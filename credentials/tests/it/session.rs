@@ -7,7 +7,7 @@ use std::time::Duration;
 use ssokit_config_parser::Env;
 use ssokit_credentials::{ProviderConfig, SsoCredentialsProvider, TestClock};
 use ssokit_fake_portal::{Answer, Operation};
-use ssokit_sso_client::HttpSettings;
+use ssokit_http::HttpSettings;
 use ssokit_token_cache::LockOptions;
 
 use crate::{NOW, SESSION_CACHE, World, ts};

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use ssokit_credentials::{ErrorCode, ErrorKind};
 use ssokit_fake_portal::{Answer, Operation};
-use ssokit_sso_client::USER_AGENT_VALUE;
+use ssokit_http::USER_AGENT_VALUE;
 
 use crate::{LEGACY_CACHE, SESSION_CACHE, World, ts};
 

@@ -9,6 +9,7 @@
 
 mod answer;
 mod proxy;
+mod sandbox;
 mod server;
 mod tls;
 

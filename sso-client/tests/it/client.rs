@@ -1,9 +1,10 @@
 //! The two operations on the wire: request line, query encoding, headers, bodies, answers.
 
 use ssokit_fake_portal::{Answer, FakePortal, Operation};
+use ssokit_http::USER_AGENT_VALUE;
 use ssokit_sso_client::{
     CreateTokenRequest, Error, GetRoleCredentialsRequest, ServiceErrorKind, SsoClient,
-    USER_AGENT_VALUE,
+    role_credentials_message,
 };
 
 use crate::{legacy_request, oidc, portal, settings};
@@ -191,10 +192,10 @@ async fn modeled_portal_errors_are_not_retried() {
             .unwrap_err();
         assert_eq!(err.to_string(), text);
         let service = err.as_service().unwrap();
-        assert_eq!(service.kind(), kind);
+        assert_eq!(ServiceErrorKind::of(service), kind);
         assert_eq!(service.attempts(), 1);
         assert_eq!(
-            service.role_credentials_message("LegacyRole", "111122223333"),
+            role_credentials_message(service, "LegacyRole", "111122223333"),
             role_text
         );
         assert_eq!(fake.count(Operation::GetRoleCredentials), 1, "{text}");
@@ -227,7 +228,7 @@ async fn modeled_oidc_errors() {
             "InvalidGrantException: Invalid refresh token provided"
         );
         assert_eq!(
-            err.as_service().unwrap().kind(),
+            ServiceErrorKind::of(err.as_service().unwrap()),
             ServiceErrorKind::InvalidGrant
         );
         assert_eq!(fake.count(Operation::CreateToken), 1);
@@ -254,7 +255,7 @@ async fn modeled_oidc_errors() {
         let service = err.as_service().unwrap();
         assert_eq!(
             (
-                service.kind(),
+                ServiceErrorKind::of(service),
                 service.status(),
                 service.code(),
                 service.message()

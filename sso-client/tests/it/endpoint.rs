@@ -4,36 +4,14 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 use ssokit_fake_portal::{FakePortal, Operation};
-use ssokit_sso_client::{EndpointConfig, EndpointError, EndpointOverride, Service, SsoClient};
+use ssokit_http::{EndpointConfig, EndpointError, EndpointOverride};
+use ssokit_sso_client::{Service, SsoClient};
 
 use crate::{legacy_request, settings};
 
+/// The shared conformance data (its `endpoints/` rule sets), or `None` (loudly) to skip.
 fn conformance_dir() -> Option<PathBuf> {
-    #[allow(
-        clippy::disallowed_methods,
-        reason = "test harness: where the shared data lives"
-    )]
-    let configured = std::env::var_os("SSOKIT_CONFORMANCE_DIR").filter(|v| !v.is_empty());
-    let dir = configured.map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance"),
-        PathBuf::from,
-    );
-    #[allow(clippy::disallowed_methods, reason = "test harness switch")]
-    let required = std::env::var("SSOKIT_REQUIRE_CONFORMANCE").is_ok_and(|v| v == "1");
-    if dir.join("endpoints").is_dir() {
-        Some(dir)
-    } else if required {
-        panic!(
-            "SSOKIT_REQUIRE_CONFORMANCE=1 but {} has no endpoints/ folder",
-            dir.display()
-        );
-    } else {
-        eprintln!(
-            "\n*** SKIPPED: endpoint rule-set cases: no conformance data at {} ***\n",
-            dir.display()
-        );
-        None
-    }
+    ssokit_fake_portal::sandbox::conformance_dir("endpoint rule-set cases")
 }
 
 /// Runs every `testCases` entry of one rule-set file; returns how many ran.

@@ -17,9 +17,8 @@ mod transport;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ssokit_sso_client::{
-    Endpoint, EndpointConfig, EndpointOverride, GetRoleCredentialsRequest, HttpSettings, Service,
-};
+use ssokit_http::{Endpoint, EndpointConfig, EndpointOverride, HttpSettings, ServiceEndpoint};
+use ssokit_sso_client::{GetRoleCredentialsRequest, Service};
 
 /// Settings for tests: no retry delay, no OS trust store.
 pub(crate) fn settings() -> HttpSettings {

@@ -1,9 +1,8 @@
 //! No token, key or secret in any `Debug`, `Display` or error text.
 
 use ssokit_fake_portal::{Answer, FakePortal, Operation};
-use ssokit_sso_client::{
-    CreateTokenRequest, GetRoleCredentialsRequest, HttpSettings, ProxySettings, SsoClient,
-};
+use ssokit_http::{HttpSettings, ProxySettings};
+use ssokit_sso_client::{CreateTokenRequest, GetRoleCredentialsRequest, SsoClient};
 
 use crate::{oidc, portal, settings};
 

@@ -3,9 +3,8 @@
 use std::collections::HashMap;
 
 use ssokit_fake_portal::{FakePortal, FakeProxy, Operation};
-use ssokit_sso_client::{
-    CaBundle, EndpointConfig, EndpointOverride, HttpSettings, ProxySettings, Service, SsoClient,
-};
+use ssokit_http::{CaBundle, EndpointConfig, EndpointOverride, HttpSettings, ProxySettings};
+use ssokit_sso_client::{Service, SsoClient};
 
 use crate::{legacy_request, portal, settings};
 

@@ -1,7 +1,8 @@
 //! Real TLS handshakes against the https fake and its generated CA.
 
 use ssokit_fake_portal::{FakePortal, Operation};
-use ssokit_sso_client::{CaBundle, CreateTokenRequest, HttpSettings, SsoClient};
+use ssokit_http::{CaBundle, HttpSettings};
+use ssokit_sso_client::{CreateTokenRequest, SsoClient};
 
 use crate::{legacy_request, oidc, portal, settings};
 

@@ -2,7 +2,8 @@
 //!
 //! Fixtures come from `tests/generated/` (written by `cargo xtask fixtures`); the shared
 //! conformance data is read in place (`SSOKIT_CONFORMANCE_DIR`, else
-//! `<CARGO_MANIFEST_DIR>/../../shared/conformance`).
+//! `<CARGO_MANIFEST_DIR>/../../shared/conformance`, located by
+//! `ssokit_fake_portal::sandbox::conformance_dir`).
 
 #![allow(missing_docs, reason = "test code")]
 #![allow(
@@ -24,15 +25,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use jiff::Timestamp;
+use ssokit_fake_portal::sandbox::NOW;
 use ssokit_token_cache::{TokenCacheFile, cache_dir};
 
+pub(crate) use ssokit_fake_portal::sandbox::{conformance_dir, ts};
+
 /// The fixtures' clock.
-pub(crate) const NOW: &str = "2026-03-01T12:00:00Z";
-
-pub(crate) fn ts(text: &str) -> Timestamp {
-    text.parse().unwrap()
-}
-
 pub(crate) fn now() -> Timestamp {
     ts(NOW)
 }
@@ -87,36 +85,6 @@ impl Home {
         names.sort();
         names
     }
-}
-
-/// The shared conformance folder, or `None` (with a loud message) when it is absent and
-/// `SSOKIT_REQUIRE_CONFORMANCE=1` is not set; with it set, a missing folder fails the test.
-#[allow(
-    clippy::disallowed_methods,
-    reason = "tests locate the shared conformance data through the environment"
-)]
-pub(crate) fn conformance_dir(test: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("SSOKIT_CONFORMANCE_DIR")
-        .filter(|v| !v.is_empty())
-        .map_or_else(
-            || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance"),
-            PathBuf::from,
-        );
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    let required = std::env::var("SSOKIT_REQUIRE_CONFORMANCE").is_ok_and(|v| v == "1");
-    assert!(
-        !required,
-        "{test}: conformance data not found at {} and SSOKIT_REQUIRE_CONFORMANCE=1",
-        dir.display()
-    );
-    eprintln!(
-        "\n!!!!!! {test}: SKIPPED: conformance data not found at {} \
-         (set SSOKIT_CONFORMANCE_DIR, or SSOKIT_REQUIRE_CONFORMANCE=1 to fail) !!!!!!\n",
-        dir.display()
-    );
-    None
 }
 
 /// Permission bits of a path.

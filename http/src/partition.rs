@@ -6,7 +6,7 @@ mod table;
 
 /// One AWS partition: which regions belong to it and how its host names end.
 #[derive(Debug)]
-pub(crate) struct Partition {
+pub struct Partition {
     /// Partition id, e.g. `aws`, `aws-us-gov`.
     pub(crate) id: &'static str,
     /// Regions listed by name, sorted.
@@ -50,6 +50,31 @@ impl Segment {
 }
 
 impl Partition {
+    /// The partition id, e.g. `aws`, `aws-cn`, `aws-us-gov`.
+    pub fn id(&self) -> &'static str {
+        self.id
+    }
+
+    /// The DNS suffix of regular endpoints, e.g. `amazonaws.com`.
+    pub fn dns_suffix(&self) -> &'static str {
+        self.dns_suffix
+    }
+
+    /// The DNS suffix of dual-stack endpoints, e.g. `api.aws`.
+    pub fn dual_stack_dns_suffix(&self) -> &'static str {
+        self.dual_stack_dns_suffix
+    }
+
+    /// Whether the partition has FIPS endpoints.
+    pub fn supports_fips(&self) -> bool {
+        self.supports_fips
+    }
+
+    /// Whether the partition has dual-stack endpoints.
+    pub fn supports_dual_stack(&self) -> bool {
+        self.supports_dual_stack
+    }
+
     fn pattern_matches(&self, region: &str) -> bool {
         let pieces: Vec<&str> = region.split('-').collect();
         pieces.len() == self.pattern.len()
@@ -63,7 +88,7 @@ impl Partition {
 
 /// The partition of `region`: an exact region list first, then the region patterns, else
 /// `aws` (as the SDKs' `aws.partition` function does).
-pub(crate) fn partition_of(region: &str) -> &'static Partition {
+pub fn partition_of(region: &str) -> &'static Partition {
     let all = table::PARTITIONS;
     all.iter()
         .find(|p| p.regions.binary_search(&region).is_ok())

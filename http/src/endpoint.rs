@@ -2,47 +2,73 @@
 //! dual-stack flags, region validation, and the plain-http-only-to-loopback rule.
 //!
 //! Everything here is pure: the caller passes resolved values (region, flags, the winning
-//! override and its source name) and gets an [`Endpoint`] or an [`EndpointError`]. The
-//! precedence among override sources (§5.1) lives in [`EndpointOverrideSources::select`].
+//! override and its source name) and a [`ServiceEndpoint`] (a service client's rule set),
+//! and gets an [`Endpoint`] or an [`EndpointError`]. The precedence among override
+//! sources (§5.1) lives in [`EndpointOverrideSources::select`], parameterised by service.
 
 use std::fmt;
 use std::net::{IpAddr, Ipv6Addr};
 
-use crate::partition::partition_of;
+use crate::partition::{Partition, partition_of};
 
-/// Which of the two services an endpoint is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Service {
-    /// The SSO portal (`portal.sso.<region>…`), which serves `GetRoleCredentials`.
-    Portal,
-    /// SSO-OIDC (`oidc.<region>…`), which serves `CreateToken`.
-    Oidc,
+/// A service as endpoint resolution sees it: the names of its override settings (SPEC
+/// §5.1) and its rule set's regional host (SPEC §5.3-5.5). Service clients implement it
+/// for their services; this crate knows none.
+pub trait ServiceEndpoint: Copy {
+    /// The environment variable naming this service's endpoint override
+    /// (`AWS_ENDPOINT_URL_<SERVICE_ID>`).
+    fn endpoint_env_var(self) -> &'static str;
+
+    /// The service's key inside a `[services NAME]` section (`sso`, `sso_oidc`, `sts`).
+    fn services_key(self) -> &'static str;
+
+    /// What the regional endpoint is called in an endpoint's source text: `the <name>
+    /// endpoint for region <region>`.
+    fn rule_name(self) -> &'static str;
+
+    /// The host of the service's endpoint in `region` of `partition`, with the FIPS and
+    /// dual-stack flags (the region is already validated).
+    fn regional_host(
+        self,
+        region: &str,
+        partition: &Partition,
+        use_fips: bool,
+        use_dual_stack: bool,
+    ) -> Result<String, EndpointError>;
 }
 
-impl Service {
-    /// The first host label of the service's regional endpoints.
-    fn prefix(self) -> &'static str {
-        match self {
-            Service::Portal => "portal.sso",
-            Service::Oidc => "oidc",
-        }
-    }
-
-    /// The environment variable naming this service's endpoint override.
-    pub fn endpoint_env_var(self) -> &'static str {
-        match self {
-            Service::Portal => "AWS_ENDPOINT_URL_SSO",
-            Service::Oidc => "AWS_ENDPOINT_URL_SSO_OIDC",
-        }
-    }
-
-    /// The `[services]` group key for this service (`sso` or `sso_oidc`).
-    pub fn services_group(self) -> &'static str {
-        match self {
-            Service::Portal => "sso",
-            Service::Oidc => "sso_oidc",
-        }
+/// The standard AWS regional host `<prefix>[-fips].<region>.<suffix>`, the dual-stack
+/// suffix when asked, and the rule sets' errors when the partition lacks FIPS or
+/// dual-stack.
+pub fn standard_regional_host(
+    prefix: &str,
+    region: &str,
+    partition: &Partition,
+    use_fips: bool,
+    use_dual_stack: bool,
+) -> Result<String, EndpointError> {
+    let fips = partition.supports_fips();
+    let dual = partition.supports_dual_stack();
+    match (use_fips, use_dual_stack) {
+        (true, true) if !(fips && dual) => Err(EndpointError::UnsupportedByPartition {
+            message: "FIPS and DualStack are enabled, but this partition does not support one or both",
+        }),
+        (true, false) if !fips => Err(EndpointError::UnsupportedByPartition {
+            message: "FIPS is enabled but this partition does not support FIPS",
+        }),
+        (false, true) if !dual => Err(EndpointError::UnsupportedByPartition {
+            message: "DualStack is enabled but this partition does not support DualStack",
+        }),
+        (true, true) => Ok(format!(
+            "{prefix}-fips.{region}.{}",
+            partition.dual_stack_dns_suffix()
+        )),
+        (true, false) => Ok(format!("{prefix}-fips.{region}.{}", partition.dns_suffix())),
+        (false, true) => Ok(format!(
+            "{prefix}.{region}.{}",
+            partition.dual_stack_dns_suffix()
+        )),
+        (false, false) => Ok(format!("{prefix}.{region}.{}", partition.dns_suffix())),
     }
 }
 
@@ -156,7 +182,7 @@ impl EndpointOverrideSources {
     /// The winning override for `service` and its source name: builder, service variable,
     /// `[services]`, `AWS_ENDPOINT_URL`, profile `endpoint_url`; only the builder when
     /// configured endpoints are ignored. `None` means "use the regional endpoint".
-    pub fn select(&self, service: Service) -> Option<EndpointOverride> {
+    pub fn select(&self, service: impl ServiceEndpoint) -> Option<EndpointOverride> {
         fn set(value: Option<&String>) -> Option<&String> {
             value.filter(|v| !v.is_empty())
         }
@@ -179,7 +205,7 @@ impl EndpointOverrideSources {
                 format!(
                     "[services {}] {} endpoint_url",
                     section.name,
-                    service.services_group()
+                    service.services_key()
                 ),
             ));
         }
@@ -249,7 +275,7 @@ impl EndpointConfig {
     }
 
     /// Resolve the endpoint of `service` (SPEC §5.3-5.5). Pure: no I/O.
-    pub fn resolve(&self, service: Service) -> Result<Endpoint, EndpointError> {
+    pub fn resolve(&self, service: impl ServiceEndpoint) -> Result<Endpoint, EndpointError> {
         if let Some(region) = &self.region {
             validate_region(region)?;
         }
@@ -264,45 +290,14 @@ impl EndpointConfig {
         }
         let region = self.region.as_deref().ok_or(EndpointError::MissingRegion)?;
         let partition = partition_of(region);
-        let prefix = service.prefix();
-        let host = match (self.use_fips, self.use_dual_stack) {
-            (true, true) => {
-                if !(partition.supports_fips && partition.supports_dual_stack) {
-                    return Err(EndpointError::UnsupportedByPartition {
-                        message: "FIPS and DualStack are enabled, but this partition does not support one or both",
-                    });
-                }
-                format!("{prefix}-fips.{region}.{}", partition.dual_stack_dns_suffix)
-            }
-            (true, false) => {
-                if !partition.supports_fips {
-                    return Err(EndpointError::UnsupportedByPartition {
-                        message: "FIPS is enabled but this partition does not support FIPS",
-                    });
-                }
-                if partition.id == "aws-us-gov" {
-                    format!("{prefix}.{region}.amazonaws.com")
-                } else {
-                    format!("{prefix}-fips.{region}.{}", partition.dns_suffix)
-                }
-            }
-            (false, true) => {
-                if !partition.supports_dual_stack {
-                    return Err(EndpointError::UnsupportedByPartition {
-                        message: "DualStack is enabled but this partition does not support DualStack",
-                    });
-                }
-                format!("{prefix}.{region}.{}", partition.dual_stack_dns_suffix)
-            }
-            (false, false) => format!("{prefix}.{region}.{}", partition.dns_suffix),
-        };
+        let host = service.regional_host(region, partition, self.use_fips, self.use_dual_stack)?;
         Ok(Endpoint {
             secure: true,
             authority: host.clone(),
             host,
             port: 443,
             path_prefix: String::new(),
-            source: format!("the {prefix} endpoint for region {region}"),
+            source: format!("the {} endpoint for region {region}", service.rule_name()),
         })
     }
 }
@@ -448,12 +443,12 @@ impl Endpoint {
     }
 
     /// Whether the endpoint uses TLS.
-    pub(crate) fn is_secure(&self) -> bool {
+    pub fn is_secure(&self) -> bool {
         self.secure
     }
 
     /// The URL of an operation path (`/federation/credentials`, `/token`), without query.
-    pub(crate) fn operation_url(&self, path: &str) -> String {
+    pub fn operation_url(&self, path: &str) -> String {
         format!("{}{path}", self.url())
     }
 }
@@ -492,7 +487,7 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<u16>), &'static str>
 
 /// Loopback per SPEC §1: `localhost`, `*.localhost`, 127.0.0.0/8, `::1` (host lower case,
 /// IPv6 possibly in brackets).
-pub(crate) fn is_loopback_host(host: &str) -> bool {
+pub fn is_loopback_host(host: &str) -> bool {
     let bare = host
         .strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))
@@ -504,284 +499,5 @@ pub(crate) fn is_loopback_host(host: &str) -> bool {
         Ok(IpAddr::V4(ip)) => ip.is_loopback(),
         Ok(IpAddr::V6(ip)) => ip.is_loopback(),
         Err(_) => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn over(url: &str) -> EndpointConfig {
-        EndpointConfig::new()
-            .region("us-east-1")
-            .endpoint_override(Some(EndpointOverride::new(url, "AWS_ENDPOINT_URL_SSO")))
-    }
-
-    #[test]
-    fn regional_hosts() {
-        let cfg = EndpointConfig::new().region("eu-west-1");
-        assert_eq!(
-            cfg.resolve(Service::Portal).unwrap().url(),
-            "https://portal.sso.eu-west-1.amazonaws.com"
-        );
-        assert_eq!(
-            cfg.resolve(Service::Oidc).unwrap().url(),
-            "https://oidc.eu-west-1.amazonaws.com"
-        );
-        let gov = EndpointConfig::new().region("us-gov-west-1").use_fips(true);
-        assert_eq!(
-            gov.resolve(Service::Oidc).unwrap().url(),
-            "https://oidc.us-gov-west-1.amazonaws.com"
-        );
-        let both = EndpointConfig::new()
-            .region("us-east-2")
-            .use_fips(true)
-            .use_dual_stack(true);
-        assert_eq!(
-            both.resolve(Service::Portal).unwrap().url(),
-            "https://portal.sso-fips.us-east-2.api.aws"
-        );
-        // Pseudo-regions are not rewritten.
-        let pseudo = EndpointConfig::new().region("fips-us-east-1");
-        assert_eq!(
-            pseudo.resolve(Service::Portal).unwrap().url(),
-            "https://portal.sso.fips-us-east-1.amazonaws.com"
-        );
-    }
-
-    #[test]
-    fn region_validation() {
-        for bad in [
-            "us_east_1",
-            "-us-east-1",
-            "us-east-1-",
-            "us.east.1",
-            "é",
-            &"a".repeat(64),
-        ] {
-            let err = EndpointConfig::new()
-                .region(bad)
-                .resolve(Service::Portal)
-                .unwrap_err();
-            assert_eq!(
-                err.to_string(),
-                format!("Invalid region in config: \"{bad}\"")
-            );
-        }
-        for good in ["a", "us-east-1", "A1", &"a".repeat(63)] {
-            assert!(
-                EndpointConfig::new()
-                    .region(good)
-                    .resolve(Service::Portal)
-                    .is_ok(),
-                "{good}"
-            );
-        }
-        let err = EndpointConfig::new().resolve(Service::Portal).unwrap_err();
-        assert_eq!(err.to_string(), "Missing region in config");
-        let err = EndpointConfig::new()
-            .region("")
-            .resolve(Service::Portal)
-            .unwrap_err();
-        assert_eq!(err.to_string(), "Missing region in config");
-        // Override or not, the region must be valid.
-        let err = over("https://example.com")
-            .region("us_east_1")
-            .resolve(Service::Portal)
-            .unwrap_err();
-        assert_eq!(err.to_string(), "Invalid region in config: \"us_east_1\"");
-    }
-
-    #[test]
-    fn override_with_flags_is_refused() {
-        let err = over("https://example.com")
-            .use_fips(true)
-            .resolve(Service::Portal)
-            .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "Invalid Configuration: FIPS and custom endpoint are not supported"
-        );
-        let err = over("https://example.com")
-            .use_dual_stack(true)
-            .resolve(Service::Oidc)
-            .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "Invalid Configuration: Dualstack and custom endpoint are not supported"
-        );
-    }
-
-    #[test]
-    fn override_path_prefix_keeps_all_but_one_trailing_slash() {
-        let e = over("http://127.0.0.1:8080/prefix/")
-            .resolve(Service::Portal)
-            .unwrap();
-        assert_eq!(e.url(), "http://127.0.0.1:8080/prefix");
-        assert_eq!(
-            e.operation_url("/federation/credentials"),
-            "http://127.0.0.1:8080/prefix/federation/credentials"
-        );
-        let e = over("https://Example.COM")
-            .resolve(Service::Portal)
-            .unwrap();
-        assert_eq!(
-            (e.url().as_str(), e.host(), e.port()),
-            ("https://example.com", "example.com", 443)
-        );
-        let e = over("https://example.com/a//")
-            .resolve(Service::Portal)
-            .unwrap();
-        assert_eq!(e.url(), "https://example.com/a/");
-        let e = over("http://[::1]:9/").resolve(Service::Portal).unwrap();
-        assert_eq!(
-            (e.url().as_str(), e.host(), e.port()),
-            ("http://[::1]:9", "[::1]", 9)
-        );
-    }
-
-    #[test]
-    fn invalid_override_urls() {
-        for (url, reason) in [
-            ("", "the URL is empty"),
-            (
-                "example.com",
-                "expected an absolute http:// or https:// URL",
-            ),
-            (
-                "ftp://example.com",
-                "expected an absolute http:// or https:// URL",
-            ),
-            ("https://", "missing host"),
-            ("https:///path", "missing host"),
-            ("https://example.com:99999", "invalid port"),
-            ("https://example.com:x", "invalid port"),
-            ("https://example.com/?a=b", "a query is not allowed"),
-            ("https://example.com/#x", "a fragment is not allowed"),
-            (
-                "https://user:pw@example.com",
-                "user information is not allowed",
-            ),
-            (
-                "https://example.com/a b",
-                "the path must be ASCII without spaces (percent-encode it)",
-            ),
-            ("https://[::1", "unterminated IPv6 address"),
-            ("https://exa mple.com", "not a valid URL"),
-        ] {
-            let err = over(url).resolve(Service::Portal).unwrap_err();
-            assert_eq!(
-                err.to_string(),
-                format!("invalid endpoint URL \"{url}\" from AWS_ENDPOINT_URL_SSO: {reason}"),
-                "{url}"
-            );
-        }
-    }
-
-    #[test]
-    fn plain_http_only_to_loopback_unless_allowed() {
-        for host in [
-            "127.0.0.1",
-            "127.1.2.3",
-            "localhost",
-            "LOCALHOST",
-            "a.localhost",
-            "[::1]",
-        ] {
-            assert!(
-                over(&format!("http://{host}:1"))
-                    .resolve(Service::Portal)
-                    .is_ok(),
-                "{host}"
-            );
-        }
-        for host in [
-            "sso.example.internal",
-            "10.0.0.1",
-            "128.0.0.1",
-            "localhost.example.com",
-            "[::2]",
-        ] {
-            let err = over(&format!("http://{host}:8080"))
-                .resolve(Service::Portal)
-                .unwrap_err();
-            assert_eq!(
-                err.to_string(),
-                format!(
-                    "refusing to send SSO credentials over plain http to {host} (from AWS_ENDPOINT_URL_SSO); use https, or allow insecure http explicitly"
-                )
-            );
-            assert!(
-                over(&format!("http://{host}:8080"))
-                    .allow_insecure_http(true)
-                    .resolve(Service::Portal)
-                    .is_ok()
-            );
-        }
-    }
-
-    #[test]
-    fn override_precedence() {
-        let full = EndpointOverrideSources {
-            builder: Some("https://builder".into()),
-            service_env: Some("https://service-env".into()),
-            services_section: Some(NamedValue::new("local", "https://services")),
-            global_env: Some("https://global-env".into()),
-            profile: Some(NamedValue::new("a", "https://profile")),
-            ignore_configured_endpoint_urls: false,
-        };
-        let pick = |s: &EndpointOverrideSources, svc| s.select(svc).map(|o| (o.url, o.source));
-        let o = |u: &str, s: &str| Some((u.to_owned(), s.to_owned()));
-        assert_eq!(
-            pick(&full, Service::Portal),
-            o("https://builder", "the builder's endpoint_url")
-        );
-        let mut s = EndpointOverrideSources {
-            builder: None,
-            ..full.clone()
-        };
-        assert_eq!(
-            pick(&s, Service::Portal),
-            o("https://service-env", "AWS_ENDPOINT_URL_SSO")
-        );
-        assert_eq!(
-            pick(&s, Service::Oidc),
-            o("https://service-env", "AWS_ENDPOINT_URL_SSO_OIDC")
-        );
-        s.service_env = Some(String::new());
-        assert_eq!(
-            pick(&s, Service::Portal),
-            o("https://services", "[services local] sso endpoint_url")
-        );
-        assert_eq!(
-            pick(&s, Service::Oidc),
-            o("https://services", "[services local] sso_oidc endpoint_url")
-        );
-        s.services_section = None;
-        assert_eq!(
-            pick(&s, Service::Portal),
-            o("https://global-env", "AWS_ENDPOINT_URL")
-        );
-        s.global_env = None;
-        assert_eq!(
-            pick(&s, Service::Portal),
-            o("https://profile", "endpoint_url of profile a")
-        );
-        s.profile = None;
-        assert_eq!(pick(&s, Service::Portal), None);
-        let ignored = EndpointOverrideSources {
-            builder: None,
-            ignore_configured_endpoint_urls: true,
-            ..full.clone()
-        };
-        assert_eq!(pick(&ignored, Service::Portal), None);
-        let ignored = EndpointOverrideSources {
-            ignore_configured_endpoint_urls: true,
-            ..full
-        };
-        assert_eq!(
-            pick(&ignored, Service::Portal),
-            o("https://builder", "the builder's endpoint_url")
-        );
     }
 }

@@ -4,19 +4,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use ssokit_config_parser::{ProfileSet, Section};
 use ssokit_sso_client::Service;
 
-use crate::cache::Cache;
+use crate::cache::{Cache, TOKEN_WINDOW};
 use crate::config::ProviderConfig;
 use crate::error::{CredentialsError, ErrorCode};
+use crate::files::FileOptions;
 use crate::provider::{Load, ProvideToken, cached_provider};
-use crate::session::{SessionRequest, session_token};
-use crate::sso::FileOptions;
+use crate::session::{SessionRequest, session_section, session_token};
 use crate::types::Token;
-
-/// The default expiry window of tokens, and the validity margin of a cached token: 300 s.
-pub const TOKEN_WINDOW: Duration = Duration::from_secs(300);
 
 /// The SSO bearer token of an sso-session profile, cached (300 s window), refreshed through
 /// `CreateToken` when it is about to expire, at most once across providers and processes.
@@ -154,30 +150,4 @@ impl Load<Token> for TokenLoad {
         };
         session_token(&self.config, request).await
     }
-}
-
-/// The `[sso-session]` section a profile names and its region (SPEC §7.1 step 4).
-pub(crate) fn session_section<'a>(
-    set: &'a ProfileSet,
-    profile: &Section<'a>,
-    session_name: &str,
-) -> Result<(Section<'a>, &'a str), CredentialsError> {
-    let Some(session) = set.sso_session(session_name) else {
-        return Err(CredentialsError::failed(
-            ErrorCode::SessionNotFound,
-            format!("Sso session \"{session_name}\" not found"),
-        )
-        .at(profile.property("sso_session").map(|p| p.location())));
-    };
-    for key in ["sso_start_url", "sso_region"] {
-        if session.get(key).is_none() {
-            return Err(CredentialsError::failed(
-                ErrorCode::SessionKeyMissing,
-                format!("Sso session \"{session_name}\" is missing required property \"{key}\"."),
-            )
-            .at(Some(session.location())));
-        }
-    }
-    let region = session.get("sso_region").unwrap_or_default();
-    Ok((session, region))
 }

@@ -8,11 +8,11 @@ use rustls::RootCertStore;
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 
-use crate::error::Error;
+use crate::error::{Cause, Error};
 
 /// An extra PEM bundle of trusted CA certificates (`AWS_CA_BUNDLE` or the profile's
 /// `ca_bundle`), and where its path came from. Read at the first https request.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CaBundle {
     path: PathBuf,
     source: String,
@@ -37,26 +37,29 @@ impl CaBundle {
         &self.source
     }
 
-    fn error(&self, reason: impl Into<String>) -> Error {
+    fn error(&self, reason: String, cause: Cause) -> Error {
         Error::CaBundle {
             path: self.path.clone(),
             source_name: self.source.clone(),
-            reason: reason.into(),
+            reason,
+            cause,
         }
     }
 
     fn add_to(&self, roots: &mut RootCertStore) -> Result<(), Error> {
-        let pem = std::fs::read(&self.path).map_err(|e| self.error(e.to_string()))?;
+        let pem =
+            std::fs::read(&self.path).map_err(|e| self.error(e.to_string(), Cause::new(e)))?;
         let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&pem)
             .collect::<Result<_, _>>()
-            .map_err(|e| self.error(format!("invalid PEM: {e}")))?;
+            .map_err(|e| self.error(format!("invalid PEM: {e}"), Cause::new(e)))?;
         if certs.is_empty() {
-            return Err(self.error("no certificates found"));
+            let reason = "no certificates found";
+            return Err(self.error(reason.to_owned(), Cause::text(reason)));
         }
         for cert in certs {
             roots
                 .add(cert)
-                .map_err(|e| self.error(format!("invalid certificate: {e}")))?;
+                .map_err(|e| self.error(format!("invalid certificate: {e}"), Cause::new(e)))?;
         }
         Ok(())
     }
@@ -80,7 +83,7 @@ pub(crate) fn client_config(
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| Error::TlsSetup(e.to_string()))?
+        .map_err(|e| Error::TlsSetup(Cause::new(e)))?
         .with_root_certificates(roots)
         .with_no_client_auth();
     Ok(config)

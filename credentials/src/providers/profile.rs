@@ -11,11 +11,12 @@ use ssokit_config_parser::{Env, Location, Section};
 use ssokit_token_cache::parse_time;
 use tokio::io::AsyncReadExt;
 
-use crate::cache::Cache;
+use crate::cache::{CREDENTIALS_WINDOW, Cache};
 use crate::config::ProviderConfig;
 use crate::error::{CredentialsError, ErrorCode};
+use crate::files::FileOptions;
 use crate::provider::{Load, ProvideCredentials, cached_provider};
-use crate::sso::{CREDENTIALS_WINDOW, FileOptions, is_sso_profile, sso_plan};
+use crate::providers::sso::{SsoPlan, is_sso_profile, sso_plan};
 use crate::types::Credentials;
 
 /// Credentials from the selected profile: `role_arn` is K-ROLE (failed); both static keys
@@ -97,7 +98,7 @@ struct ProfileLoad {
 
 enum Step {
     Ready(Credentials),
-    Sso(Box<crate::sso::SsoPlan>),
+    Sso(Box<SsoPlan>),
     Process(ProcessStep),
 }
 

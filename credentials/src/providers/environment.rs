@@ -4,11 +4,10 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::cache::Cache;
+use crate::cache::{CREDENTIALS_WINDOW, Cache};
 use crate::config::ProviderConfig;
 use crate::error::{CredentialsError, ErrorCode};
 use crate::provider::{Load, ProvideCredentials, cached_provider};
-use crate::sso::CREDENTIALS_WINDOW;
 use crate::types::Credentials;
 
 /// Credentials from `<PREFIX>_ACCESS_KEY_ID`, `<PREFIX>_SECRET_ACCESS_KEY`, optional

@@ -1,26 +1,23 @@
 //! [`SsoCredentialsProvider`] (SPEC §8): role credentials for a legacy or sso-session
 //! profile through `GetRoleCredentials`.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
-use ssokit_config_parser::{FileLocations, ProfileSet, Section, selected_profile};
-use ssokit_sso_client::{Error as ClientError, GetRoleCredentialsRequest, Service, SsoClient};
+use ssokit_config_parser::{ProfileSet, Section};
+use ssokit_http::EndpointConfig;
+use ssokit_sso_client::{GetRoleCredentialsRequest, Service, SsoClient, role_credentials_message};
 use ssokit_token_cache::ReadError;
 
-use crate::cache::Cache;
+use crate::cache::{CREDENTIALS_WINDOW, Cache, TOKEN_WINDOW};
 use crate::config::ProviderConfig;
 use crate::error::{CredentialsError, ErrorCode};
+use crate::files::FileOptions;
 use crate::provider::{Load, ProvideCredentials, cached_provider};
-use crate::session::{SessionRequest, read_blocking, read_error, session_token};
-use crate::token::{TOKEN_WINDOW, session_section};
+use crate::session::{SessionRequest, read_blocking, read_error, session_section, session_token};
 use crate::types::Credentials;
-
-/// The default expiry window of credentials: 15 s.
-pub const CREDENTIALS_WINDOW: Duration = Duration::from_secs(15);
 
 const SSO_KEYS: [&str; 4] = [
     "sso_start_url",
@@ -79,30 +76,6 @@ impl ProvideCredentials for SsoCredentialsProvider {
 
     fn provider_name(&self) -> &'static str {
         "SsoCredentialsProvider"
-    }
-}
-
-/// The profile and file options every file-based provider builder has.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct FileOptions {
-    pub(crate) profile: Option<String>,
-    pub(crate) config_file: Option<PathBuf>,
-    pub(crate) credentials_file: Option<PathBuf>,
-}
-
-impl FileOptions {
-    pub(crate) fn locations(
-        &self,
-        config: &ProviderConfig,
-    ) -> Result<FileLocations, CredentialsError> {
-        config.files(
-            self.config_file.as_deref(),
-            self.credentials_file.as_deref(),
-        )
-    }
-
-    pub(crate) fn profile_name(&self, config: &ProviderConfig) -> String {
-        selected_profile(self.profile.as_deref(), config.env()).to_owned()
     }
 }
 
@@ -170,7 +143,7 @@ pub(crate) struct SsoPlan {
     role: String,
     region: String,
     token: TokenSource,
-    portal: Result<ssokit_sso_client::EndpointConfig, CredentialsError>,
+    portal: Result<EndpointConfig, CredentialsError>,
     client: Result<SsoClient, CredentialsError>,
 }
 
@@ -300,22 +273,24 @@ impl SsoPlan {
                 legacy_token(config, &self.profile, &start_url).await?
             }
         };
-        let endpoint = self
-            .portal?
-            .resolve(Service::Portal)
-            .map_err(|e| CredentialsError::failed(ErrorCode::Endpoint, e.to_string()))?;
+        let endpoint = self.portal?.resolve(Service::Portal).map_err(|e| {
+            CredentialsError::failed(ErrorCode::Endpoint, e.to_string()).caused_by(e)
+        })?;
         let client = self.client?;
         tracing::debug!(profile = %self.profile, region = %self.region, "calling GetRoleCredentials");
         let request = GetRoleCredentialsRequest::new(&self.account, &self.role, &access_token);
         let role = client
             .get_role_credentials(&endpoint, &request)
             .await
-            .map_err(|e| match &e {
-                ClientError::Service(service) => CredentialsError::failed(
-                    ErrorCode::Service,
-                    service.role_credentials_message(&self.role, &self.account),
-                ),
-                other => CredentialsError::failed(ErrorCode::Transport, other.to_string()),
+            .map_err(|e| {
+                let failed = match e.as_service() {
+                    Some(service) => CredentialsError::failed(
+                        ErrorCode::Service,
+                        role_credentials_message(service, &self.role, &self.account),
+                    ),
+                    None => CredentialsError::failed(ErrorCode::Transport, e.to_string()),
+                };
+                failed.caused_by(e)
             })?;
         let expiry = i64::try_from(role.expiration_millis())
             .ok()

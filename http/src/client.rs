@@ -1,5 +1,5 @@
-//! The pooled HTTP/1.1 client: connector (direct or CONNECT tunnel), lazy TLS, per-attempt
-//! timeout, body cap and the standard retry policy.
+//! [`HttpClient`], the pooled HTTP/1.1 client: connector (direct or CONNECT tunnel), lazy
+//! TLS, per-attempt timeout, body cap and the standard retry policy.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -12,51 +12,77 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::Uri;
-use hyper::header::{HeaderName, HeaderValue};
+
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use tokio::net::TcpStream;
 
-use crate::error::{Error, Operation, ServiceError};
+use crate::error::{Cause, Error, Seconds, ServiceError, is_throttling_code};
 use crate::proxy::{ProxyChoice, ProxySettings, connect_tunnel};
+use crate::request::{Call, ErrorAnswer, Request, Response};
 use crate::settings::HttpSettings;
-use crate::wire;
 
 /// Response bodies above this size fail with N-BODY.
 pub(crate) const MAX_BODY: usize = 1024 * 1024;
 
-type HttpClient = Client<Connector, Full<Bytes>>;
+type PlainClient = Client<Connector, Full<Bytes>>;
 type HttpsClient = Client<HttpsConnector<Connector>, Full<Bytes>>;
 
-/// One request to send (rebuilt for every attempt).
-pub(crate) struct Call {
-    pub(crate) operation: Operation,
-    pub(crate) method: hyper::Method,
-    /// The URL without query, for messages.
-    pub(crate) url: String,
-    /// The full request URI.
-    pub(crate) uri: Uri,
-    pub(crate) host: String,
-    pub(crate) secure: bool,
-    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
-    pub(crate) body: Bytes,
+/// A client of the hardened HTTP stack: one pool of keep-alive connections shared by every
+/// clone, the proxies, trust roots, timeouts and retry policy of its [`HttpSettings`].
+///
+/// Needs a Tokio runtime (with the I/O and time drivers) when a request is sent;
+/// construction does no I/O (the CA bundle is read at the first https request).
+#[derive(Clone)]
+pub struct HttpClient {
+    transport: Arc<Transport>,
 }
 
-/// A 2xx response.
-pub(crate) struct Success {
-    pub(crate) status: u16,
-    pub(crate) body: Bytes,
+impl std::fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpClient")
+            .field("settings", &self.transport.settings)
+            .finish_non_exhaustive()
+    }
 }
 
-pub(crate) struct Transport {
+impl Default for HttpClient {
+    fn default() -> Self {
+        Self::new(HttpSettings::default())
+    }
+}
+
+impl HttpClient {
+    /// A client with these settings. No I/O.
+    pub fn new(settings: HttpSettings) -> Self {
+        Self {
+            transport: Arc::new(Transport::new(settings)),
+        }
+    }
+
+    /// The settings this client was built with.
+    pub fn settings(&self) -> &HttpSettings {
+        &self.transport.settings
+    }
+
+    /// Sends `request` with the retry policy; returns the 2xx response or the final error
+    /// (a non-2xx answer is [`Error::Service`] with the code and message the request's
+    /// [`error reader`](Request::error_reader) found).
+    pub async fn send(&self, request: &Request) -> Result<Response, Error> {
+        let call = request.prepare()?;
+        self.transport.send(&call).await
+    }
+}
+
+struct Transport {
     settings: HttpSettings,
-    http: HttpClient,
+    http: PlainClient,
     https: Mutex<Option<HttpsClient>>,
 }
 
 impl Transport {
-    pub(crate) fn new(settings: HttpSettings) -> Self {
+    fn new(settings: HttpSettings) -> Self {
         let connector = Connector::new(&settings);
         let http = builder().build(connector);
         Self {
@@ -89,7 +115,7 @@ impl Transport {
     }
 
     /// Sends `call` with retries; returns the 2xx response or the final error.
-    pub(crate) async fn send(&self, call: &Call) -> Result<Success, Error> {
+    async fn send(&self, call: &Call) -> Result<Response, Error> {
         if let Err((var, reason)) = self.settings.proxy.choose(&call.host, call.secure) {
             return Err(Error::Proxy { var, reason });
         }
@@ -122,7 +148,7 @@ impl Transport {
         call: &Call,
         https: Option<&HttpsClient>,
         attempt: u32,
-    ) -> Result<Success, Failure> {
+    ) -> Result<Response, Failure> {
         let mut builder = hyper::Request::builder()
             .method(call.method.clone())
             .uri(call.uri.clone());
@@ -132,7 +158,7 @@ impl Transport {
         let request = builder
             .body(Full::new(call.body.clone()))
             .map_err(|e| Failure {
-                error: io_error(call, e.to_string(), attempt),
+                error: io_error(call, e.to_string(), Cause::new(e), attempt),
                 retryable: false,
             })?;
         let exchange = async {
@@ -140,18 +166,14 @@ impl Transport {
                 Some(client) => client.request(request).await,
                 None => self.http.request(request).await,
             }
-            .map_err(|e| transport_failure(call, &e, attempt))?;
+            .map_err(|e| transport_failure(call, e, attempt))?;
             let status = response.status();
             let reason = response
                 .extensions()
                 .get::<hyper::ext::ReasonPhrase>()
                 .map(|r| String::from_utf8_lossy(r.as_bytes()).into_owned())
                 .or_else(|| status.canonical_reason().map(str::to_owned));
-            let error_type = response
-                .headers()
-                .get("x-amzn-errortype")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
+            let headers = response.headers().clone();
             let too_large = Failure {
                 error: Error::BodyTooLarge {
                     operation: call.operation,
@@ -170,7 +192,7 @@ impl Transport {
             let mut body = response.into_body();
             let mut collected: Vec<u8> = Vec::new();
             while let Some(frame) = body.frame().await {
-                let frame = frame.map_err(|e| transport_failure(call, &e, attempt))?;
+                let frame = frame.map_err(|e| transport_failure(call, e, attempt))?;
                 if let Ok(data) = frame.into_data() {
                     if collected.len() + data.len() > MAX_BODY {
                         return Err(too_large);
@@ -178,9 +200,9 @@ impl Transport {
                     collected.extend_from_slice(&data);
                 }
             }
-            Ok((status, reason, error_type, Bytes::from(collected)))
+            Ok((status, reason, headers, Bytes::from(collected)))
         };
-        let (status, reason, error_type, body) =
+        let (status, reason, headers, body) =
             match tokio::time::timeout(self.settings.attempt_timeout, exchange).await {
                 Ok(result) => result?,
                 Err(_elapsed) => {
@@ -196,19 +218,20 @@ impl Transport {
                 }
             };
         if status.is_success() {
-            return Ok(Success {
+            return Ok(Response {
                 status: status.as_u16(),
                 body,
             });
         }
-        let (code, message) = wire::error_code_and_message(
-            status.as_u16(),
-            reason.as_deref(),
-            error_type.as_deref(),
-            &body,
-        );
+        let answer = ErrorAnswer {
+            status: status.as_u16(),
+            reason: reason.as_deref(),
+            headers: &headers,
+            body: &body,
+        };
+        let (code, message) = (call.read_error)(&answer);
         let retryable =
-            status.is_server_error() || status.as_u16() == 429 || wire::is_throttling_code(&code);
+            status.is_server_error() || status.as_u16() == 429 || is_throttling_code(&code);
         Err(Failure {
             error: Error::Service(ServiceError {
                 operation: call.operation,
@@ -239,24 +262,25 @@ struct Failure {
     retryable: bool,
 }
 
-fn io_error(call: &Call, message: String, attempts: u32) -> Error {
+fn io_error(call: &Call, message: String, cause: Cause, attempts: u32) -> Error {
     Error::Io {
         operation: call.operation,
         url: call.url.clone(),
         message,
         attempts,
+        cause,
     }
 }
 
 /// Classifies a hyper / connector error: certificate errors are final, all else retried.
 fn transport_failure(
     call: &Call,
-    error: &(dyn std::error::Error + 'static),
+    error: impl std::error::Error + Send + Sync + 'static,
     attempt: u32,
 ) -> Failure {
-    let (message, certificate) = describe(error);
+    let (message, certificate) = describe(&error);
     Failure {
-        error: io_error(call, message, attempt),
+        error: io_error(call, message, Cause::new(error), attempt),
         retryable: !certificate,
     }
 }
@@ -389,7 +413,7 @@ impl tower_service::Service<Uri> for Connector {
             let stream = tokio::time::timeout(timeout, connect).await.map_err(|_| {
                 ConnectError(format!(
                     "could not connect to {host}:{port} within {} s",
-                    crate::error::Seconds(timeout)
+                    Seconds(timeout)
                 ))
             })??;
             let _ = stream.set_nodelay(true);
