@@ -1,43 +1,77 @@
 //! `ssokit profiles`: every profile and sso-session ssokit sees, and for each profile which
-//! provider would answer and why. Reads the config files and the token cache files' expiry
+//! provider would answer and why, rendered from the credentials crate's [`ProfilePlan`]
+//! (the providers' own checks and texts). Reads the config files and the token cache files
 //! only: no network, no secrets (token values, keys and client secrets are never printed).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
-use ssokit_chain::Clock as _;
-use ssokit_chain::config::{FileLocations, ProfileSet, Section, SectionKind, selected_profile};
-use ssokit_chain::token_cache::{TokenCacheFile, cache_dir};
-use ssokit_chain::{ProviderConfig, SystemClock, provider_config_from_process};
+use ssokit_chain::config::{FileLocations, ProfileSet, SectionKind, selected_profile};
+use ssokit_chain::credentials::{
+    CacheEntry, CacheState, CredentialsError, CredentialsRoute, Freshness, ProfilePlan, TokenRoute,
+    session_cache_entry,
+};
+use ssokit_chain::{ProviderConfig, provider_config_from_process};
 
 use crate::format::{pretty, time};
 use crate::{Failure, ProfilesFormat};
 
 /// What a provider would do for a profile.
 struct Answer {
-    /// `answers`, `fails` (configured but broken: the chain stops) or `none` (not
-    /// configured: the chain moves on).
-    outcome: &'static str,
+    outcome: Outcome,
     provider: &'static str,
     why: String,
 }
 
+/// Whether the provider would answer, fail (the chain stops) or is not configured (the
+/// chain moves on).
+#[derive(Clone, Copy)]
+enum Outcome {
+    Answers,
+    Fails,
+    None,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Answers => "answers",
+            Outcome::Fails => "fails",
+            Outcome::None => "none",
+        }
+    }
+}
+
 impl Answer {
-    fn new(outcome: &'static str, provider: &'static str, why: impl Into<String>) -> Self {
+    fn new(provider: &'static str, why: impl Into<String>) -> Self {
         Self {
-            outcome,
+            outcome: Outcome::Answers,
             provider,
             why: why.into(),
         }
     }
 
+    /// The provider's own error: `fails`, or `none` when it is not configured.
+    fn error(provider: &'static str, error: &CredentialsError) -> Self {
+        let outcome = if error.is_not_configured() {
+            Outcome::None
+        } else {
+            Outcome::Fails
+        };
+        Self {
+            outcome,
+            provider,
+            why: error.to_string(),
+        }
+    }
+
     fn json(self) -> Value {
-        json!({"outcome": self.outcome, "provider": self.provider, "why": self.why})
+        json!({"outcome": self.outcome.as_str(), "provider": self.provider, "why": self.why})
     }
 
     fn text(&self) -> String {
-        format!("{}: {}: {}", self.outcome, self.provider, self.why)
+        format!("{}: {}: {}", self.outcome.as_str(), self.provider, self.why)
     }
 }
 
@@ -52,8 +86,7 @@ pub(crate) fn run(format: ProfilesFormat) -> Result<String, Failure> {
         .clone();
     let files = FileLocations::resolve(config.env(), &home, None, None);
     let set = ProfileSet::load(&files).map_err(|e| Failure::new(e.to_string(), e.location()))?;
-    let cache = cache_dir(home.path());
-    let report = Report::build(&config, &files, &set, &cache);
+    let report = Report::build(&config, &files, &set);
     // Only the format asked for is rendered: over a 10,000-profile config the JSON tree
     // alone is tens of megabytes.
     Ok(match format {
@@ -100,12 +133,7 @@ struct CacheStatus {
 }
 
 impl Report {
-    fn build(
-        config: &ProviderConfig,
-        files: &FileLocations,
-        set: &ProfileSet,
-        cache: &Path,
-    ) -> Self {
+    fn build(config: &ProviderConfig, files: &FileLocations, set: &ProfileSet) -> Self {
         let env = config.env();
         let selected = selected_profile(None, env);
         let from = if env.get("AWS_PROFILE").is_some() {
@@ -126,17 +154,7 @@ impl Report {
         let profiles = set
             .sections(SectionKind::Profile)
             .iter()
-            .map(|profile| ProfileRow {
-                name: profile.name().to_owned(),
-                location: profile.location().to_string(),
-                selected: profile.name() == selected,
-                credentials: credentials_answer(set, profile),
-                token: token_answer(set, profile),
-                token_cache: match (profile.get("sso_session"), profile.get("sso_start_url")) {
-                    (None, Some(url)) => Some(cache_status(cache, url, false)),
-                    _ => None,
-                },
-            })
+            .map(|profile| ProfileRow::of(&ProfilePlan::new(config, set, profile), selected))
             .collect();
         let sessions = set
             .sections(SectionKind::SsoSession)
@@ -146,7 +164,7 @@ impl Report {
                 location: session.location().to_string(),
                 start_url: session.get("sso_start_url").map(str::to_owned),
                 region: session.get("sso_region").map(str::to_owned),
-                token_cache: cache_status(cache, session.name(), true),
+                token_cache: cache_status(&session_cache_entry(config, session.name())),
             })
             .collect();
         Self {
@@ -251,221 +269,125 @@ fn shown(path: &Path) -> String {
     }
 }
 
-/// What `ProfileCredentialsProvider` would do (SPEC §10, §8), without network.
-fn credentials_answer(set: &ProfileSet, profile: &Section<'_>) -> Answer {
-    let name = profile.name();
-    if profile.get("role_arn").is_some() {
-        return Answer::new(
-            "fails",
-            PROFILE,
-            format!(
-                "Profile {name} uses role_arn (assume role), which ssokit does not support yet"
-            ),
-        );
+impl ProfileRow {
+    fn of(plan: &ProfilePlan, selected: &str) -> Self {
+        let (credentials, token_cache) = match plan.credentials() {
+            Ok(route) => credentials_answer(route),
+            Err(error) => (Answer::error(PROFILE, error), None),
+        };
+        let token = match plan.token() {
+            Ok(route) => token_answer(route),
+            Err(error) => Answer::error(TOKEN, error),
+        };
+        Self {
+            name: plan.name().to_owned(),
+            location: plan.location().to_string(),
+            selected: plan.name() == selected,
+            credentials,
+            token,
+            token_cache,
+        }
     }
-    if let Some(answer) = static_keys_answer(profile) {
-        return answer;
-    }
-    let process = profile.get("credential_process").is_some();
-    let account = profile.get("sso_account_id");
-    let role = profile.get("sso_role_name");
-    if let Some(session) = profile.get("sso_session") {
-        match (account, role) {
-            (Some(account), Some(role)) => {
-                return match set.sso_session(session) {
-                    Some(_) => Answer::new(
-                        "answers",
+}
+
+/// What `ProfileCredentialsProvider` would use, and the legacy token's cache state.
+fn credentials_answer(route: &CredentialsRoute) -> (Answer, Option<CacheStatus>) {
+    match route {
+        CredentialsRoute::StaticKeys => (
+            Answer::new(PROFILE, "static keys (aws_access_key_id)"),
+            None,
+        ),
+        CredentialsRoute::Sso(sso) => {
+            let (account, role) = (sso.account(), sso.role());
+            match sso.session() {
+                Some(session) => (
+                    Answer::new(
                         PROFILE,
                         format!(
                             "SSO through sso-session {session}: account {account}, role {role} (GetRoleCredentials)"
                         ),
                     ),
-                    None => Answer::new(
-                        "fails",
+                    None,
+                ),
+                None => (
+                    Answer::new(
                         PROFILE,
-                        format!("Sso session \"{session}\" not found"),
+                        format!(
+                            "SSO (legacy sso_start_url form): account {account}, role {role} (GetRoleCredentials)"
+                        ),
                     ),
-                };
-            }
-            (None, None) if process => {}
-            (None, None) => {
-                return Answer::new(
-                    "none",
-                    PROFILE,
-                    format!(
-                        "token-only sso-session profile (no sso_account_id, sso_role_name); Profile {name} has no credentials"
-                    ),
-                );
-            }
-            _ => {
-                return Answer::new(
-                    "fails",
-                    PROFILE,
-                    format!(
-                        "Profile {name} with session {session} does not have valid SSO credentials (it needs both sso_account_id and sso_role_name)"
-                    ),
-                );
-            }
-        }
-    } else {
-        let keys = [
-            "sso_start_url",
-            "sso_region",
-            "sso_account_id",
-            "sso_role_name",
-        ];
-        let present: Vec<&str> = keys
-            .into_iter()
-            .filter(|k| profile.get(k).is_some())
-            .collect();
-        if present.len() == keys.len() {
-            return Answer::new(
-                "answers",
-                PROFILE,
-                format!(
-                    "SSO (legacy sso_start_url form): account {}, role {} (GetRoleCredentials)",
-                    account.unwrap_or_default(),
-                    role.unwrap_or_default()
+                    Some(cache_status(sso.cache())),
                 ),
-            );
+            }
         }
-        if !present.is_empty() {
-            let missing: Vec<&str> = keys.into_iter().filter(|k| !present.contains(k)).collect();
-            return Answer::new(
-                "fails",
-                PROFILE,
-                format!(
-                    "Profile {name} does not have valid SSO credentials (missing {})",
-                    missing.join(", ")
-                ),
-            );
-        }
+        CredentialsRoute::Process { .. } => (
+            Answer::new(PROFILE, "credential_process (runs the command)"),
+            None,
+        ),
+        _ => (
+            Answer::new(PROFILE, "a provider this ssokit cannot describe"),
+            None,
+        ),
     }
-    if process {
-        return Answer::new("answers", PROFILE, "credential_process (runs the command)");
-    }
+}
+
+/// What `SsoTokenProvider` would use.
+fn token_answer(route: &TokenRoute) -> Answer {
     Answer::new(
-        "none",
-        PROFILE,
+        TOKEN,
         format!(
-            "Profile {name} has no credentials (looked for aws_access_key_id, sso_session, sso_start_url, credential_process)"
+            "sso-session {} (its cached token, refreshed when it expires)",
+            route.session()
         ),
     )
 }
 
-/// What `SsoTokenProvider` would do (SPEC §7.1), without network.
-fn token_answer(set: &ProfileSet, profile: &Section<'_>) -> Answer {
-    let name = profile.name();
-    let Some(session_name) = profile.get("sso_session") else {
-        return if profile.get("sso_start_url").is_some() {
-            Answer::new(
-                "fails",
-                TOKEN,
-                "legacy sso_start_url form: bearer tokens need a profile that refers to an [sso-session] section",
-            )
-        } else {
-            Answer::new(
-                "none",
-                TOKEN,
-                format!("Profile \"{name}\" is missing required property \"sso_session\"."),
-            )
-        };
-    };
-    let Some(session) = set.sso_session(session_name) else {
-        return Answer::new(
-            "fails",
-            TOKEN,
-            format!("Sso session \"{session_name}\" not found"),
-        );
-    };
-    for key in ["sso_start_url", "sso_region"] {
-        if session.get(key).is_none() {
-            return Answer::new(
-                "fails",
-                TOKEN,
-                format!("Sso session \"{session_name}\" is missing required property \"{key}\"."),
-            );
-        }
-    }
-    Answer::new(
-        "answers",
-        TOKEN,
-        format!("sso-session {session_name} (its cached token, refreshed when it expires)"),
-    )
-}
-
-/// The cache file of `key`: absent, unreadable, or its expiry and (for sessions) whether it
-/// can be refreshed. Never the token.
-fn cache_status(cache: &Path, key: &str, session: bool) -> CacheStatus {
-    let file = TokenCacheFile::new(cache, key);
-    let path = file.path().display().to_string();
-    match file.read() {
-        Ok(None) => CacheStatus {
+/// A token cache entry as the provider judges it: absent, unusable, or its expiry,
+/// freshness and (for sessions) whether it can be refreshed. Never the token.
+fn cache_status(entry: &CacheEntry) -> CacheStatus {
+    let path = entry
+        .path()
+        .map_or_else(|| "(no home)".to_owned(), |p| p.display().to_string());
+    match entry.state() {
+        CacheState::Absent(_) => CacheStatus {
             text: format!("{path} (absent: run aws sso login)"),
             json: json!({"path": path, "state": "absent"}),
         },
-        Err(e) => CacheStatus {
-            text: format!("{path} (unusable: {e})"),
-            json: json!({"path": path, "state": "unusable", "error": e.to_string()}),
-        },
-        Ok(Some(token)) => {
-            let now = SystemClock.now();
-            let expires = token.expires_at();
-            let valid = expires > now;
-            let refreshable = token.refresh_token().is_some()
-                && token.client_id().is_some()
-                && token.client_secret().is_some();
-            let mut line = format!(
-                "{path} (expires {}, {}",
-                time(expires),
-                if valid { "valid" } else { "expired" }
-            );
-            if session {
-                line.push_str(if refreshable {
-                    ", refreshable"
-                } else {
-                    ", not refreshable"
-                });
+        CacheState::Found(status) => {
+            let state = match status.freshness() {
+                Freshness::Valid => "valid",
+                Freshness::Expiring => "expiring",
+                _ => "expired",
+            };
+            let expires = time(status.expires_at());
+            let mut line = format!("{path} (expires {expires}, {state}");
+            let mut value = json!({"path": path, "state": state, "expires_at": expires});
+            match status.refresh() {
+                Some(Ok(())) => {
+                    line.push_str(", refreshable");
+                    value["refreshable"] = true.into();
+                }
+                Some(Err(reason)) => {
+                    let _ = write!(line, ", not refreshable: {reason}");
+                    value["refreshable"] = false.into();
+                    value["not_refreshable_because"] = reason.into();
+                }
+                None => {}
             }
             line.push(')');
-            let mut value = json!({
-                "path": path,
-                "state": if valid { "valid" } else { "expired" },
-                "expires_at": time(expires),
-            });
-            if session {
-                value["refreshable"] = refreshable.into();
-            }
             CacheStatus {
                 text: line,
                 json: value,
             }
         }
+        CacheState::Unusable(error) => unusable(&path, &error.to_string()),
+        _ => unusable(&path, "a cache state this ssokit cannot describe"),
     }
 }
 
-/// Both static keys answer; one fails (K-HALF); none: `None`.
-fn static_keys_answer(profile: &Section<'_>) -> Option<Answer> {
-    let name = profile.name();
-    match (
-        profile.get("aws_access_key_id"),
-        profile.get("aws_secret_access_key"),
-    ) {
-        (Some(_), Some(_)) => Some(Answer::new(
-            "answers",
-            PROFILE,
-            "static keys (aws_access_key_id)",
-        )),
-        (Some(_), None) => Some(Answer::new(
-            "fails",
-            PROFILE,
-            format!("Profile {name} sets aws_access_key_id but not aws_secret_access_key"),
-        )),
-        (None, Some(_)) => Some(Answer::new(
-            "fails",
-            PROFILE,
-            format!("Profile {name} sets aws_secret_access_key but not aws_access_key_id"),
-        )),
-        (None, None) => None,
+fn unusable(path: &str, error: &str) -> CacheStatus {
+    CacheStatus {
+        text: format!("{path} (unusable: {error})"),
+        json: json!({"path": path, "state": "unusable", "error": error}),
     }
 }

@@ -103,6 +103,7 @@ mod clock;
 mod config;
 mod error;
 mod files;
+mod plan;
 mod provider;
 mod refresh_state;
 mod session;
@@ -113,6 +114,10 @@ pub use cache::{CREDENTIALS_WINDOW, TOKEN_WINDOW};
 pub use clock::{Clock, TestClock};
 pub use config::ProviderConfig;
 pub use error::{CredentialsError, ErrorCode, ErrorKind, TokenError};
+pub use plan::{
+    CacheEntry, CacheState, CredentialsRoute, Freshness, ProfilePlan, SsoRoute, TokenRoute,
+    TokenStatus, session_cache_entry,
+};
 pub use provider::{ProvideCredentials, ProvideToken};
 pub use providers::environment::EnvironmentCredentialsProvider;
 pub use providers::profile::{

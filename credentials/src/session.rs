@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use ssokit_config_parser::{ProfileSet, Section};
-use ssokit_http::EndpointConfig;
+use ssokit_http::{Endpoint, EndpointConfig};
 use ssokit_sso_client::{CreateTokenRequest, Service, SsoClient};
 use ssokit_token_cache::{
     CacheLock, CachedToken, LockError, LockOptions, ReadError, TokenCacheFile, format_time,
@@ -27,6 +27,17 @@ pub(crate) struct SessionRequest {
     pub(crate) window: Duration,
     pub(crate) endpoint: Result<EndpointConfig, CredentialsError>,
     pub(crate) client: Result<SsoClient, CredentialsError>,
+}
+
+impl SessionRequest {
+    /// The SSO-OIDC endpoint `CreateToken` would be sent to (pure: no I/O).
+    pub(crate) fn oidc_endpoint(&self) -> Result<Endpoint, CredentialsError> {
+        self.endpoint
+            .as_ref()
+            .map_err(Clone::clone)?
+            .resolve(Service::Oidc)
+            .map_err(|e| CredentialsError::failed(ErrorCode::Endpoint, e.to_string()).caused_by(e))
+    }
 }
 
 /// Why no refresh happened or it failed (`<why>` of T-FAILED).
@@ -173,13 +184,7 @@ impl Leader {
         token: &CachedToken,
     ) -> Result<(String, Duration, Option<String>), Why> {
         let failed = |e: &CredentialsError| Why::failed_with(e.to_string(), e.clone());
-        let endpoint = self
-            .request
-            .endpoint
-            .as_ref()
-            .map_err(failed)?
-            .resolve(Service::Oidc)
-            .map_err(|e| Why::failed_with(e.to_string(), e))?;
+        let endpoint = self.request.oidc_endpoint().map_err(|e| failed(&e))?;
         let client = self.request.client.as_ref().map_err(failed)?;
         let (Some(id), Some(secret), Some(refresh)) = (
             token.client_id(),
@@ -255,7 +260,7 @@ fn decide(
 }
 
 /// `expiresAt > now + window`.
-fn valid(token: &CachedToken, now: Timestamp, window: Duration) -> bool {
+pub(crate) fn valid(token: &CachedToken, now: Timestamp, window: Duration) -> bool {
     now.checked_add(window)
         .is_ok_and(|limit| token.expires_at() > limit)
 }
@@ -265,7 +270,7 @@ fn token_of(token: &CachedToken) -> Token {
 }
 
 /// SPEC §7.2 c: `Err(reason)` when the token cannot be refreshed.
-fn refreshable(token: &CachedToken, now: Timestamp) -> Result<(), String> {
+pub(crate) fn refreshable(token: &CachedToken, now: Timestamp) -> Result<(), String> {
     if token.client_id().is_none() {
         return Err("no clientId in cache".to_owned());
     }
@@ -341,7 +346,17 @@ async fn read_session(
     cache: &TokenCacheFile,
     session: &str,
 ) -> Result<CachedToken, CredentialsError> {
-    match read_blocking(cache).await? {
+    session_read(cache, session, read_blocking(cache).await?)
+}
+
+/// What a read of a session's cache file means: T-NOTOKEN, T-CORRUPT (with the session's
+/// login hint), T-KEY, T-EXPIRES, or the token.
+pub(crate) fn session_read(
+    cache: &TokenCacheFile,
+    session: &str,
+    read: Result<Option<CachedToken>, ReadError>,
+) -> Result<CachedToken, CredentialsError> {
+    match read {
         Ok(Some(token)) => Ok(token),
         Ok(None) => Err(not_found(cache, session)),
         Err(e) => Err(read_error(&e, &login_session(session))),

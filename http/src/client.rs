@@ -291,7 +291,7 @@ fn describe(error: &(dyn std::error::Error + 'static)) -> (String, bool) {
     let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(e) = current {
         if let Some(connect) = e.downcast_ref::<ConnectError>() {
-            return (connect.0.clone(), false);
+            return (connect.message.clone(), false);
         }
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
             // hyper-rustls wraps tokio-rustls's io::Error (which wraps rustls::Error) in
@@ -303,7 +303,7 @@ fn describe(error: &(dyn std::error::Error + 'static)) -> (String, bool) {
                     return (format!("TLS handshake failed: {tls}"), certificate);
                 }
                 if let Some(connect) = wrapped.downcast_ref::<ConnectError>() {
-                    return (connect.0.clone(), false);
+                    return (connect.message.clone(), false);
                 }
                 match wrapped.downcast_ref::<std::io::Error>() {
                     Some(next) => inner = next,
@@ -326,17 +326,33 @@ fn describe(error: &(dyn std::error::Error + 'static)) -> (String, bool) {
     (fallback.unwrap_or_else(|| error.to_string()), false)
 }
 
-/// A connection failure with its full text (`could not connect to …`).
+/// A connection failure with its full text (`could not connect to …`) and the I/O error
+/// behind it, when there is one.
 #[derive(Debug)]
-pub(crate) struct ConnectError(String);
+pub(crate) struct ConnectError {
+    message: String,
+    source: Option<std::io::Error>,
+}
 
-impl std::fmt::Display for ConnectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+impl ConnectError {
+    fn new(message: String, source: Option<std::io::Error>) -> Self {
+        Self { message, source }
     }
 }
 
-impl std::error::Error for ConnectError {}
+impl std::fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConnectError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// Opens TCP connections, directly or through an HTTP CONNECT tunnel.
 #[derive(Clone)]
@@ -381,7 +397,7 @@ impl tower_service::Service<Uri> for Connector {
                 proxy
                     .choose(&host.to_ascii_lowercase(), secure)
                     .map_err(|(var, reason)| {
-                        ConnectError(format!("invalid proxy URL in {var}: {reason}"))
+                        ConnectError::new(format!("invalid proxy URL in {var}: {reason}"), None)
                     })?;
             let connect = async {
                 match choice {
@@ -392,29 +408,38 @@ impl tower_service::Service<Uri> for Connector {
                             None => TcpStream::connect((bare.as_str(), port)).await,
                         };
                         stream.map_err(|e| {
-                            ConnectError(format!("could not connect to {host}:{port}: {e}"))
+                            ConnectError::new(
+                                format!("could not connect to {host}:{port}: {e}"),
+                                Some(e),
+                            )
                         })
                     }
                     ProxyChoice::Via(p) => {
                         let stream = TcpStream::connect((p.host.as_str(), p.port))
                             .await
                             .map_err(|e| {
-                                ConnectError(format!(
-                                    "could not connect to proxy {}:{}: {e}",
-                                    p.host, p.port
-                                ))
+                                ConnectError::new(
+                                    format!(
+                                        "could not connect to proxy {}:{}: {e}",
+                                        p.host, p.port
+                                    ),
+                                    Some(e),
+                                )
                             })?;
                         connect_tunnel(stream, &p, &bare, port)
                             .await
-                            .map_err(|e| ConnectError(e.to_string()))
+                            .map_err(|e| ConnectError::new(e.to_string(), Some(e)))
                     }
                 }
             };
             let stream = tokio::time::timeout(timeout, connect).await.map_err(|_| {
-                ConnectError(format!(
-                    "could not connect to {host}:{port} within {} s",
-                    Seconds(timeout)
-                ))
+                ConnectError::new(
+                    format!(
+                        "could not connect to {host}:{port} within {} s",
+                        Seconds(timeout)
+                    ),
+                    None,
+                )
             })??;
             let _ = stream.set_nodelay(true);
             Ok(TokioIo::new(stream))

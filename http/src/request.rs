@@ -21,7 +21,7 @@ pub enum Method {
     Get,
     /// `POST`.
     Post,
-    /// `PUT` (the IMDSv2 token).
+    /// `PUT` (the instance metadata session token).
     Put,
 }
 

@@ -9,9 +9,7 @@
 #![allow(missing_docs, unreachable_pub, reason = "test code")]
 #![allow(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::missing_panics_doc,
-    reason = "test code, helpers included: a failed unwrap is a failed test"
+    reason = "test code: a failed unwrap is a failed test"
 )]
 
 #[cfg(feature = "aws-sdk")]
@@ -38,11 +36,9 @@ pub struct World {
     pub env: Env,
 }
 
-impl Deref for World {
-    type Target = Sandbox;
-
-    fn deref(&self) -> &Sandbox {
-        &self.sandbox
+impl Default for World {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -76,5 +72,13 @@ impl World {
 
     pub fn defaults(&self) -> DefaultProviders {
         DefaultProviders::new(self.config())
+    }
+}
+
+impl Deref for World {
+    type Target = Sandbox;
+
+    fn deref(&self) -> &Sandbox {
+        &self.sandbox
     }
 }

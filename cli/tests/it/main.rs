@@ -40,17 +40,15 @@ pub fn now_plus(seconds: i64) -> String {
 /// A [`sandbox::Sandbox`] (a temporary HOME with the §13 tree, the fake portal), and the
 /// expiry times in use.
 pub struct Sandbox {
-    sandbox: sandbox::Sandbox,
+    base: sandbox::Sandbox,
     /// `expiresAt` of both cache files: two hours from now.
     pub expires_at: String,
     extra_env: Vec<(String, String)>,
 }
 
-impl Deref for Sandbox {
-    type Target = sandbox::Sandbox;
-
-    fn deref(&self) -> &sandbox::Sandbox {
-        &self.sandbox
+impl Default for Sandbox {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -58,7 +56,7 @@ impl Sandbox {
     /// The §13 home, both tokens valid for two hours, the client registration for 90 days.
     pub fn new() -> Self {
         let sandbox = Self {
-            sandbox: sandbox::Sandbox::new(),
+            base: sandbox::Sandbox::new(),
             expires_at: now_plus(7200),
             extra_env: Vec::new(),
         };
@@ -99,6 +97,14 @@ impl Sandbox {
 
     pub fn run(&self, args: &[&str]) -> Run {
         Run(self.command(args).output().unwrap())
+    }
+}
+
+impl Deref for Sandbox {
+    type Target = sandbox::Sandbox;
+
+    fn deref(&self) -> &sandbox::Sandbox {
+        &self.base
     }
 }
 

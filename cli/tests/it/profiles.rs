@@ -1,6 +1,6 @@
 //! `ssokit profiles`: what ssokit sees, which provider would answer, no secrets, no network.
 
-use crate::{LEGACY_CACHE, SECRETS, Sandbox, now_plus};
+use crate::{LEGACY_CACHE, SECRETS, SESSION_CACHE, Sandbox, now_plus};
 
 #[test]
 fn text_lists_profiles_sessions_and_answers() {
@@ -17,7 +17,7 @@ environment: no AWS_* or AMAZON_* access keys set
 
 profile a ({home}/.aws/config:1)
   credentials: answers: ProfileCredentialsProvider: SSO (legacy sso_start_url form): account 111122223333, role LegacyRole (GetRoleCredentials)
-  token: fails: SsoTokenProvider: legacy sso_start_url form: bearer tokens need a profile that refers to an [sso-session] section
+  token: fails: SsoTokenProvider: Profile \"a\" is missing required property \"sso_session\". Bearer tokens need a profile that refers to an [sso-session] section; this profile uses the legacy sso_start_url form.
   token cache: {home}/{LEGACY_CACHE} (expires {}, expired)
 
 profile s ({home}/.aws/config:7)
@@ -70,4 +70,68 @@ fn json_has_the_same_facts() {
     for secret in SECRETS {
         assert!(!out.contains(secret), "{secret}");
     }
+}
+
+/// The session token's refreshability is the provider's own judgement: a client
+/// registration that expired makes it "not refreshable", with the provider's reason.
+#[test]
+fn an_expired_client_registration_is_not_refreshable() {
+    let sandbox = Sandbox::new();
+    let text = sandbox.read(SESSION_CACHE);
+    let key = "\"registrationExpiresAt\": \"";
+    let start = text.find(key).unwrap() + key.len();
+    let end = start + text[start..].find('"').unwrap();
+    sandbox.write(
+        SESSION_CACHE,
+        format!("{}2026-01-01T00:00:00Z{}", &text[..start], &text[end..]),
+    );
+    let out = sandbox.run(&["profiles"]).success();
+    let home = sandbox.home.path().display().to_string();
+    assert!(
+        out.contains(&format!(
+            "token cache: {home}/{SESSION_CACHE} (expires {}, valid, not refreshable: client registration expired at 2026-01-01T00:00:00Z)",
+            sandbox.expires_at
+        )),
+        "{out}"
+    );
+    let json = sandbox.run(&["profiles", "--format", "json"]).success();
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let cache = &value["sso_sessions"][0]["token_cache"];
+    assert_eq!(cache["refreshable"], false);
+    assert_eq!(
+        cache["not_refreshable_because"],
+        "client registration expired at 2026-01-01T00:00:00Z"
+    );
+}
+
+/// A profile whose `sso_region` disagrees with its session's is reported with the
+/// provider's S-MISMATCH text, as the provider would fail.
+#[test]
+fn a_session_mismatch_is_reported_with_the_provider_text() {
+    let sandbox = Sandbox::new();
+    let config = sandbox.read(".aws/config");
+    sandbox.write(
+        ".aws/config",
+        config.replacen(
+            "sso_session = dev\n",
+            "sso_session = dev\nsso_region = us-west-2\n",
+            1,
+        ),
+    );
+    let out = sandbox.run(&["profiles"]).success();
+    assert!(
+        out.contains(
+            "  credentials: fails: ProfileCredentialsProvider: Profile s sets sso_region \"us-west-2\" but sso-session dev sets \"eu-west-1\"; remove it from the profile or make the values equal\n"
+        ),
+        "{out}"
+    );
+    // The provider itself says the same.
+    let run = sandbox.run(&["credentials", "--profile", "s"]);
+    assert!(
+        run.stderr().contains(
+            "Profile s sets sso_region \"us-west-2\" but sso-session dev sets \"eu-west-1\""
+        ),
+        "{}",
+        run.stderr()
+    );
 }

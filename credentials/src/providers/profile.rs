@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use ssokit_config_parser::{Env, Location, Section};
+use ssokit_config_parser::{Env, Location, ProfileSet, Section};
 use ssokit_token_cache::parse_time;
 use tokio::io::AsyncReadExt;
 
@@ -96,18 +96,22 @@ struct ProfileLoad {
     files: FileOptions,
 }
 
-enum Step {
+/// What a profile's credentials come from.
+pub(crate) enum Step {
+    /// Static keys.
     Ready(Credentials),
+    /// SSO: the token, then `GetRoleCredentials`.
     Sso(Box<SsoPlan>),
+    /// A `credential_process` to run.
     Process(ProcessStep),
 }
 
 /// A `credential_process` to run, with what its errors and result need from the profile.
-struct ProcessStep {
+pub(crate) struct ProcessStep {
     command: String,
     account: Option<String>,
     profile: String,
-    location: Option<Location>,
+    pub(crate) location: Option<Location>,
 }
 
 impl ProcessStep {
@@ -128,43 +132,7 @@ impl Load<Credentials> for ProfileLoad {
             let files = self.files.locations(&self.config)?;
             let set = ProviderConfig::load_profiles(&files)?;
             let name = self.files.profile_name(&self.config);
-            let Some(profile) = set.profile(&name) else {
-                return Err(CredentialsError::not_configured(
-                    ErrorCode::ProfileNotFound,
-                    format!("Profile {name} not found"),
-                ));
-            };
-            if let Some(role) = profile.property("role_arn") {
-                return Err(CredentialsError::failed(
-                    ErrorCode::AssumeRole,
-                    format!(
-                        "Profile {name} uses role_arn (assume role), which ssokit does not support yet"
-                    ),
-                )
-                .at(Some(role.location())));
-            }
-            if let Some(credentials) = static_keys(&profile)? {
-                Step::Ready(credentials)
-            } else if is_sso_profile(&profile) {
-                match sso_plan(&self.config, &set, &profile) {
-                    Ok(plan) => Step::Sso(Box::new(plan)),
-                    Err(e) if e.is_not_configured() => match profile.get("credential_process") {
-                        Some(command) => Step::Process(ProcessStep::of(&profile, command)),
-                        None => return Err(e),
-                    },
-                    Err(e) => return Err(e),
-                }
-            } else if let Some(command) = profile.get("credential_process") {
-                Step::Process(ProcessStep::of(&profile, command))
-            } else {
-                return Err(CredentialsError::not_configured(
-                    ErrorCode::NoCredentials,
-                    format!(
-                        "Profile {name} has no credentials (looked for aws_access_key_id, sso_session, sso_start_url, credential_process)"
-                    ),
-                )
-                .at(Some(profile.location())));
-            }
+            profile_step(&self.config, &set, &name)?
         };
         match step {
             Step::Ready(credentials) => Ok(credentials),
@@ -188,6 +156,54 @@ impl Load<Credentials> for ProfileLoad {
             }
         }
     }
+}
+
+/// What the profile `name` holds, in the order of SPEC §10: K-ROLE, static keys (or
+/// K-HALF), SSO, `credential_process`, else K-NOCREDS. The provider runs the step; the
+/// plan describes it.
+pub(crate) fn profile_step(
+    config: &ProviderConfig,
+    set: &ProfileSet,
+    name: &str,
+) -> Result<Step, CredentialsError> {
+    let Some(profile) = set.profile(name) else {
+        return Err(CredentialsError::not_configured(
+            ErrorCode::ProfileNotFound,
+            format!("Profile {name} not found"),
+        ));
+    };
+    if let Some(role) = profile.property("role_arn") {
+        return Err(CredentialsError::failed(
+            ErrorCode::AssumeRole,
+            format!(
+                "Profile {name} uses role_arn (assume role), which ssokit does not support yet"
+            ),
+        )
+        .at(Some(role.location())));
+    }
+    let step = if let Some(credentials) = static_keys(&profile)? {
+        Step::Ready(credentials)
+    } else if is_sso_profile(&profile) {
+        match sso_plan(config, set, &profile) {
+            Ok(plan) => Step::Sso(Box::new(plan)),
+            Err(e) if e.is_not_configured() => match profile.get("credential_process") {
+                Some(command) => Step::Process(ProcessStep::of(&profile, command)),
+                None => return Err(e),
+            },
+            Err(e) => return Err(e),
+        }
+    } else if let Some(command) = profile.get("credential_process") {
+        Step::Process(ProcessStep::of(&profile, command))
+    } else {
+        return Err(CredentialsError::not_configured(
+            ErrorCode::NoCredentials,
+            format!(
+                "Profile {name} has no credentials (looked for aws_access_key_id, sso_session, sso_start_url, credential_process)"
+            ),
+        )
+        .at(Some(profile.location())));
+    };
+    Ok(step)
 }
 
 fn account(profile: &Section<'_>) -> Option<String> {

@@ -7,9 +7,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use ssokit_config_parser::{ProfileSet, Section};
-use ssokit_http::EndpointConfig;
+use ssokit_http::{Endpoint, EndpointConfig};
 use ssokit_sso_client::{GetRoleCredentialsRequest, Service, SsoClient, role_credentials_message};
-use ssokit_token_cache::ReadError;
+use ssokit_token_cache::{CachedToken, ReadError, TokenCacheFile};
 
 use crate::cache::{CREDENTIALS_WINDOW, Cache, TOKEN_WINDOW};
 use crate::config::ProviderConfig;
@@ -138,17 +138,20 @@ impl Load<Credentials> for SsoLoad {
 
 /// Everything an SSO load needs after the files were read (SPEC §8 steps 2-5).
 pub(crate) struct SsoPlan {
-    profile: String,
-    account: String,
-    role: String,
+    pub(crate) profile: String,
+    pub(crate) account: String,
+    pub(crate) role: String,
     region: String,
-    token: TokenSource,
+    pub(crate) token: TokenSource,
     portal: Result<EndpointConfig, CredentialsError>,
     client: Result<SsoClient, CredentialsError>,
 }
 
-enum TokenSource {
+/// Where the SSO profile's bearer token comes from.
+pub(crate) enum TokenSource {
+    /// The sso-session's token, refreshed when it expires.
     Session(SessionRequest),
+    /// The legacy form's token, keyed by the start URL, read only.
     Legacy { start_url: String },
 }
 
@@ -260,6 +263,11 @@ pub(crate) fn is_sso_profile(profile: &Section<'_>) -> bool {
 }
 
 impl SsoPlan {
+    /// The portal endpoint `GetRoleCredentials` would be sent to (pure: no I/O).
+    pub(crate) fn portal_endpoint(&self) -> Result<Endpoint, CredentialsError> {
+        portal_endpoint(&self.portal)
+    }
+
     /// The token, then `GetRoleCredentials` (SPEC §8 steps 2-7).
     pub(crate) async fn run(
         self,
@@ -273,9 +281,7 @@ impl SsoPlan {
                 legacy_token(config, &self.profile, &start_url).await?
             }
         };
-        let endpoint = self.portal?.resolve(Service::Portal).map_err(|e| {
-            CredentialsError::failed(ErrorCode::Endpoint, e.to_string()).caused_by(e)
-        })?;
+        let endpoint = portal_endpoint(&self.portal)?;
         let client = self.client?;
         tracing::debug!(profile = %self.profile, region = %self.region, "calling GetRoleCredentials");
         let request = GetRoleCredentialsRequest::new(&self.account, &self.role, &access_token);
@@ -314,38 +320,61 @@ async fn legacy_token(
     start_url: &str,
 ) -> Result<String, CredentialsError> {
     let cache = config.cache_file(start_url)?;
-    let token = match read_blocking(&cache).await? {
-        Ok(Some(token)) => token,
-        Ok(None) => {
-            return Err(CredentialsError::failed(
-                ErrorCode::TokenNotFound,
-                format!(
-                    "Cached credentials not found under {profile} profile. Please make sure you log in with aws sso login first (looked for {})",
-                    cache.path().display()
-                ),
-            ));
-        }
-        Err(ReadError::MissingKey { path, key, .. }) => {
-            return Err(CredentialsError::failed(
-                ErrorCode::TokenKey,
-                format!(
+    let token = legacy_read(&cache, profile, read_blocking(&cache).await?)?;
+    legacy_usable(&token, config.clock().now())?;
+    Ok(token.access_token().to_owned())
+}
+
+/// What a read of the legacy cache file means for the profile (SPEC §8 step 3):
+/// S-NOTOKEN, S-KEYS, T-CORRUPT with the profile's login hint, or the token.
+pub(crate) fn legacy_read(
+    cache: &TokenCacheFile,
+    profile: &str,
+    read: Result<Option<CachedToken>, ReadError>,
+) -> Result<CachedToken, CredentialsError> {
+    match read {
+        Ok(Some(token)) => Ok(token),
+        Ok(None) => Err(CredentialsError::failed(
+            ErrorCode::TokenNotFound,
+            format!(
+                "Cached credentials not found under {profile} profile. Please make sure you log in with aws sso login first (looked for {})",
+                cache.path().display()
+            ),
+        )),
+        Err(e) => match &e {
+            ReadError::MissingKey { path, key, .. } => {
+                let message = format!(
                     "Cached credentials are missing required properties. Try running aws sso login. ({} lacks \"{key}\")",
                     path.display()
-                ),
-            ));
-        }
-        Err(e) => {
-            return Err(read_error(
+                );
+                Err(CredentialsError::failed(ErrorCode::TokenKey, message).caused_by(e.clone()))
+            }
+            _ => Err(read_error(
                 &e,
                 &format!("aws sso login --profile {profile}"),
-            ));
-        }
-    };
-    if token.expires_at() <= config.clock().now() {
+            )),
+        },
+    }
+}
+
+/// The portal endpoint of a profile's endpoint configuration (SPEC §5).
+fn portal_endpoint(
+    portal: &Result<EndpointConfig, CredentialsError>,
+) -> Result<Endpoint, CredentialsError> {
+    portal
+        .as_ref()
+        .map_err(Clone::clone)?
+        .resolve(Service::Portal)
+        .map_err(|e| CredentialsError::failed(ErrorCode::Endpoint, e.to_string()).caused_by(e))
+}
+
+/// A legacy token is usable until `expiresAt` (no window), else S-EXPIRED.
+pub(crate) fn legacy_usable(token: &CachedToken, now: Timestamp) -> Result<(), CredentialsError> {
+    if token.expires_at() <= now {
         return Err(CredentialsError::failed(
             ErrorCode::TokenExpired,
             "The SSO session associated with this profile has expired. To refresh this SSO session run aws sso login with the corresponding profile.",
         ));
     }
-    Ok(token.access_token().to_owned())
+    Ok(())
 }

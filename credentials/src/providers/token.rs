@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use ssokit_config_parser::ProfileSet;
 use ssokit_sso_client::Service;
 
 use crate::cache::{Cache, TOKEN_WINDOW};
@@ -117,37 +118,45 @@ impl Load<Token> for TokenLoad {
         let files = self.files.locations(&self.config)?;
         let set = ProviderConfig::load_config_only(&files)?;
         let name = self.files.profile_name(&self.config);
-        let Some(profile) = set.profile(&name) else {
-            return Err(CredentialsError::not_configured(
-                ErrorCode::ProfileNotFound,
-                format!("Profile \"{name}\" not found"),
-            ));
-        };
-        let Some(session_name) = profile.get("sso_session") else {
-            let missing =
-                format!("Profile \"{name}\" is missing required property \"sso_session\".");
-            return Err(if profile.get("sso_start_url").is_some() {
-                CredentialsError::failed(
-                    ErrorCode::LegacyProfile,
-                    format!(
-                        "{missing} Bearer tokens need a profile that refers to an [sso-session] section; this profile uses the legacy sso_start_url form."
-                    ),
-                )
-                .at(profile.property("sso_start_url").map(|p| p.location()))
-            } else {
-                CredentialsError::not_configured(ErrorCode::NoSession, missing)
-                    .at(Some(profile.location()))
-            });
-        };
-        let (_, region) = session_section(&set, &profile, session_name)?;
-        let request = SessionRequest {
-            session: session_name.to_owned(),
-            window: self.window,
-            endpoint: self
-                .config
-                .endpoint_config(&set, &profile, region, Service::Oidc),
-            client: self.config.client(Some(&profile)),
-        };
+        let request = token_request(&self.config, &set, &name, self.window)?;
         session_token(&self.config, request).await
     }
+}
+
+/// What the token of profile `name` needs (SPEC §7.1 steps 2-4): T-PROFILE, T-NOSESSION,
+/// T-LEGACY, T-SESSION or T-SESSKEY, else the session, its OIDC endpoint and the client.
+pub(crate) fn token_request(
+    config: &ProviderConfig,
+    set: &ProfileSet,
+    name: &str,
+    window: Duration,
+) -> Result<SessionRequest, CredentialsError> {
+    let Some(profile) = set.profile(name) else {
+        return Err(CredentialsError::not_configured(
+            ErrorCode::ProfileNotFound,
+            format!("Profile \"{name}\" not found"),
+        ));
+    };
+    let Some(session_name) = profile.get("sso_session") else {
+        let missing = format!("Profile \"{name}\" is missing required property \"sso_session\".");
+        return Err(if profile.get("sso_start_url").is_some() {
+            CredentialsError::failed(
+                ErrorCode::LegacyProfile,
+                format!(
+                    "{missing} Bearer tokens need a profile that refers to an [sso-session] section; this profile uses the legacy sso_start_url form."
+                ),
+            )
+            .at(profile.property("sso_start_url").map(|p| p.location()))
+        } else {
+            CredentialsError::not_configured(ErrorCode::NoSession, missing)
+                .at(Some(profile.location()))
+        });
+    };
+    let (_, region) = session_section(set, &profile, session_name)?;
+    Ok(SessionRequest {
+        session: session_name.to_owned(),
+        window,
+        endpoint: config.endpoint_config(set, &profile, region, Service::Oidc),
+        client: config.client(Some(&profile)),
+    })
 }

@@ -51,11 +51,9 @@ pub struct World {
     pub settings: HttpSettings,
 }
 
-impl Deref for World {
-    type Target = Sandbox;
-
-    fn deref(&self) -> &Sandbox {
-        &self.sandbox
+impl Default for World {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -113,5 +111,13 @@ impl World {
         ProfileCredentialsProvider::builder(self.config())
             .profile_name(profile)
             .build()
+    }
+}
+
+impl Deref for World {
+    type Target = Sandbox;
+
+    fn deref(&self) -> &Sandbox {
+        &self.sandbox
     }
 }

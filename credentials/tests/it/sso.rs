@@ -774,3 +774,65 @@ async fn builder_endpoint_wins_even_when_configured_ones_are_ignored() {
     assert_eq!(builder.count(Operation::CreateToken), 1);
     assert_eq!(w.portal.requests().len(), 0);
 }
+
+/// Two profiles of one configuration (as in one chain) whose `ca_bundle` differ each get
+/// a client with their own bundle, whichever asks first.
+#[tokio::test]
+async fn each_profile_gets_its_own_ca_bundle_from_one_config() {
+    use ssokit_credentials::SsoCredentialsProvider;
+    use ssokit_fake_portal::FakePortal;
+    let mut w = World::new();
+    let https = FakePortal::start_https().unwrap();
+    w.write("ca.pem", https.ca_pem().unwrap());
+    w.write("empty.pem", "");
+    w.set_env("AWS_ENDPOINT_URL_SSO", https.url());
+    w.settings = w.settings.clone().native_roots(false);
+    let profile = |name: &str, bundle: &str| {
+        L_CONFIG.replace("[profile a]", &format!("[profile {name}]"))
+            + &format!("ca_bundle = ~/{bundle}\n")
+    };
+    w.write(
+        ".aws/config",
+        profile("bad", "empty.pem") + &profile("good", "ca.pem"),
+    );
+    let config = w.config();
+    let provider = |name: &str| {
+        SsoCredentialsProvider::builder(config.clone())
+            .profile_name(name)
+            .build()
+    };
+    let error = provider("bad").get().await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Transport);
+    assert!(
+        error
+            .to_string()
+            .contains("empty.pem (from ca_bundle of profile bad)"),
+        "{error}"
+    );
+    assert!(provider("good").get().await.is_ok());
+    // And the other way round: the first client does not decide for the second profile.
+    assert!(provider("bad").get().await.is_err());
+    assert_eq!(https.count(Operation::GetRoleCredentials), 1);
+}
+
+/// A transport failure keeps its cause: the credentials error's source chain reaches the
+/// I/O error.
+#[tokio::test]
+async fn a_transport_error_keeps_its_source_chain() {
+    let mut w = World::new();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    w.set_env("AWS_ENDPOINT_URL_SSO", &url);
+    let error = w.sso("a").get().await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Transport);
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(&error);
+    let mut io = None;
+    while let Some(e) = source {
+        if let Some(found) = e.downcast_ref::<std::io::Error>() {
+            io = Some(found.kind());
+        }
+        source = e.source();
+    }
+    assert_eq!(io, Some(std::io::ErrorKind::ConnectionRefused), "{error}");
+}

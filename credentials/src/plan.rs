@@ -1,0 +1,332 @@
+//! [`ProfilePlan`]: what resolving a profile would do, computed without network by the
+//! providers' own decision functions (the same checks, in the same order, with the same
+//! texts), so that a command can tell a user exactly what a provider would do.
+//!
+//! A plan reads the files it is given and the token cache files (never writes or locks
+//! them), resolves endpoints (pure), and sends nothing.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use ssokit_config_parser::{Location, ProfileSet, Section};
+use ssokit_token_cache::{CachedToken, ReadError, TokenCacheFile};
+
+use crate::cache::TOKEN_WINDOW;
+use crate::config::ProviderConfig;
+use crate::error::CredentialsError;
+use crate::providers::profile::{Step, profile_step};
+use crate::providers::sso::{SsoPlan, TokenSource, legacy_read, legacy_usable};
+use crate::providers::token::token_request;
+use crate::session::{SessionRequest, refreshable, session_read, valid};
+
+/// What the default providers would do for one profile: `ProfileCredentialsProvider` and
+/// `SsoTokenProvider`.
+#[derive(Debug)]
+pub struct ProfilePlan {
+    name: String,
+    location: Location,
+    credentials: Result<CredentialsRoute, CredentialsError>,
+    token: Result<TokenRoute, CredentialsError>,
+}
+
+impl ProfilePlan {
+    /// The plan of `profile` in `set` (loaded with both files, as the credentials providers
+    /// do), with `config`'s clock, environment and home. Reads cache files; no network.
+    pub fn new(config: &ProviderConfig, set: &ProfileSet, profile: &Section<'_>) -> Self {
+        let name = profile.name();
+        let credentials = profile_step(config, set, name).map(|step| match step {
+            Step::Ready(_) => CredentialsRoute::StaticKeys,
+            Step::Sso(plan) => CredentialsRoute::Sso(Box::new(SsoRoute::of(config, &plan))),
+            Step::Process(process) => CredentialsRoute::Process {
+                location: process.location,
+            },
+        });
+        let token = token_request(config, set, name, TOKEN_WINDOW)
+            .map(|request| TokenRoute::of(config, &request));
+        Self {
+            name: name.to_owned(),
+            location: profile.location(),
+            credentials,
+            token,
+        }
+    }
+
+    /// The profile's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Where the profile's header is.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// What `ProfileCredentialsProvider` would use, or the error it would give (whose
+    /// [`kind`](CredentialsError::kind) tells whether a chain would move on or stop).
+    pub fn credentials(&self) -> Result<&CredentialsRoute, &CredentialsError> {
+        self.credentials.as_ref()
+    }
+
+    /// What `SsoTokenProvider` would use, or the error it would give.
+    pub fn token(&self) -> Result<&TokenRoute, &CredentialsError> {
+        self.token.as_ref()
+    }
+}
+
+/// Where a profile's credentials would come from.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CredentialsRoute {
+    /// `aws_access_key_id` and `aws_secret_access_key`.
+    StaticKeys,
+    /// IAM Identity Center: a bearer token, then `GetRoleCredentials`.
+    Sso(Box<SsoRoute>),
+    /// A `credential_process` command would run (the plan never runs it).
+    Process {
+        /// The `credential_process` line.
+        location: Option<Location>,
+    },
+}
+
+/// The SSO part of a plan: the role, the token's cache entry and the portal endpoint.
+#[derive(Debug)]
+pub struct SsoRoute {
+    account: String,
+    role: String,
+    session: Option<String>,
+    cache: CacheEntry,
+    portal: Result<String, CredentialsError>,
+}
+
+impl SsoRoute {
+    fn of(config: &ProviderConfig, plan: &SsoPlan) -> Self {
+        let (session, cache) = match &plan.token {
+            TokenSource::Session(request) => (
+                Some(request.session.clone()),
+                session_entry(config, &request.session, request.window),
+            ),
+            TokenSource::Legacy { start_url } => {
+                (None, legacy_entry(config, &plan.profile, start_url))
+            }
+        };
+        Self {
+            account: plan.account.clone(),
+            role: plan.role.clone(),
+            session,
+            cache,
+            portal: plan.portal_endpoint().map(|e| e.url()),
+        }
+    }
+
+    /// The account id.
+    pub fn account(&self) -> &str {
+        &self.account
+    }
+
+    /// The role name.
+    pub fn role(&self) -> &str {
+        &self.role
+    }
+
+    /// The sso-session, or `None` for the legacy `sso_start_url` form.
+    pub fn session(&self) -> Option<&str> {
+        self.session.as_deref()
+    }
+
+    /// The bearer token's cache entry.
+    pub fn cache(&self) -> &CacheEntry {
+        &self.cache
+    }
+
+    /// The portal URL `GetRoleCredentials` would be sent to, or the endpoint error.
+    pub fn portal(&self) -> Result<&str, &CredentialsError> {
+        self.portal.as_deref()
+    }
+}
+
+/// The token part of a plan: the session, its cache entry and the OIDC endpoint.
+#[derive(Debug)]
+pub struct TokenRoute {
+    session: String,
+    cache: CacheEntry,
+    oidc: Result<String, CredentialsError>,
+}
+
+impl TokenRoute {
+    fn of(config: &ProviderConfig, request: &SessionRequest) -> Self {
+        Self {
+            session: request.session.clone(),
+            cache: session_entry(config, &request.session, request.window),
+            oidc: request.oidc_endpoint().map(|e| e.url()),
+        }
+    }
+
+    /// The sso-session.
+    pub fn session(&self) -> &str {
+        &self.session
+    }
+
+    /// The token's cache entry.
+    pub fn cache(&self) -> &CacheEntry {
+        &self.cache
+    }
+
+    /// The SSO-OIDC URL a refresh would be sent to, or the endpoint error.
+    pub fn oidc(&self) -> Result<&str, &CredentialsError> {
+        self.oidc.as_deref()
+    }
+}
+
+/// A token cache file and what a provider would make of it now.
+#[derive(Debug)]
+pub struct CacheEntry {
+    path: Option<PathBuf>,
+    state: CacheState,
+}
+
+impl CacheEntry {
+    /// The cache file (`None` when no home is known).
+    pub fn path(&self) -> Option<&std::path::Path> {
+        self.path.as_deref()
+    }
+
+    /// Its state.
+    pub fn state(&self) -> &CacheState {
+        &self.state
+    }
+}
+
+/// The state of a token cache file, as the provider judges it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CacheState {
+    /// No token: the provider's error (T-NOTOKEN, S-NOTOKEN).
+    Absent(CredentialsError),
+    /// The file cannot be used: the provider's error (T-CORRUPT, T-KEY, T-EXPIRES, E-READ).
+    Unusable(CredentialsError),
+    /// A token.
+    Found(TokenStatus),
+}
+
+/// A cached token's expiry, freshness and (for sessions) whether it can be refreshed.
+#[derive(Debug)]
+pub struct TokenStatus {
+    expires_at: Timestamp,
+    freshness: Freshness,
+    refresh: Option<Result<(), String>>,
+}
+
+impl TokenStatus {
+    /// `expiresAt`.
+    pub fn expires_at(&self) -> Timestamp {
+        self.expires_at
+    }
+
+    /// Whether the provider would use it as it is.
+    pub fn freshness(&self) -> Freshness {
+        self.freshness
+    }
+
+    /// For a session token: `Ok` if a refresh could be attempted, else why not (the
+    /// provider's reason, e.g. `client registration expired at …`). `None` for a legacy
+    /// token, which is never refreshed.
+    pub fn refresh(&self) -> Option<Result<(), &str>> {
+        self.refresh
+            .as_ref()
+            .map(|r| r.as_ref().map(|&()| ()).map_err(String::as_str))
+    }
+}
+
+/// How a provider would treat a cached token now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Freshness {
+    /// Used as it is (a session token beyond the 300 s window; a legacy token before its
+    /// expiry).
+    Valid,
+    /// A session token inside the window: refreshed first, or used with a warning.
+    Expiring,
+    /// Past its expiry.
+    Expired,
+}
+
+/// The session token's entry, judged by the session-token algorithm's own checks.
+fn session_entry(config: &ProviderConfig, session: &str, window: Duration) -> CacheEntry {
+    let now = config.clock().now();
+    entry(config, session, |cache, read| {
+        let token = session_read(cache, session, read)?;
+        let freshness = if valid(&token, now, window) {
+            Freshness::Valid
+        } else {
+            expiring_or_expired(&token, now)
+        };
+        Ok(TokenStatus {
+            expires_at: token.expires_at(),
+            freshness,
+            refresh: Some(refreshable(&token, now)),
+        })
+    })
+}
+
+/// The legacy token's entry, judged by the SSO provider's own checks.
+fn legacy_entry(config: &ProviderConfig, profile: &str, start_url: &str) -> CacheEntry {
+    let now = config.clock().now();
+    entry(config, start_url, |cache, read| {
+        let token = legacy_read(cache, profile, read)?;
+        let freshness = match legacy_usable(&token, now) {
+            Ok(()) => Freshness::Valid,
+            Err(_) => Freshness::Expired,
+        };
+        Ok(TokenStatus {
+            expires_at: token.expires_at(),
+            freshness,
+            refresh: None,
+        })
+    })
+}
+
+fn expiring_or_expired(token: &CachedToken, now: Timestamp) -> Freshness {
+    if token.expires_at() > now {
+        Freshness::Expiring
+    } else {
+        Freshness::Expired
+    }
+}
+
+/// Reads the cache file of `key` (no corrupt-file re-read delay) and judges it.
+fn entry(
+    config: &ProviderConfig,
+    key: &str,
+    judge: impl FnOnce(
+        &TokenCacheFile,
+        Result<Option<CachedToken>, ReadError>,
+    ) -> Result<TokenStatus, CredentialsError>,
+) -> CacheEntry {
+    let cache = match config.cache_file(key) {
+        Ok(cache) => cache.with_corrupt_retry_delay(Duration::ZERO),
+        Err(error) => {
+            return CacheEntry {
+                path: None,
+                state: CacheState::Unusable(error),
+            };
+        }
+    };
+    let read = cache.read();
+    let absent = matches!(read, Ok(None));
+    let state = match judge(&cache, read) {
+        Ok(status) => CacheState::Found(status),
+        Err(error) if absent => CacheState::Absent(error),
+        Err(error) => CacheState::Unusable(error),
+    };
+    CacheEntry {
+        path: Some(cache.path().to_path_buf()),
+        state,
+    }
+}
+
+/// The cache entry of sso-session `name` (for listing sessions): the token provider's
+/// judgement with the default 300 s window.
+pub fn session_cache_entry(config: &ProviderConfig, name: &str) -> CacheEntry {
+    session_entry(config, name, TOKEN_WINDOW)
+}
