@@ -137,39 +137,36 @@ impl DefaultProviders {
     }
 }
 
-/// The default constructors of one chain type, over [`DefaultProviders`].
-macro_rules! default_constructors {
-    (
-        chain $chain:ident, provider $provider:ident,
-        providers $providers_fn:ident, chain_fn $chain_fn:ident
-    ) => {
-        impl $chain {
-            /// The default providers (SPEC §10) over `config`, for the profile `config`'s
-            /// environment selects (`AWS_PROFILE`, else `default`); see [`DefaultProviders`]
-            /// to choose a profile (v2 `defaultProviders`).
-            pub fn default_providers(config: &ProviderConfig) -> Vec<Arc<dyn $provider>> {
-                DefaultProviders::new(config.clone()).$providers_fn()
-            }
+impl CredentialsProviderChain {
+    /// The default providers (SPEC §10) over `config`, for the profile `config`'s
+    /// environment selects (`AWS_PROFILE`, else `default`); see [`DefaultProviders`] to
+    /// choose a profile (v2 `defaultProviders`).
+    pub fn default_providers(config: &ProviderConfig) -> Vec<Arc<dyn ProvideCredentials>> {
+        DefaultProviders::new(config.clone()).credentials_providers()
+    }
 
-            /// The default chain over the real process: its environment, home directory and
-            /// the system clock (SPEC §10 defaults; [`DefaultProviders::from_process`]).
-            /// No I/O until [`resolve`](Self::resolve).
-            #[doc(alias = "default")]
-            pub fn from_process() -> Self {
-                DefaultProviders::from_process().$chain_fn()
-            }
-        }
-    };
+    /// The default chain over the real process: its environment, home directory and the
+    /// system clock (SPEC §10 defaults; [`DefaultProviders::from_process`]). No I/O until
+    /// [`resolve`](Self::resolve).
+    #[doc(alias = "default")]
+    pub fn from_process() -> Self {
+        DefaultProviders::from_process().credentials_chain()
+    }
 }
 
-default_constructors! {
-    chain CredentialsProviderChain, provider ProvideCredentials,
-    providers credentials_providers, chain_fn credentials_chain
-}
+impl TokenProviderChain {
+    /// The default token providers (SPEC §10) over `config`: `[SsoTokenProvider]` for the
+    /// profile `config`'s environment selects (v2 `defaultProviders`).
+    pub fn default_providers(config: &ProviderConfig) -> Vec<Arc<dyn ProvideToken>> {
+        DefaultProviders::new(config.clone()).token_providers()
+    }
 
-default_constructors! {
-    chain TokenProviderChain, provider ProvideToken,
-    providers token_providers, chain_fn token_chain
+    /// The default token chain over the real process ([`DefaultProviders::from_process`]).
+    /// No I/O until [`resolve`](Self::resolve).
+    #[doc(alias = "default")]
+    pub fn from_process() -> Self {
+        DefaultProviders::from_process().token_chain()
+    }
 }
 
 /// Credentials from the default chain over the real process (v2

@@ -1,10 +1,35 @@
 //! What `ssokit credentials` and `ssokit token` print (SPEC §11).
 
+use clap::ValueEnum;
 use jiff::Timestamp;
 use serde_json::{Map, Value};
 use ssokit_chain::{Credentials, Token};
 
-use crate::{CredentialsFormat, TokenFormat};
+/// `ssokit credentials --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CredentialsFormat {
+    /// `credential_process` Version 1 JSON.
+    Process,
+    /// `export AWS_...=...` lines (POSIX shells).
+    Env,
+    /// `AWS_...=...` lines.
+    EnvNoExport,
+    /// `set -gx AWS_... "..."` lines.
+    Fish,
+    /// `$Env:AWS_...="..."` lines.
+    Powershell,
+    /// The process JSON without `Version`, with `AccountId`.
+    Json,
+}
+
+/// `ssokit token --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TokenFormat {
+    /// `{"accessToken": ..., "expiresAt": ...}`.
+    Json,
+    /// The token and a newline.
+    Raw,
+}
 
 /// RFC 3339 UTC, whole seconds (truncated).
 pub(crate) fn time(at: Timestamp) -> String {

@@ -19,6 +19,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod failure;
 mod format;
 mod profiles;
 mod trace;
@@ -26,9 +27,12 @@ mod trace;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use ssokit_chain::config::Location;
+use clap::{Parser, Subcommand};
 use ssokit_chain::{DefaultProviders, provider_config_from_process};
+
+use failure::Failure;
+use format::{CredentialsFormat, TokenFormat};
+use profiles::ProfilesFormat;
 
 /// AWS IAM Identity Center (SSO) credentials and SSO bearer tokens from ~/.aws, as the AWS
 /// SDKs resolve them.
@@ -80,63 +84,6 @@ enum Command {
     },
 }
 
-/// `ssokit credentials --format`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub(crate) enum CredentialsFormat {
-    /// `credential_process` Version 1 JSON.
-    Process,
-    /// `export AWS_...=...` lines (POSIX shells).
-    Env,
-    /// `AWS_...=...` lines.
-    EnvNoExport,
-    /// `set -gx AWS_... "..."` lines.
-    Fish,
-    /// `$Env:AWS_...="..."` lines.
-    Powershell,
-    /// The process JSON without `Version`, with `AccountId`.
-    Json,
-}
-
-/// `ssokit token --format`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub(crate) enum TokenFormat {
-    /// `{"accessToken": ..., "expiresAt": ...}`.
-    Json,
-    /// The token and a newline.
-    Raw,
-}
-
-/// `ssokit profiles --format`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub(crate) enum ProfilesFormat {
-    /// For people.
-    Text,
-    /// For programs.
-    Json,
-}
-
-/// A failure to report: the message and, when known, the setting's location.
-pub(crate) struct Failure {
-    message: String,
-    location: Option<Location>,
-}
-
-impl Failure {
-    pub(crate) fn new(message: impl Into<String>, location: Option<Location>) -> Self {
-        Self {
-            message: message.into(),
-            location,
-        }
-    }
-}
-
-impl From<ssokit_chain::ChainError> for Failure {
-    fn from(error: ssokit_chain::ChainError) -> Self {
-        let location = error.location().cloned();
-        Self::new(error.to_string(), location)
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if cli.verbose {
@@ -158,8 +105,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(failure) => {
-            let _ = writeln!(stderr, "ssokit: error: {}", failure.message);
-            if let Some(location) = failure.location {
+            let _ = writeln!(stderr, "ssokit: error: {}", failure.message());
+            if let Some(location) = failure.location() {
                 let _ = writeln!(stderr, "  at {location}");
             }
             ExitCode::FAILURE

@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use clap::ValueEnum;
 use serde_json::{Map, Value, json};
 use ssokit_chain::config::{FileLocations, ProfileSet, SectionKind, selected_profile};
 use ssokit_chain::credentials::{
@@ -14,8 +15,17 @@ use ssokit_chain::credentials::{
 };
 use ssokit_chain::{ProviderConfig, provider_config_from_process};
 
+use crate::failure::Failure;
 use crate::format::{pretty, time};
-use crate::{Failure, ProfilesFormat};
+
+/// `ssokit profiles --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ProfilesFormat {
+    /// For people.
+    Text,
+    /// For programs.
+    Json,
+}
 
 /// What a provider would do for a profile.
 struct Answer {

@@ -207,9 +207,9 @@ impl ProviderConfig {
 
     /// The home directory, or E-HOME.
     pub fn home(&self) -> Result<&Home, CredentialsError> {
-        self.home.as_ref().map_err(|e| {
-            CredentialsError::failed(ErrorCode::Home, e.to_string()).caused_by(*e)
-        })
+        self.home
+            .as_ref()
+            .map_err(|e| CredentialsError::failed(ErrorCode::Home, e.to_string()).caused_by(*e))
     }
 
     /// The clock.

@@ -118,7 +118,7 @@ pub use plan::{
     CacheEntry, CacheState, CredentialsRoute, Freshness, ProfilePlan, SsoRoute, TokenRoute,
     TokenStatus, session_cache_entry,
 };
-pub use provider::{ProvideCredentials, ProvideToken};
+pub use provider::{Cached, ProvideCredentials, ProvideToken};
 pub use providers::environment::EnvironmentCredentialsProvider;
 pub use providers::profile::{
     MAX_PROCESS_DEPTH, PROCESS_DEPTH_VAR, ProfileCredentialsProvider,
@@ -128,4 +128,4 @@ pub use providers::sso::{SsoCredentialsProvider, SsoCredentialsProviderBuilder};
 pub use providers::token::{SsoTokenProvider, SsoTokenProviderBuilder};
 pub use refresh_state::SessionTokenStates;
 pub use single_flight::{Abandoned, Flight, SingleFlight};
-pub use types::{Credentials, Token};
+pub use types::{Credentials, Expiring, Token};

@@ -1,11 +1,16 @@
 //! The provider traits, and the cached-provider surface every provider shares.
 
+use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
+use jiff::Timestamp;
 
+use crate::cache::Cache;
+use crate::clock::Clock;
 use crate::error::CredentialsError;
-use crate::types::{Credentials, Token};
+use crate::types::{Credentials, Expiring, Token};
 
 /// Something that can produce AWS credentials. Object-safe: a chain holds
 /// `Vec<Arc<dyn ProvideCredentials>>`.
@@ -35,77 +40,90 @@ pub(crate) trait Load<T>: Send + Sync + 'static {
 }
 
 /// Returns a `'static` load future for the cache.
-pub(crate) fn loader<T: Send + 'static>(
+fn loader<T: Send + 'static>(
     load: &Arc<dyn Load<T>>,
 ) -> impl FnOnce() -> std::pin::Pin<Box<dyn Future<Output = Result<T, CredentialsError>> + Send>> {
     let load = Arc::clone(load);
     move || Box::pin(async move { load.load().await })
 }
 
-/// The v2 cached-provider methods (SPEC §9) over fields `cache`, `load` and `config`, and
-/// a `Debug` that shows the cache state and any listed fields, never a value.
-macro_rules! cached_provider {
-    ($provider:ident, $value:ty $(, $field:ident)*) => {
-        impl std::fmt::Debug for $provider {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct(stringify!($provider))
-                    $(.field(stringify!($field), &self.$field))*
-                    .field("expired", &self.cache.expired())
-                    .field("expire_time", &self.cache.expire_time())
-                    .finish_non_exhaustive()
-            }
-        }
-
-        impl $provider {
-            /// The cached value, or a fresh one when [`needs_refresh`](Self::needs_refresh)
-            /// (v2 `get` / `getPromise`). Concurrent calls share one load.
-            pub async fn get(&self) -> Result<$value, $crate::error::CredentialsError> {
-                self.cache
-                    .get(self.config.clock(), $crate::provider::loader(&self.load))
-                    .await
-            }
-
-            /// Loads now, whatever the cache holds (v2 `refresh`); joins a load already in
-            /// flight. A failure keeps the old value.
-            pub async fn refresh(&self) -> Result<$value, $crate::error::CredentialsError> {
-                self.cache
-                    .refresh($crate::provider::loader(&self.load))
-                    .await
-            }
-
-            /// True before the first successful load and after [`expire`](Self::expire)
-            /// (v2 `expired`).
-            pub fn expired(&self) -> bool {
-                self.cache.expired()
-            }
-
-            /// Marks the cached value expired, so the next [`get`](Self::get) loads.
-            pub fn expire(&self) {
-                self.cache.expire();
-            }
-
-            /// The expiry of the cached value (v2 `expireTime`).
-            pub fn expire_time(&self) -> Option<jiff::Timestamp> {
-                self.cache.expire_time()
-            }
-
-            /// How long before its expiry a value counts as stale (v2 `expiryWindow`).
-            pub fn expiry_window(&self) -> std::time::Duration {
-                self.cache.window()
-            }
-
-            /// No value, [`expired`](Self::expired), or `now + window > expire_time`
-            /// (v2 `needsRefresh`).
-            pub fn needs_refresh(&self) -> bool {
-                self.cache.needs_refresh(self.config.clock())
-            }
-
-            /// The cached value, without loading.
-            pub fn cached(&self) -> Option<$value> {
-                self.cache.cached()
-            }
-        }
-    };
+/// The cached value of a provider, with v2's cached-provider methods (SPEC §9). Every
+/// provider of this crate holds one and dereferences to it, so `provider.get()`,
+/// `provider.expired()`, ... are these methods. `Debug` shows the cache state only, never
+/// the value.
+pub struct Cached<T> {
+    clock: Arc<dyn Clock>,
+    cache: Cache<T>,
+    load: Arc<dyn Load<T>>,
 }
 
-pub(crate) use cached_provider;
+impl<T: Expiring> Cached<T> {
+    /// A cache of what `load` loads, stale `window` before its expiry by `clock`. No I/O.
+    pub(crate) fn new(clock: Arc<dyn Clock>, window: Duration, load: impl Load<T>) -> Self {
+        Self {
+            clock,
+            cache: Cache::new(window),
+            load: Arc::new(load),
+        }
+    }
+
+    /// The cached value, or a fresh one when [`needs_refresh`](Self::needs_refresh)
+    /// (v2 `get` / `getPromise`). Concurrent calls share one load.
+    pub async fn get(&self) -> Result<T, CredentialsError> {
+        self.cache.get(&*self.clock, loader(&self.load)).await
+    }
+
+    /// Loads now, whatever the cache holds (v2 `refresh`); joins a load already in flight.
+    /// A failure keeps the old value.
+    pub async fn refresh(&self) -> Result<T, CredentialsError> {
+        self.cache.refresh(loader(&self.load)).await
+    }
+
+    /// True before the first successful load and after [`expire`](Self::expire) (v2
+    /// `expired`).
+    pub fn expired(&self) -> bool {
+        self.cache.expired()
+    }
+
+    /// Marks the cached value expired, so the next [`get`](Self::get) loads.
+    pub fn expire(&self) {
+        self.cache.expire();
+    }
+
+    /// The expiry of the cached value (v2 `expireTime`).
+    pub fn expire_time(&self) -> Option<Timestamp> {
+        self.cache.expire_time()
+    }
+
+    /// How long before its expiry a value counts as stale (v2 `expiryWindow`).
+    pub fn expiry_window(&self) -> Duration {
+        self.cache.window()
+    }
+
+    /// No value, [`expired`](Self::expired), or `now + window > expire_time` (v2
+    /// `needsRefresh`).
+    pub fn needs_refresh(&self) -> bool {
+        self.cache.needs_refresh(&*self.clock)
+    }
+
+    /// The cached value, without loading.
+    pub fn cached(&self) -> Option<T> {
+        self.cache.cached()
+    }
+}
+
+impl<T: Expiring> Cached<T> {
+    /// Ends a provider's `Debug` with the cache state: `expired`, `expire_time`, `..`.
+    pub(crate) fn finish_debug(&self, debug: &mut fmt::DebugStruct<'_, '_>) -> fmt::Result {
+        debug
+            .field("expired", &self.cache.expired())
+            .field("expire_time", &self.cache.expire_time())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: Expiring> fmt::Debug for Cached<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.finish_debug(&mut f.debug_struct("Cached"))
+    }
+}

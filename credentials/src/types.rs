@@ -210,9 +210,17 @@ impl fmt::Display for Token {
     }
 }
 
-/// A value a cached provider holds: something with an optional expiry.
-pub(crate) trait Expiring: Clone + Send + Sync + 'static {
+/// A value a provider caches: [`Credentials`] or [`Token`], each with an optional expiry.
+/// Sealed: no other type implements it.
+pub trait Expiring: Clone + Send + Sync + 'static + sealed::Sealed {
+    /// When the value expires (`None`: never).
     fn expiry(&self) -> Option<Timestamp>;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Credentials {}
+    impl Sealed for super::Token {}
 }
 
 impl Expiring for Credentials {

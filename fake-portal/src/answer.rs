@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::Operation;
+use crate::operation::Operation;
 
 /// The default `GetRoleCredentials` body (SPEC §13 "Portal").
 pub const DEFAULT_CREDENTIALS_BODY: &str = r#"{"roleCredentials":{"accessKeyId":"ASIAMOCKACCESSKEY","secretAccessKey":"mockSecretKey","sessionToken":"mockSessionToken","expiration":1772370000000}}"#;

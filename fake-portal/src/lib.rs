@@ -38,33 +38,14 @@
 
 mod answer;
 mod background;
+mod operation;
 mod proxy;
 pub mod sandbox;
 mod server;
 mod tls;
 
 pub use answer::{Answer, DEFAULT_CREDENTIALS_BODY, DEFAULT_TOKEN_BODY};
+pub use operation::Operation;
 pub use proxy::FakeProxy;
 pub use server::{FakePortal, RecordedRequest};
 pub use tls::TLS_NAMES;
-
-/// The two operations the fake serves.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Operation {
-    /// `GET …/federation/credentials`.
-    GetRoleCredentials,
-    /// `POST …/token`.
-    CreateToken,
-}
-
-impl Operation {
-    /// The operation a request is routed to: by method and path suffix (so a path prefix
-    /// of the endpoint URL is accepted).
-    pub fn route(method: &str, path: &str) -> Option<Self> {
-        match method {
-            "GET" if path.ends_with("/federation/credentials") => Some(Self::GetRoleCredentials),
-            "POST" if path.ends_with("/token") => Some(Self::CreateToken),
-            _ => None,
-        }
-    }
-}

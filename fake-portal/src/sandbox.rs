@@ -29,7 +29,8 @@ use tempfile::TempDir;
 
 pub use capture::{Capture, CaptureGuard};
 
-use crate::{FakePortal, Operation};
+use crate::operation::Operation;
+use crate::server::FakePortal;
 
 /// The fixtures' clock: the time at which the §13 home (and every other generated
 /// fixture) is current.

@@ -14,9 +14,9 @@ use hyper::body::{Body, Frame, Incoming, SizeHint};
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 
-use crate::Operation;
 use crate::answer::{Answer, Delivery};
 use crate::background::Background;
+use crate::operation::Operation;
 
 /// One request as the fake received it.
 #[derive(Clone, Debug, PartialEq, Eq)]

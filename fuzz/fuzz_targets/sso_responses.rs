@@ -21,7 +21,7 @@ use std::time::{Duration, SystemTime};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 use ssokit_sso_client::fuzzing;
-use ssokit_sso_client::{Error, Operation, ServiceErrorKind};
+use ssokit_sso_client::{Error, Operation, ServiceErrorKind, role_credentials_message};
 
 fuzz_target!(|data: &[u8]| {
     let (status, reason, error_type, body) = split(data);
@@ -133,7 +133,7 @@ fuzz_target!(|data: &[u8]| {
             if (500..600).contains(&status) || status == 429 {
                 assert!(retryable, "5xx and 429 are retried");
             }
-            match error.kind() {
+            match ServiceErrorKind::of(&error) {
                 ServiceErrorKind::TooManyRequests => assert!(retryable),
                 ServiceErrorKind::InvalidRequest
                 | ServiceErrorKind::Unauthorized
@@ -151,8 +151,8 @@ fuzz_target!(|data: &[u8]| {
             }
             let summary = error.summary();
             assert!(summary.starts_with(&format!("{code}: {message}")));
-            let _ = error.role_credentials_message("Role", "111122223333");
-            rendered(&Error::from(error));
+            let _ = role_credentials_message(&error, "Role", "111122223333");
+            rendered(&Error::from(ssokit_http::Error::from(error)));
         }
     }
 });

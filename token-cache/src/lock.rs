@@ -77,6 +77,10 @@ impl CacheLock {
             path: path.clone(),
             source: Arc::new(e),
         })?;
+        #[allow(
+            clippy::disallowed_methods,
+            reason = "the lock wait's deadline is a monotonic duration from now, not a time of day; its length comes from the caller's LockOptions"
+        )]
         let start = Instant::now();
         let mut interval = options.min_poll;
         loop {

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use ssokit_fake_portal::{FakePortal, Operation};
 
-use crate::Workspace;
+use crate::workspace::Workspace;
 
 pub(crate) fn run(ws: &Workspace, runs: Option<&str>) -> Result<(), String> {
     let runs: usize = match runs {

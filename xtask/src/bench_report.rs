@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::Workspace;
 use crate::bench_cli::CliFigures;
 use crate::storm::Storm;
+use crate::workspace::Workspace;
 
 const CRITERION_ARGS: [&str; 5] = ["--warm-up-time", "2", "--measurement-time", "5", "--noplot"];
 

@@ -4,8 +4,8 @@
 //! Fixed clock: 2026-03-01T12:00:00Z. Both tokens expire at 14:00:00Z. Tests copy the tree
 //! into a temporary HOME and vary the copy per scenario.
 
-use crate::Workspace;
 use crate::output::Output;
+use crate::workspace::Workspace;
 
 const DIR: &str = "credentials/tests/generated";
 

@@ -17,7 +17,7 @@ use std::process::Command;
 use jiff::{SignedDuration, Timestamp};
 use ssokit_fake_portal::{Answer, FakePortal, Operation};
 
-use crate::Workspace;
+use crate::workspace::Workspace;
 
 const CONFIG: &str = "\
 [profile a]

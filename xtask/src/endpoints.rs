@@ -11,8 +11,8 @@ use std::fs;
 
 use serde_json::Value;
 
-use crate::Workspace;
 use crate::output::Output;
+use crate::workspace::Workspace;
 
 const OWNED_DIR: &str = "http/src/generated";
 const TARGET: &str = "http/src/generated/partitions.rs";

@@ -3,8 +3,8 @@
 //! Each generator owns one or more output folders and returns the complete set of files
 //! that belong in them (an [`Output`], which writes or checks itself).
 
-use crate::Workspace;
 use crate::output::Output;
+use crate::workspace::Workspace;
 
 /// Write the fixtures, or check that the committed ones are current.
 #[derive(Clone, Copy, PartialEq, Eq)]

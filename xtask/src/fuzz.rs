@@ -14,7 +14,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::Workspace;
+use crate::workspace::Workspace;
 
 /// Collects a target's seeds.
 type Seeds = fn(&Workspace) -> Result<Vec<Seed>, String>;
@@ -47,7 +47,7 @@ pub(crate) fn run(ws: &Workspace, args: &[&str]) -> Result<(), String> {
                 .filter(|n| *n > 0)
                 .ok_or_else(|| format!("--seconds takes a positive integer, not `{n}`"))?,
         ),
-        _ => return Err(crate::USAGE.to_owned()),
+        _ => return Err(crate::usage::USAGE.to_owned()),
     };
     let Some((_, seeds)) = TARGETS.iter().find(|(name, _)| *name == target) else {
         let names: Vec<&str> = TARGETS.iter().map(|(name, _)| *name).collect();

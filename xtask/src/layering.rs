@@ -75,7 +75,7 @@ const RULES: &[(&str, &[&str], &str)] = &[
 ];
 
 /// `cargo xtask layering`: prints each broken rule and fails if there is one.
-pub(crate) fn run(ws: &crate::Workspace) -> Result<(), String> {
+pub(crate) fn run(ws: &crate::workspace::Workspace) -> Result<(), String> {
     let found = violations(&ws.root)?;
     if found.is_empty() {
         println!(

@@ -37,11 +37,13 @@ mod layering;
 mod output;
 mod storm;
 mod token_cache_fixtures;
+mod usage;
+mod workspace;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask fixtures [--check] | cargo xtask layering | cargo xtask demo | cargo xtask bench-cli [RUNS] | cargo xtask storm [--processes N] [--release] | cargo xtask fuzz <target> [--seconds N] | cargo xtask bench-report";
+use usage::USAGE;
+use workspace::Workspace;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -67,25 +69,5 @@ fn main() -> ExitCode {
             eprintln!("xtask: error: {message}");
             ExitCode::FAILURE
         }
-    }
-}
-
-/// Where the workspace and the shared conformance data are.
-pub(crate) struct Workspace {
-    /// The workspace root (the folder holding the root `Cargo.toml`).
-    pub(crate) root: PathBuf,
-    /// `SSOKIT_CONFORMANCE_DIR`, else `../shared/conformance` beside the root.
-    pub(crate) conformance: PathBuf,
-}
-
-impl Workspace {
-    fn locate() -> Self {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .map_or_else(|| PathBuf::from("."), PathBuf::from);
-        let conformance = std::env::var_os("SSOKIT_CONFORMANCE_DIR")
-            .filter(|v| !v.is_empty())
-            .map_or_else(|| root.join("../shared/conformance"), PathBuf::from);
-        Self { root, conformance }
     }
 }

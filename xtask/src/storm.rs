@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use ssokit_fake_portal::{Answer, Operation};
 use ssokit_token_cache::CachedToken;
 
-use crate::Workspace;
 use crate::demo::{SESSION_CACHE, build, in_seconds, session_cache, start_portal, write_sandbox};
+use crate::workspace::Workspace;
 
 pub(crate) fn run(ws: &Workspace, args: &[&str]) -> Result<(), String> {
     let (processes, release) = parse_args(args)?;

@@ -4,8 +4,8 @@
 //! Fixed clock: 2026-03-01T12:00:00Z. "Valid" tokens expire at 14:00:00Z, "expiring"
 //! ones within the 5-minute refresh window (12:02:00Z), "expired" ones at 11:59:00Z.
 
-use crate::Workspace;
 use crate::output::Output;
+use crate::workspace::Workspace;
 
 const DIR: &str = "token-cache/tests/generated";
 

@@ -1,13 +1,11 @@
 //! [`EnvironmentCredentialsProvider`]: static keys from `AWS_*` or `AMAZON_*` variables.
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 
-use crate::cache::{CREDENTIALS_WINDOW, Cache};
+use crate::cache::CREDENTIALS_WINDOW;
 use crate::config::ProviderConfig;
 use crate::error::{CredentialsError, ErrorCode};
-use crate::provider::{Load, ProvideCredentials, cached_provider};
+use crate::provider::{Cached, Load, ProvideCredentials};
 use crate::types::Credentials;
 
 /// Credentials from `<PREFIX>_ACCESS_KEY_ID`, `<PREFIX>_SECRET_ACCESS_KEY`, optional
@@ -31,25 +29,40 @@ use crate::types::Credentials;
 /// ```
 #[doc(alias = "AWS.EnvironmentCredentials")]
 pub struct EnvironmentCredentialsProvider {
-    config: ProviderConfig,
-    cache: Cache<Credentials>,
-    load: Arc<dyn Load<Credentials>>,
+    cached: Cached<Credentials>,
     name: String,
 }
 
-cached_provider!(EnvironmentCredentialsProvider, Credentials, name);
+impl std::fmt::Debug for EnvironmentCredentialsProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.cached.finish_debug(
+            f.debug_struct("EnvironmentCredentialsProvider")
+                .field("name", &self.name),
+        )
+    }
+}
+
+impl std::ops::Deref for EnvironmentCredentialsProvider {
+    type Target = Cached<Credentials>;
+
+    fn deref(&self) -> &Cached<Credentials> {
+        &self.cached
+    }
+}
 
 impl EnvironmentCredentialsProvider {
     /// A provider reading variables with `prefix` (`AWS` or `AMAZON`). No I/O.
     pub fn new(config: ProviderConfig, prefix: &str) -> Self {
-        let load: Arc<dyn Load<Credentials>> = Arc::new(EnvLoad {
-            config: config.clone(),
-            prefix: prefix.to_owned(),
-        });
+        let cached = Cached::new(
+            config.clock_arc(),
+            CREDENTIALS_WINDOW,
+            EnvLoad {
+                config,
+                prefix: prefix.to_owned(),
+            },
+        );
         Self {
-            config,
-            cache: Cache::new(CREDENTIALS_WINDOW),
-            load,
+            cached,
             name: format!("EnvironmentCredentialsProvider({prefix})"),
         }
     }

@@ -3,7 +3,6 @@
 
 use std::fmt;
 use std::process::Stdio;
-use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -11,11 +10,11 @@ use ssokit_config_parser::{Env, Location, ProfileSet, Section};
 use ssokit_token_cache::parse_time;
 use tokio::io::AsyncReadExt;
 
-use crate::cache::{CREDENTIALS_WINDOW, Cache};
+use crate::cache::CREDENTIALS_WINDOW;
 use crate::config::ProviderConfig;
 use crate::error::{CredentialsError, ErrorCode};
 use crate::files::FileOptions;
-use crate::provider::{Load, ProvideCredentials, cached_provider};
+use crate::provider::{Cached, Load, ProvideCredentials};
 use crate::providers::sso::{SsoPlan, is_sso_profile, sso_plan};
 use crate::types::Credentials;
 
@@ -27,12 +26,23 @@ use crate::types::Credentials;
 #[doc(alias = "AWS.SharedIniFileCredentials")]
 #[doc(alias = "AWS.ProcessCredentials")]
 pub struct ProfileCredentialsProvider {
-    config: ProviderConfig,
-    cache: Cache<Credentials>,
-    load: Arc<dyn Load<Credentials>>,
+    cached: Cached<Credentials>,
 }
 
-cached_provider!(ProfileCredentialsProvider, Credentials);
+impl std::fmt::Debug for ProfileCredentialsProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.cached
+            .finish_debug(&mut f.debug_struct("ProfileCredentialsProvider"))
+    }
+}
+
+impl std::ops::Deref for ProfileCredentialsProvider {
+    type Target = Cached<Credentials>;
+
+    fn deref(&self) -> &Cached<Credentials> {
+        &self.cached
+    }
+}
 
 impl ProfileCredentialsProvider {
     /// A builder over `config`.
@@ -79,14 +89,12 @@ impl ProfileCredentialsProviderBuilder {
 
     /// The provider. No I/O.
     pub fn build(self) -> ProfileCredentialsProvider {
-        let load: Arc<dyn Load<Credentials>> = Arc::new(ProfileLoad {
+        let load = ProfileLoad {
             config: self.config.clone(),
             files: self.files,
-        });
+        };
         ProfileCredentialsProvider {
-            config: self.config,
-            cache: Cache::new(self.window),
-            load,
+            cached: Cached::new(self.config.clock_arc(), self.window, load),
         }
     }
 }

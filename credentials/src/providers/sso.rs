@@ -1,7 +1,6 @@
 //! [`SsoCredentialsProvider`] (SPEC §8): role credentials for a legacy or sso-session
 //! profile through `GetRoleCredentials`.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -11,11 +10,11 @@ use ssokit_http::{Endpoint, EndpointConfig};
 use ssokit_sso_client::{GetRoleCredentialsRequest, Service, SsoClient, role_credentials_message};
 use ssokit_token_cache::{CachedToken, ReadError, TokenCacheFile};
 
-use crate::cache::{CREDENTIALS_WINDOW, Cache, TOKEN_WINDOW};
+use crate::cache::{CREDENTIALS_WINDOW, TOKEN_WINDOW};
 use crate::config::ProviderConfig;
 use crate::error::{CredentialsError, ErrorCode};
 use crate::files::FileOptions;
-use crate::provider::{Load, ProvideCredentials, cached_provider};
+use crate::provider::{Cached, Load, ProvideCredentials};
 use crate::session::{SessionRequest, read_blocking, read_error, session_section, session_token};
 use crate::types::Credentials;
 
@@ -50,12 +49,23 @@ const SSO_KEYS: [&str; 4] = [
 #[doc(alias = "AWS.SsoCredentials")]
 #[doc(alias = "SsoCredentials")]
 pub struct SsoCredentialsProvider {
-    config: ProviderConfig,
-    cache: Cache<Credentials>,
-    load: Arc<dyn Load<Credentials>>,
+    cached: Cached<Credentials>,
 }
 
-cached_provider!(SsoCredentialsProvider, Credentials);
+impl std::fmt::Debug for SsoCredentialsProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.cached
+            .finish_debug(&mut f.debug_struct("SsoCredentialsProvider"))
+    }
+}
+
+impl std::ops::Deref for SsoCredentialsProvider {
+    type Target = Cached<Credentials>;
+
+    fn deref(&self) -> &Cached<Credentials> {
+        &self.cached
+    }
+}
 
 impl SsoCredentialsProvider {
     /// A builder over `config`.
@@ -102,14 +112,12 @@ impl SsoCredentialsProviderBuilder {
 
     /// The provider. No I/O.
     pub fn build(self) -> SsoCredentialsProvider {
-        let load: Arc<dyn Load<Credentials>> = Arc::new(SsoLoad {
+        let load = SsoLoad {
             config: self.config.clone(),
             files: self.files,
-        });
+        };
         SsoCredentialsProvider {
-            config: self.config,
-            cache: Cache::new(self.window),
-            load,
+            cached: Cached::new(self.config.clock_arc(), self.window, load),
         }
     }
 }

@@ -1,17 +1,16 @@
 //! [`SsoTokenProvider`] (SPEC §7): the bearer token of an sso-session profile.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use ssokit_config_parser::ProfileSet;
 use ssokit_sso_client::Service;
 
-use crate::cache::{Cache, TOKEN_WINDOW};
+use crate::cache::TOKEN_WINDOW;
 use crate::config::ProviderConfig;
 use crate::error::{CredentialsError, ErrorCode};
 use crate::files::FileOptions;
-use crate::provider::{Load, ProvideToken, cached_provider};
+use crate::provider::{Cached, Load, ProvideToken};
 use crate::session::{SessionRequest, session_section, session_token};
 use crate::types::Token;
 
@@ -43,12 +42,23 @@ use crate::types::Token;
 #[doc(alias = "AWS.SSOTokenProvider")]
 #[doc(alias = "SSOTokenProvider")]
 pub struct SsoTokenProvider {
-    config: ProviderConfig,
-    cache: Cache<Token>,
-    load: Arc<dyn Load<Token>>,
+    cached: Cached<Token>,
 }
 
-cached_provider!(SsoTokenProvider, Token);
+impl std::fmt::Debug for SsoTokenProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.cached
+            .finish_debug(&mut f.debug_struct("SsoTokenProvider"))
+    }
+}
+
+impl std::ops::Deref for SsoTokenProvider {
+    type Target = Cached<Token>;
+
+    fn deref(&self) -> &Cached<Token> {
+        &self.cached
+    }
+}
 
 impl SsoTokenProvider {
     /// A builder over `config`.
@@ -93,15 +103,13 @@ impl SsoTokenProviderBuilder {
 
     /// The provider. No I/O.
     pub fn build(self) -> SsoTokenProvider {
-        let load: Arc<dyn Load<Token>> = Arc::new(TokenLoad {
+        let load = TokenLoad {
             config: self.config.clone(),
             files: self.files,
             window: self.window,
-        });
+        };
         SsoTokenProvider {
-            config: self.config,
-            cache: Cache::new(self.window),
-            load,
+            cached: Cached::new(self.config.clock_arc(), self.window, load),
         }
     }
 }

@@ -24,6 +24,7 @@ mod process;
 mod profile;
 mod session;
 mod sso;
+mod sso_http;
 mod token;
 mod types;
 

@@ -119,6 +119,10 @@ fn faults_on_the_wire() {
 }
 
 #[test]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the test measures the fake's delay with the monotonic clock"
+)]
 fn delays_hold_the_answer_back() {
     let fake = FakePortal::start().unwrap();
     fake.script(

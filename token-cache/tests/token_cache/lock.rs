@@ -18,6 +18,10 @@ fn short(timeout_ms: u64) -> LockOptions {
 }
 
 #[test]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the test measures that the lock waited its timeout, with the monotonic clock"
+)]
 fn two_handles_in_one_process_exclude_each_other() {
     let home = Home::with_fixture("session-expired.json");
     let first = home.cache.lock(&short(1000)).unwrap();
@@ -207,6 +211,10 @@ fn spawn(role: &str, file: &Path) -> Child {
 }
 
 #[test]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the test bounds how long its child processes may run, with the monotonic clock"
+)]
 fn many_processes_lose_no_update_and_readers_never_see_a_partial_file() {
     let start = Instant::now();
     let initial = String::from_utf8(fixture("session-expired.json"))
