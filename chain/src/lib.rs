@@ -135,8 +135,9 @@ pub use process::{SystemClock, os_home, process_env, provider_config_from_proces
 pub use ssokit_config_parser as config;
 /// The providers and their types (`ssokit-credentials`).
 pub use ssokit_credentials as credentials;
-/// `GetRoleCredentials` and `CreateToken` over HTTP(S) (`ssokit-sso-client`).
+/// The HTTP stack: settings, proxies, CA bundles, endpoints (`ssokit-http`).
 pub use ssokit_http as http;
+/// `GetRoleCredentials` and `CreateToken` (`ssokit-sso-client`).
 pub use ssokit_sso_client as sso_client;
 /// The SSO token cache file format (`ssokit-token-cache`).
 pub use ssokit_token_cache as token_cache;

@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use serde_json::{Map, Value, json};
-use ssokit_chain::config::{FileLocations, ProfileSet, SectionKind, selected_profile};
+use ssokit_chain::config::{SectionKind, selected_profile};
 use ssokit_chain::credentials::{
-    CacheEntry, CacheState, CredentialsError, CredentialsRoute, Freshness, ProfilePlan, TokenRoute,
-    session_cache_entry,
+    CacheEntry, CacheState, CredentialsError, CredentialsRoute, Freshness, PlanFiles, ProfilePlan,
+    TokenRoute, session_cache_entry,
 };
 use ssokit_chain::{ProviderConfig, provider_config_from_process};
 
@@ -90,13 +90,9 @@ const TOKEN: &str = "SsoTokenProvider";
 
 pub(crate) fn run(format: ProfilesFormat) -> Result<String, Failure> {
     let config = provider_config_from_process();
-    let home = config
-        .home()
-        .map_err(|e| Failure::new(e.to_string(), None))?
-        .clone();
-    let files = FileLocations::resolve(config.env(), &home, None, None);
-    let set = ProfileSet::load(&files).map_err(|e| Failure::new(e.to_string(), e.location()))?;
-    let report = Report::build(&config, &files, &set);
+    let files =
+        PlanFiles::load(&config).map_err(|e| Failure::new(e.to_string(), e.location().cloned()))?;
+    let report = Report::build(&config, &files);
     // Only the format asked for is rendered: over a 10,000-profile config the JSON tree
     // alone is tens of megabytes.
     Ok(match format {
@@ -143,7 +139,8 @@ struct CacheStatus {
 }
 
 impl Report {
-    fn build(config: &ProviderConfig, files: &FileLocations, set: &ProfileSet) -> Self {
+    fn build(config: &ProviderConfig, files: &PlanFiles) -> Self {
+        let set = files.profiles();
         let env = config.env();
         let selected = selected_profile(None, env);
         let from = if env.get("AWS_PROFILE").is_some() {
@@ -164,7 +161,7 @@ impl Report {
         let profiles = set
             .sections(SectionKind::Profile)
             .iter()
-            .map(|profile| ProfileRow::of(&ProfilePlan::new(config, set, profile), selected))
+            .map(|profile| ProfileRow::of(&ProfilePlan::new(config, files, profile), selected))
             .collect();
         let sessions = set
             .sections(SectionKind::SsoSession)
@@ -178,8 +175,8 @@ impl Report {
             })
             .collect();
         Self {
-            config_file: files.config().to_path_buf(),
-            credentials_file: files.credentials().to_path_buf(),
+            config_file: files.locations().config().to_path_buf(),
+            credentials_file: files.locations().credentials().to_path_buf(),
             selected: selected.to_owned(),
             from,
             env_keys,

@@ -14,12 +14,15 @@
     reason = "a command-line example"
 )]
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use serde_json::{Value, json};
-use ssokit_config_parser::{FileLocations, ProfileSet, SectionKind};
+use serde_json::json;
+use ssokit_config_parser::{FileLocations, ProfileSet};
+
+// The conformance tests' rendering, so what this prints is what the suite compares.
+#[path = "../tests/it/suite_json.rs"]
+mod suite_json;
 
 fn main() -> ExitCode {
     let mut config = None;
@@ -46,10 +49,7 @@ fn main() -> ExitCode {
             for warning in set.warnings() {
                 eprintln!("warning: {warning}");
             }
-            let json = json!({ "config": {
-                "profiles": sections(&set, SectionKind::Profile),
-                "sso_sessions": sections(&set, SectionKind::SsoSession),
-            }});
+            let json = json!({ "config": suite_json::as_suite_json(&set) });
             match serde_json::to_string_pretty(&json) {
                 Ok(text) => println!("{text}"),
                 Err(e) => {
@@ -67,16 +67,4 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn sections(set: &ProfileSet, kind: SectionKind) -> Value {
-    set.sections(kind)
-        .into_iter()
-        .map(|section| {
-            let properties: BTreeMap<&str, &str> =
-                section.properties().map(|p| (p.key(), p.value())).collect();
-            (section.name().to_owned(), json!(properties))
-        })
-        .collect::<serde_json::Map<_, _>>()
-        .into()
 }

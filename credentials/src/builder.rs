@@ -1,10 +1,28 @@
 //! The setters the provider builders share. Every builder holds `config: ProviderConfig`,
 //! `files: FileOptions` and `window: Duration`; the setters are defined once here and
 //! listed by each builder, instead of a copy per provider.
+//!
+//! A macro rather than a generic type: the builders are consumed by value (`b.x().y()`),
+//! so a shared inner builder could not lend its setters through `Deref`, and each builder
+//! offers a different subset (the token builder has no credentials file or portal
+//! endpoint).
 
 /// Expands, inside a builder's `impl` block, to the listed setters. `expiry_window` takes
 /// its doc text (the default differs per provider).
 macro_rules! builder_setters {
+    // The setters of a file-based credentials provider (SSO, profile).
+    (@credentials_provider) => {
+        $crate::builder::builder_setters!(
+            profile_name,
+            credentials_file,
+            config_file,
+            expiry_window = "The expiry window (default 15 s).",
+            endpoint_url,
+            oidc_endpoint_url,
+            http_client,
+            http_settings,
+        );
+    };
     ($($setter:ident $(= $doc:literal)?),* $(,)?) => {
         $( $crate::builder::builder_setters!(@one $setter $($doc)?); )*
     };

@@ -16,9 +16,13 @@
 //! - [`EnvironmentCredentialsProvider`] (`AWS_*`, `AMAZON_*`) and
 //!   [`ProfileCredentialsProvider`] (static keys, SSO, `credential_process`), which the
 //!   chain crate puts in order;
-//! - one caching mechanism for all of them with v2's `expired` / `expireTime` /
-//!   `expiryWindow` / `needsRefresh` / `get` / `refresh`, single-flight loads, and a cached
-//!   `get()` that takes one uncontended read lock.
+//! - one caching mechanism for all of them ([`Cached`], which every provider dereferences
+//!   to) with v2's `expired` / `expireTime` / `expiryWindow` / `needsRefresh` / `get` /
+//!   `refresh`, loads through the crate's one [`SingleFlight`], and a cached `get()` that
+//!   takes one uncontended read lock;
+//! - [`ProfilePlan`]: what resolving a profile would do (which provider, which cache file in
+//!   which state, which endpoint, or the provider's own error), computed without network by
+//!   the providers' own decision functions.
 //!
 //! What it does **not** do: read the process environment, the home directory or the system
 //! clock (a [`ProviderConfig`] brings an [`Env`](ssokit_config_parser::Env) snapshot, the
@@ -115,8 +119,8 @@ pub use clock::{Clock, TestClock};
 pub use config::ProviderConfig;
 pub use error::{CredentialsError, ErrorCode, ErrorKind, TokenError};
 pub use plan::{
-    CacheEntry, CacheState, CredentialsRoute, Freshness, ProfilePlan, SsoRoute, TokenRoute,
-    TokenStatus, session_cache_entry,
+    CacheEntry, CacheState, CredentialsRoute, Freshness, PlanFiles, ProfilePlan, SsoRoute,
+    TokenRoute, TokenStatus, session_cache_entry,
 };
 pub use provider::{Cached, ProvideCredentials, ProvideToken};
 pub use providers::environment::EnvironmentCredentialsProvider;

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use ssokit_config_parser::{Location, ProfileSet, Section};
+use ssokit_config_parser::{FileLocations, Location, ProfileSet, Section};
 use ssokit_token_cache::{CachedToken, ReadError, TokenCacheFile};
 
 use crate::cache::TOKEN_WINDOW;
@@ -19,6 +19,38 @@ use crate::providers::profile::{Step, profile_step};
 use crate::providers::sso::{SsoPlan, TokenSource, legacy_read, legacy_usable};
 use crate::providers::token::token_request;
 use crate::session::{SessionRequest, refreshable, session_read, valid};
+
+/// The profiles as the providers read them: both files for credentials, the config file
+/// only for tokens (SPEC §7.1), loaded by the providers' own loaders.
+#[derive(Debug)]
+pub struct PlanFiles {
+    locations: FileLocations,
+    both: ProfileSet,
+    config_only: ProfileSet,
+}
+
+impl PlanFiles {
+    /// Finds and reads the files of `config` (its explicit paths, else the environment's,
+    /// else under its home). The error is the providers' (E-HOME, E-READ, E-PARSE).
+    pub fn load(config: &ProviderConfig) -> Result<Self, CredentialsError> {
+        let locations = config.file_locations()?;
+        Ok(Self {
+            both: ProviderConfig::load_profiles(&locations)?,
+            config_only: ProviderConfig::load_config_only(&locations)?,
+            locations,
+        })
+    }
+
+    /// Where the two files are.
+    pub fn locations(&self) -> &FileLocations {
+        &self.locations
+    }
+
+    /// Both files merged, as the credentials providers see them.
+    pub fn profiles(&self) -> &ProfileSet {
+        &self.both
+    }
+}
 
 /// What the default providers would do for one profile: `ProfileCredentialsProvider` and
 /// `SsoTokenProvider`.
@@ -31,18 +63,18 @@ pub struct ProfilePlan {
 }
 
 impl ProfilePlan {
-    /// The plan of `profile` in `set` (loaded with both files, as the credentials providers
-    /// do), with `config`'s clock, environment and home. Reads cache files; no network.
-    pub fn new(config: &ProviderConfig, set: &ProfileSet, profile: &Section<'_>) -> Self {
+    /// The plan of `profile` (a profile of [`files.profiles()`](PlanFiles::profiles)),
+    /// with `config`'s clock, environment and home. Reads cache files; no network.
+    pub fn new(config: &ProviderConfig, files: &PlanFiles, profile: &Section<'_>) -> Self {
         let name = profile.name();
-        let credentials = profile_step(config, set, name).map(|step| match step {
+        let credentials = profile_step(config, &files.both, name).map(|step| match step {
             Step::Ready(_) => CredentialsRoute::StaticKeys,
             Step::Sso(plan) => CredentialsRoute::Sso(Box::new(SsoRoute::of(config, &plan))),
             Step::Process(process) => CredentialsRoute::Process {
                 location: process.location,
             },
         });
-        let token = token_request(config, set, name, TOKEN_WINDOW)
+        let token = token_request(config, &files.config_only, name, TOKEN_WINDOW)
             .map(|request| TokenRoute::of(config, &request));
         Self {
             name: name.to_owned(),

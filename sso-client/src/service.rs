@@ -48,17 +48,14 @@ impl ServiceEndpoint for Service {
         self,
         region: &str,
         partition: &Partition,
-        use_fips: bool,
-        use_dual_stack: bool,
+        fips: bool,
+        dual_stack: bool,
     ) -> Result<String, EndpointError> {
-        if use_fips
-            && !use_dual_stack
-            && partition.id() == "aws-us-gov"
-            && partition.supports_fips()
-        {
-            return Ok(format!("{}.{region}.amazonaws.com", self.prefix()));
+        let prefix = self.prefix();
+        if fips && !dual_stack && partition.id() == "aws-us-gov" && partition.supports_fips() {
+            return Ok(format!("{prefix}.{region}.amazonaws.com"));
         }
-        standard_regional_host(self.prefix(), region, partition, use_fips, use_dual_stack)
+        standard_regional_host(prefix, region, partition, fips, dual_stack)
     }
 }
 

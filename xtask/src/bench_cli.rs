@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use ssokit_fake_portal::{FakePortal, Operation};
 
+use crate::demo::sandboxed;
 use crate::workspace::Workspace;
 
 pub(crate) fn run(ws: &Workspace, runs: Option<&str>) -> Result<(), String> {
@@ -90,15 +91,13 @@ pub(crate) fn measure(ws: &Workspace, runs: usize) -> Result<CliFigures, String>
         FakePortal::start().map_err(|e| format!("could not start the fake portal: {e}"))?;
     crate::demo::write_sandbox(home.path())?;
     let command = || {
-        let mut command = Command::new(&binary);
-        command
-            .args(["credentials", "--profile", "s"])
-            .env_clear()
-            .env("HOME", home.path())
-            .env("AWS_ENDPOINT_URL_SSO", portal.url())
-            .env("AWS_ENDPOINT_URL_SSO_OIDC", portal.url())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        let mut command = sandboxed(
+            &binary,
+            home.path(),
+            &portal,
+            &["credentials", "--profile", "s"],
+        );
+        command.stdout(Stdio::piped()).stderr(Stdio::piped());
         command
     };
     let mut times = timed(runs, 5, command, |stdout| stdout.starts_with(b"{"))?;

@@ -111,6 +111,19 @@ pub(crate) fn start_portal() -> Result<FakePortal, String> {
     Ok(portal)
 }
 
+/// `ssokit <args>` in the sandbox `home`, with `portal` as both SSO endpoints and nothing
+/// else from this process's environment.
+pub(crate) fn sandboxed(binary: &Path, home: &Path, portal: &FakePortal, args: &[&str]) -> Command {
+    let mut command = Command::new(binary);
+    command
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("AWS_ENDPOINT_URL_SSO", portal.url())
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", portal.url());
+    command
+}
+
 struct Demo {
     binary: PathBuf,
     home: PathBuf,
@@ -187,12 +200,7 @@ impl Demo {
     /// Runs `ssokit <args>` in the sandbox, prints it, and returns its stdout.
     fn ssokit(&self, args: &[&str]) -> Result<String, String> {
         println!("$ ssokit {}", args.join(" "));
-        let output = Command::new(&self.binary)
-            .args(args)
-            .env_clear()
-            .env("HOME", &self.home)
-            .env("AWS_ENDPOINT_URL_SSO", self.portal.url())
-            .env("AWS_ENDPOINT_URL_SSO_OIDC", self.portal.url())
+        let output = sandboxed(&self.binary, &self.home, &self.portal, args)
             .output()
             .map_err(|e| format!("could not run {}: {e}", self.binary.display()))?;
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();

@@ -5,13 +5,15 @@
 //! the cache file is still valid, and fails unless there was exactly one `CreateToken`,
 //! every process printed credentials, and the file parses with its unknown field kept.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use ssokit_fake_portal::{Answer, Operation};
 use ssokit_token_cache::CachedToken;
 
-use crate::demo::{SESSION_CACHE, build, in_seconds, session_cache, start_portal, write_sandbox};
+use crate::demo::{
+    SESSION_CACHE, build, in_seconds, sandboxed, session_cache, start_portal, write_sandbox,
+};
 use crate::workspace::Workspace;
 
 pub(crate) fn run(ws: &Workspace, args: &[&str]) -> Result<(), String> {
@@ -83,16 +85,16 @@ pub(crate) fn drill(ws: &Workspace, processes: usize, release: bool) -> Result<S
     let started = Instant::now();
     let children = (0..processes)
         .map(|_| {
-            Command::new(&binary)
-                .args(["credentials", "--profile", "s"])
-                .env_clear()
-                .env("HOME", home.path())
-                .env("AWS_ENDPOINT_URL_SSO", portal.url())
-                .env("AWS_ENDPOINT_URL_SSO_OIDC", portal.url())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .map_err(|e| format!("could not start {}: {e}", binary.display()))
+            sandboxed(
+                &binary,
+                home.path(),
+                &portal,
+                &["credentials", "--profile", "s"],
+            )
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("could not start {}: {e}", binary.display()))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mut failures = Vec::new();

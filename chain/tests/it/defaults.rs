@@ -1,12 +1,20 @@
 //! `DefaultProviders`: the SDK's default order over one shared configuration (SPEC §10,
 //! §13 scenarios 43-46).
 
-use ssokit_chain::{ChainErrorKind, CredentialsProviderChain, TokenProviderChain};
+use ssokit_chain::{
+    ChainError, ChainErrorKind, Credentials, CredentialsProviderChain, DefaultProviders,
+    TokenProviderChain,
+};
 
 use crate::World;
 
 const LEGACY: &str = "[profile a]\nsso_start_url = https://d-abc123.awsapps.com/start\n\
                       sso_region = us-east-1\nsso_account_id = 111122223333\nsso_role_name = LegacyRole\n";
+
+/// One walk of the default credentials chain of `defaults`.
+async fn resolve_credentials(defaults: DefaultProviders) -> Result<Credentials, ChainError> {
+    defaults.credentials_chain().resolve().await
+}
 
 #[tokio::test]
 async fn scenario_43_environment_keys_win_over_the_profile() {
@@ -14,12 +22,7 @@ async fn scenario_43_environment_keys_win_over_the_profile() {
     world.set_env("AWS_PROFILE", "a");
     world.set_env("AWS_ACCESS_KEY_ID", "AKIDENV");
     world.set_env("AWS_SECRET_ACCESS_KEY", "s");
-    let credentials = world
-        .defaults()
-        .credentials_chain()
-        .resolve()
-        .await
-        .unwrap();
+    let credentials = resolve_credentials(world.defaults()).await.unwrap();
     assert_eq!(credentials.access_key_id(), "AKIDENV");
     assert_eq!(credentials.secret_access_key(), "s");
     assert_eq!(world.gets(), 0, "no request");
@@ -31,12 +34,7 @@ async fn scenario_43_blank_environment_keys_fall_through_to_the_profile() {
     world.set_env("AWS_PROFILE", "a");
     world.set_env("AWS_ACCESS_KEY_ID", "  ");
     world.set_env("AWS_SECRET_ACCESS_KEY", "\t");
-    let credentials = world
-        .defaults()
-        .credentials_chain()
-        .resolve()
-        .await
-        .unwrap();
+    let credentials = resolve_credentials(world.defaults()).await.unwrap();
     assert_eq!(credentials.access_key_id(), "ASIAMOCKACCESSKEY");
     assert_eq!(credentials.account_id(), Some("111122223333"));
     assert_eq!(world.gets(), 1);
@@ -48,12 +46,7 @@ async fn scenario_43_an_amazon_pair_alone_answers() {
     world.set_env("AWS_PROFILE", "a");
     world.set_env("AMAZON_ACCESS_KEY_ID", "AKIDAMAZON");
     world.set_env("AMAZON_SECRET_ACCESS_KEY", "s");
-    let credentials = world
-        .defaults()
-        .credentials_chain()
-        .resolve()
-        .await
-        .unwrap();
+    let credentials = resolve_credentials(world.defaults()).await.unwrap();
     assert_eq!(credentials.access_key_id(), "AKIDAMAZON");
     assert_eq!(world.gets(), 0);
 }
@@ -66,12 +59,7 @@ async fn scenario_44_static_keys_win_over_sso_keys_in_one_profile() {
         format!("{LEGACY}aws_access_key_id = AKIDSTATIC\naws_secret_access_key = s\n"),
     );
     world.set_env("AWS_PROFILE", "a");
-    let credentials = world
-        .defaults()
-        .credentials_chain()
-        .resolve()
-        .await
-        .unwrap();
+    let credentials = resolve_credentials(world.defaults()).await.unwrap();
     assert_eq!(credentials.access_key_id(), "AKIDSTATIC");
     assert_eq!(world.gets(), 0, "no request");
 }
@@ -79,12 +67,7 @@ async fn scenario_44_static_keys_win_over_sso_keys_in_one_profile() {
 #[tokio::test]
 async fn scenario_45_nothing_configured_lists_every_provider() {
     let world = World::empty();
-    let error = world
-        .defaults()
-        .credentials_chain()
-        .resolve()
-        .await
-        .unwrap_err();
+    let error = resolve_credentials(world.defaults()).await.unwrap_err();
     assert_eq!(
         error.to_string(),
         "Could not load credentials from any providers: \
@@ -112,12 +95,7 @@ async fn scenario_46_a_broken_session_stops_before_credential_process() {
             marker.display()
         ),
     );
-    let error = world
-        .defaults()
-        .credentials_chain()
-        .resolve()
-        .await
-        .unwrap_err();
+    let error = resolve_credentials(world.defaults()).await.unwrap_err();
     assert_eq!(error.to_string(), "Sso session \"dev\" not found");
     assert_eq!(error.kind(), ChainErrorKind::ProviderFailed);
     assert_eq!(
@@ -136,11 +114,7 @@ async fn an_explicit_profile_skips_the_environment() {
     assert_eq!(defaults.explicit_profile(), Some("a"));
     let credentials = defaults.credentials_chain().resolve().await.unwrap();
     assert_eq!(credentials.access_key_id(), "ASIAMOCKACCESSKEY");
-    let error = world
-        .defaults()
-        .profile_name("nope")
-        .credentials_chain()
-        .resolve()
+    let error = resolve_credentials(world.defaults().profile_name("nope"))
         .await
         .unwrap_err();
     assert_eq!(

@@ -64,7 +64,18 @@ fn json_has_the_same_facts() {
     );
     assert_eq!(profiles[2]["selected"], true);
     assert_eq!(profiles[3]["credentials"]["outcome"], "none");
-    assert_eq!(profiles[3]["token"]["outcome"], "answers");
+    // Tokens read the config file only (SPEC §7.1): a profile of the credentials file has
+    // none, as the token provider itself says.
+    assert_eq!(profiles[3]["token"]["outcome"], "none");
+    assert_eq!(profiles[3]["token"]["why"], "Profile \"tok\" not found");
+    let token = sandbox.run(&["token", "--profile", "tok"]);
+    assert!(
+        token
+            .stderr()
+            .contains("SsoTokenProvider: Profile \"tok\" not found"),
+        "{}",
+        token.stderr()
+    );
     assert_eq!(value["sso_sessions"][0]["token_cache"]["state"], "valid");
     assert_eq!(value["sso_sessions"][0]["token_cache"]["refreshable"], true);
     for secret in SECRETS {

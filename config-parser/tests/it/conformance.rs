@@ -1,35 +1,18 @@
 //! The cross-SDK suites, read in place: profile-parser-tests.json and
 //! file-location-tests.json.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::{Value, json};
-use ssokit_config_parser::{
-    Env, FileLocations, Home, Platform, ProfileSet, SectionKind, selected_profile,
-};
+use ssokit_config_parser::{Env, FileLocations, Home, Platform, selected_profile};
 
+use crate::suite_json::as_suite_json;
 use crate::{conformance_dir, parse_both};
 
 fn load(name: &str) -> Option<Value> {
     let path = conformance_dir(name)?.join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     Some(serde_json::from_str(&text).unwrap())
-}
-
-/// The merged result in the suite's `output.config` shape.
-pub(crate) fn as_suite_json(set: &ProfileSet) -> Value {
-    let dump = |kind| {
-        set.sections(kind)
-            .into_iter()
-            .map(|section| {
-                let properties: BTreeMap<&str, &str> =
-                    section.properties().map(|p| (p.key(), p.value())).collect();
-                (section.name().to_owned(), json!(properties))
-            })
-            .collect::<serde_json::Map<_, _>>()
-    };
-    json!({ "profiles": dump(SectionKind::Profile), "sso_sessions": dump(SectionKind::SsoSession) })
 }
 
 #[test]

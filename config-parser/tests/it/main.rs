@@ -14,6 +14,7 @@ mod fixtures;
 mod grammar;
 mod load;
 mod model;
+mod suite_json;
 
 /// The shared conformance data, located in place (`SSOKIT_CONFORMANCE_DIR`, else
 /// `../shared/conformance` beside the workspace root); `None` with a loud message when it

@@ -76,16 +76,7 @@ pub struct ProfileCredentialsProviderBuilder {
 }
 
 impl ProfileCredentialsProviderBuilder {
-    crate::builder::builder_setters!(
-        profile_name,
-        credentials_file,
-        config_file,
-        expiry_window = "The expiry window (default 15 s).",
-        endpoint_url,
-        oidc_endpoint_url,
-        http_client,
-        http_settings,
-    );
+    crate::builder::builder_setters!(@credentials_provider);
 
     /// The provider. No I/O.
     pub fn build(self) -> ProfileCredentialsProvider {

@@ -99,16 +99,7 @@ pub struct SsoCredentialsProviderBuilder {
 }
 
 impl SsoCredentialsProviderBuilder {
-    crate::builder::builder_setters!(
-        profile_name,
-        credentials_file,
-        config_file,
-        expiry_window = "The expiry window (default 15 s).",
-        endpoint_url,
-        oidc_endpoint_url,
-        http_client,
-        http_settings,
-    );
+    crate::builder::builder_setters!(@credentials_provider);
 
     /// The provider. No I/O.
     pub fn build(self) -> SsoCredentialsProvider {

@@ -20,6 +20,7 @@ mod conformance;
 mod drills;
 mod environment;
 mod error;
+mod plan;
 mod process;
 mod profile;
 mod session;
@@ -28,6 +29,7 @@ mod sso_http;
 mod token;
 mod types;
 
+use std::net::SocketAddr;
 use std::ops::Deref;
 use std::time::Duration;
 
@@ -86,6 +88,16 @@ impl World {
         self.write(SESSION_CACHE, text);
     }
 
+    /// Sends requests for `host` to a [`closed_port`], one attempt each: a regional endpoint
+    /// is tried without anything leaving the machine.
+    pub fn pin_to_closed_port(&mut self, host: &str) {
+        self.settings = self
+            .settings
+            .clone()
+            .max_attempts(1)
+            .resolve_to(host, closed_port());
+    }
+
     pub fn config(&self) -> ProviderConfig {
         ProviderConfig::new(self.env.clone(), self.clock.clone())
             .with_http_settings(self.settings.clone())
@@ -113,6 +125,12 @@ impl World {
             .profile_name(profile)
             .build()
     }
+}
+
+/// A loopback address that nothing listens on (bound, then closed): connecting is refused.
+pub fn closed_port() -> SocketAddr {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    closed.local_addr().unwrap()
 }
 
 impl Deref for World {

@@ -363,14 +363,7 @@ async fn s17_default_endpoint_is_the_sessions_region() {
     // closed loopback port so that nothing leaves the machine.
     let mut w = World::new();
     w.unset_env("AWS_ENDPOINT_URL_SSO");
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = closed.local_addr().unwrap();
-    drop(closed);
-    w.settings = w
-        .settings
-        .clone()
-        .max_attempts(1)
-        .resolve_to("portal.sso.eu-west-1.amazonaws.com", addr);
+    w.pin_to_closed_port("portal.sso.eu-west-1.amazonaws.com");
     let error = w.sso("s").get().await.unwrap_err();
     assert!(
         error.to_string().starts_with(

@@ -6,7 +6,7 @@ use ssokit_credentials::ErrorCode;
 use ssokit_fake_portal::{Answer, Operation};
 
 use crate::sso::L_CONFIG;
-use crate::{SESSION_CACHE, World};
+use crate::{SESSION_CACHE, World, closed_port};
 
 #[tokio::test]
 async fn s32_query_encoding() {
@@ -109,9 +109,7 @@ async fn s35_throttling_is_retried() {
 #[tokio::test]
 async fn s36_closed_port_is_n_io_after_three_attempts() {
     let mut w = World::new();
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = closed.local_addr().unwrap().port();
-    drop(closed);
+    let port = closed_port().port();
     w.set_env("AWS_ENDPOINT_URL_SSO", &format!("http://127.0.0.1:{port}"));
     let error = w.sso("a").get().await.unwrap_err().to_string();
     let prefix = format!(
@@ -197,14 +195,7 @@ async fn s40_override_precedence() {
     // Ignoring configured endpoints: the regional endpoint (pinned to a closed port).
     w.set_env("AWS_ENDPOINT_URL_SSO", w.portal.url().to_owned().as_str());
     w.set_env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true");
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = closed.local_addr().unwrap();
-    drop(closed);
-    w.settings = w
-        .settings
-        .clone()
-        .max_attempts(1)
-        .resolve_to("portal.sso.us-east-1.amazonaws.com", addr);
+    w.pin_to_closed_port("portal.sso.us-east-1.amazonaws.com");
     let error = w.sso("a").get().await.unwrap_err().to_string();
     assert!(
         error.starts_with("GetRoleCredentials request to https://portal.sso.us-east-1.amazonaws.com/federation/credentials failed: "),
@@ -352,9 +343,7 @@ async fn each_profile_gets_its_own_ca_bundle_from_one_config() {
 #[tokio::test]
 async fn a_transport_error_keeps_its_source_chain() {
     let mut w = World::new();
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
+    let url = format!("http://{}", closed_port());
     w.set_env("AWS_ENDPOINT_URL_SSO", &url);
     let error = w.sso("a").get().await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::Transport);

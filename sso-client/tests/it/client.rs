@@ -7,7 +7,7 @@ use ssokit_sso_client::{
     role_credentials_message,
 };
 
-use crate::{legacy_request, oidc, portal, settings};
+use crate::{legacy_request, legacy_role_credentials, oidc, portal, refresh_token, settings};
 
 #[tokio::test]
 async fn get_role_credentials_is_byte_exact() {
@@ -71,11 +71,7 @@ async fn endpoint_path_prefix_is_kept() {
         .get_role_credentials(&endpoint, &legacy_request())
         .await
         .unwrap();
-    client
-        .create_token(
-            &oidc(&format!("{}/prefix/", fake.url())),
-            &CreateTokenRequest::refresh("cid", "csecret", "rt-1"),
-        )
+    refresh_token(&client, &format!("{}/prefix/", fake.url()))
         .await
         .unwrap();
     let targets: Vec<String> = fake.requests().into_iter().map(|r| r.target).collect();
@@ -92,13 +88,7 @@ async fn endpoint_path_prefix_is_kept() {
 async fn create_token_is_byte_exact() {
     let fake = FakePortal::start().unwrap();
     let client = SsoClient::new(settings());
-    let response = client
-        .create_token(
-            &oidc(fake.url()),
-            &CreateTokenRequest::refresh("cid", "csecret", "rt-1"),
-        )
-        .await
-        .unwrap();
+    let response = refresh_token(&client, fake.url()).await.unwrap();
     assert_eq!(response.access_token(), "at-2");
     assert_eq!(response.expires_in().as_secs(), 3600);
     assert_eq!(response.refresh_token(), Some("rt-2"));
@@ -129,13 +119,7 @@ async fn create_token_without_refresh_token_in_the_answer() {
         )],
     );
     let client = SsoClient::new(settings());
-    let response = client
-        .create_token(
-            &oidc(fake.url()),
-            &CreateTokenRequest::refresh("cid", "csecret", "rt-1"),
-        )
-        .await
-        .unwrap();
+    let response = refresh_token(&client, fake.url()).await.unwrap();
     assert_eq!(
         (response.access_token(), response.refresh_token()),
         ("at-3", None)
@@ -302,13 +286,7 @@ async fn invalid_credentials_are_reported_with_the_field() {
         Operation::CreateToken,
         [Answer::json(200, r#"{"accessToken":"at","expiresIn":0}"#)],
     );
-    let err = client
-        .create_token(
-            &oidc(fake.url()),
-            &CreateTokenRequest::refresh("c", "s", "r"),
-        )
-        .await
-        .unwrap_err();
+    let err = refresh_token(&client, fake.url()).await.unwrap_err();
     assert_eq!(
         err.to_string(),
         "CreateToken response lacks a positive expiresIn"
@@ -322,17 +300,8 @@ async fn one_client_one_pool_for_both_operations() {
     let client = SsoClient::new(settings());
     let clone = client.clone();
     for _ in 0..3 {
-        client
-            .get_role_credentials(&portal(fake.url()), &legacy_request())
-            .await
-            .unwrap();
-        clone
-            .create_token(
-                &oidc(fake.url()),
-                &CreateTokenRequest::refresh("cid", "csecret", "rt-1"),
-            )
-            .await
-            .unwrap();
+        legacy_role_credentials(&client, fake.url()).await.unwrap();
+        refresh_token(&clone, fake.url()).await.unwrap();
     }
     assert_eq!(fake.requests().len(), 6);
     assert_eq!(

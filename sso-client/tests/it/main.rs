@@ -18,7 +18,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ssokit_http::{Endpoint, EndpointConfig, EndpointOverride, HttpSettings, ServiceEndpoint};
-use ssokit_sso_client::{GetRoleCredentialsRequest, Service};
+use ssokit_sso_client::{
+    CreateTokenRequest, CreateTokenResponse, Error, GetRoleCredentialsRequest, RoleCredentials,
+    Service, SsoClient,
+};
 
 /// Settings for tests: no retry delay, no OS trust store.
 pub(crate) fn settings() -> HttpSettings {
@@ -61,4 +64,33 @@ pub(crate) fn oidc(url: &str) -> Endpoint {
 /// Scenario L's request.
 pub(crate) fn legacy_request() -> GetRoleCredentialsRequest {
     GetRoleCredentialsRequest::new("111122223333", "LegacyRole", "legacy-at")
+}
+
+/// Scenario L's `GetRoleCredentials` through `client`, to the portal overridden to `url`.
+pub(crate) async fn legacy_role_credentials(
+    client: &SsoClient,
+    url: &str,
+) -> Result<RoleCredentials, Error> {
+    client
+        .get_role_credentials(&portal(url), &legacy_request())
+        .await
+}
+
+/// The error of [`legacy_role_credentials`], which must fail.
+pub(crate) async fn legacy_role_credentials_error(client: &SsoClient, url: &str) -> Error {
+    legacy_role_credentials(client, url).await.unwrap_err()
+}
+
+/// A refresh-token `CreateToken` (client `cid`/`csecret`, refresh token `rt-1`) through
+/// `client`, to the OIDC endpoint overridden to `url`.
+pub(crate) async fn refresh_token(
+    client: &SsoClient,
+    url: &str,
+) -> Result<CreateTokenResponse, Error> {
+    client
+        .create_token(
+            &oidc(url),
+            &CreateTokenRequest::refresh("cid", "csecret", "rt-1"),
+        )
+        .await
 }

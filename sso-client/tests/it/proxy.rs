@@ -6,7 +6,7 @@ use ssokit_fake_portal::{FakePortal, FakeProxy, Operation};
 use ssokit_http::{CaBundle, EndpointConfig, EndpointOverride, HttpSettings, ProxySettings};
 use ssokit_sso_client::{Service, SsoClient};
 
-use crate::{legacy_request, portal, settings};
+use crate::{legacy_request, legacy_role_credentials, legacy_role_credentials_error, settings};
 
 fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
     let map: HashMap<String, String> = pairs
@@ -45,13 +45,11 @@ async fn https_goes_through_the_connect_proxy() {
     let proxy = FakeProxy::start_with_upstream(named.fake.addr()).unwrap();
     let proxies = ProxySettings::from_lookup(env(&[("HTTPS_PROXY", &format!("{}/", proxy.url()))]));
     let client = SsoClient::new(tls_settings(&named.ca).proxy(proxies));
-    let creds = client
-        .get_role_credentials(&portal("https://portal.fake.test"), &legacy_request())
+    let creds = legacy_role_credentials(&client, "https://portal.fake.test")
         .await
         .unwrap();
     assert_eq!(creds.access_key_id(), "ASIAMOCKACCESSKEY");
-    client
-        .get_role_credentials(&portal("https://portal.fake.test"), &legacy_request())
+    legacy_role_credentials(&client, "https://portal.fake.test")
         .await
         .unwrap();
     assert_eq!(
@@ -77,8 +75,7 @@ async fn proxy_credentials_are_sent_as_basic_auth() {
     let with_auth = proxy.url().replace("http://", "http://user:p%40ss@");
     let proxies = ProxySettings::from_lookup(env(&[("https_proxy", &with_auth)]));
     let client = SsoClient::new(tls_settings(&named.ca).proxy(proxies));
-    client
-        .get_role_credentials(&portal("https://portal.fake.test:8443"), &legacy_request())
+    legacy_role_credentials(&client, "https://portal.fake.test:8443")
         .await
         .unwrap();
     assert_eq!(
@@ -103,8 +100,7 @@ async fn no_proxy_bypasses_the_proxy() {
             .proxy(proxies)
             .resolve_to("portal.fake.test", named.fake.addr()),
     );
-    client
-        .get_role_credentials(&portal("https://portal.fake.test"), &legacy_request())
+    legacy_role_credentials(&client, "https://portal.fake.test")
         .await
         .unwrap();
     assert_eq!(proxy.tunnels(), 0);
@@ -120,10 +116,7 @@ async fn loopback_targets_never_use_the_proxy() {
         ("ALL_PROXY", proxy.url()),
     ]));
     let client = SsoClient::new(settings().proxy(proxies));
-    client
-        .get_role_credentials(&portal(fake.url()), &legacy_request())
-        .await
-        .unwrap();
+    legacy_role_credentials(&client, fake.url()).await.unwrap();
     assert_eq!(proxy.tunnels(), 0);
 }
 
@@ -160,10 +153,7 @@ async fn a_refusing_proxy_is_an_io_error() {
     let proxy = FakeProxy::start().unwrap();
     let proxies = ProxySettings::none().https_proxy(proxy.url());
     let client = SsoClient::new(settings().proxy(proxies).max_attempts(1));
-    let err = client
-        .get_role_credentials(&portal("https://portal.fake.test"), &legacy_request())
-        .await
-        .unwrap_err();
+    let err = legacy_role_credentials_error(&client, "https://portal.fake.test").await;
     let port = proxy.url().rsplit(':').next().unwrap();
     assert_eq!(
         err.to_string(),
@@ -177,10 +167,7 @@ async fn a_refusing_proxy_is_an_io_error() {
 async fn an_invalid_proxy_url_is_reported_before_connecting() {
     let proxies = ProxySettings::from_lookup(env(&[("HTTPS_PROXY", "socks5://127.0.0.1:1080")]));
     let client = SsoClient::new(settings().proxy(proxies));
-    let err = client
-        .get_role_credentials(&portal("https://portal.fake.test"), &legacy_request())
-        .await
-        .unwrap_err();
+    let err = legacy_role_credentials_error(&client, "https://portal.fake.test").await;
     assert_eq!(
         err.to_string(),
         "invalid proxy URL in HTTPS_PROXY: unsupported scheme \"socks5\" (only http:// proxies are supported)"
@@ -197,10 +184,7 @@ async fn a_silent_proxy_is_cut_at_the_connect_timeout() {
             .proxy(ProxySettings::none().https_proxy(&proxy_url))
             .connect_timeout(std::time::Duration::from_millis(200)),
     );
-    let err = client
-        .get_role_credentials(&portal("https://portal.fake.test"), &legacy_request())
-        .await
-        .unwrap_err();
+    let err = legacy_role_credentials_error(&client, "https://portal.fake.test").await;
     assert_eq!(
         err.to_string(),
         "GetRoleCredentials request to https://portal.fake.test/federation/credentials failed: could not connect to portal.fake.test:443 within 0.2 s (after 3 attempts)"

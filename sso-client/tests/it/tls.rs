@@ -2,9 +2,9 @@
 
 use ssokit_fake_portal::{FakePortal, Operation};
 use ssokit_http::{CaBundle, HttpSettings};
-use ssokit_sso_client::{CreateTokenRequest, SsoClient};
+use ssokit_sso_client::SsoClient;
 
-use crate::{legacy_request, oidc, portal, settings};
+use crate::{legacy_role_credentials, legacy_role_credentials_error, refresh_token, settings};
 
 fn write_ca(fake: &FakePortal) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -24,18 +24,9 @@ async fn handshake_succeeds_with_the_extra_bundle() {
             .without_retry_delay()
             .ca_bundle(Some(CaBundle::new(&path, "AWS_CA_BUNDLE"))),
     );
-    let creds = client
-        .get_role_credentials(&portal(fake.url()), &legacy_request())
-        .await
-        .unwrap();
+    let creds = legacy_role_credentials(&client, fake.url()).await.unwrap();
     assert_eq!(creds.access_key_id(), "ASIAMOCKACCESSKEY");
-    let token = client
-        .create_token(
-            &oidc(fake.url()),
-            &CreateTokenRequest::refresh("cid", "csecret", "rt-1"),
-        )
-        .await
-        .unwrap();
+    let token = refresh_token(&client, fake.url()).await.unwrap();
     assert_eq!(token.access_token(), "at-2");
     assert_eq!(
         fake.requests()[0].header("x-amz-sso_bearer_token"),
@@ -48,10 +39,7 @@ async fn handshake_succeeds_with_the_extra_bundle() {
 async fn handshake_fails_clearly_without_it_and_is_not_retried() {
     let fake = FakePortal::start_https().unwrap();
     let client = SsoClient::new(HttpSettings::new().without_retry_delay());
-    let err = client
-        .get_role_credentials(&portal(fake.url()), &legacy_request())
-        .await
-        .unwrap_err();
+    let err = legacy_role_credentials_error(&client, fake.url()).await;
     assert_eq!(
         err.to_string(),
         format!(
@@ -70,10 +58,7 @@ async fn an_unreadable_bundle_is_reported_before_connecting() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.pem");
     let client = SsoClient::new(settings().ca_bundle(Some(CaBundle::new(&missing, "ca_bundle"))));
-    let err = client
-        .get_role_credentials(&portal(fake.url()), &legacy_request())
-        .await
-        .unwrap_err();
+    let err = legacy_role_credentials_error(&client, fake.url()).await;
     assert_eq!(
         err.to_string(),
         format!(
@@ -86,13 +71,7 @@ async fn an_unreadable_bundle_is_reported_before_connecting() {
     // The bundle is read at the first https request: plain http to loopback never reads it,
     // and once fixed, the same client works.
     let plain = FakePortal::start().unwrap();
-    client
-        .get_role_credentials(&portal(plain.url()), &legacy_request())
-        .await
-        .unwrap();
+    legacy_role_credentials(&client, plain.url()).await.unwrap();
     std::fs::write(&missing, fake.ca_pem().unwrap()).unwrap();
-    client
-        .get_role_credentials(&portal(fake.url()), &legacy_request())
-        .await
-        .unwrap();
+    legacy_role_credentials(&client, fake.url()).await.unwrap();
 }

@@ -3,18 +3,18 @@
 use std::time::Duration;
 
 use ssokit_fake_portal::{Answer, FakePortal, Operation};
-use ssokit_sso_client::{CreateTokenRequest, Error, SsoClient};
+use ssokit_sso_client::{Error, SsoClient};
 
-use crate::{legacy_request, oidc, portal, recording_settings, settings};
+use crate::{
+    legacy_role_credentials, legacy_role_credentials_error, recording_settings, refresh_token,
+    settings,
+};
 
 const GRC: Operation = Operation::GetRoleCredentials;
 
 async fn fails_with(fake: &FakePortal, answer: Answer, client: &SsoClient) -> Error {
     fake.script(GRC, [answer]);
-    client
-        .get_role_credentials(&portal(fake.url()), &legacy_request())
-        .await
-        .unwrap_err()
+    legacy_role_credentials_error(client, fake.url()).await
 }
 
 #[tokio::test]
@@ -64,10 +64,7 @@ async fn a_transient_failure_then_success() {
     let fake = FakePortal::start().unwrap();
     fake.script(GRC, [Answer::empty(500), Answer::default_for(GRC)]);
     let client = SsoClient::new(settings());
-    let creds = client
-        .get_role_credentials(&portal(fake.url()), &legacy_request())
-        .await
-        .unwrap();
+    let creds = legacy_role_credentials(&client, fake.url()).await.unwrap();
     assert_eq!(creds.access_key_id(), "ASIAMOCKACCESSKEY");
     assert_eq!(fake.count(GRC), 2);
 }
@@ -128,10 +125,7 @@ async fn truncated_bodies_are_retried() {
         ],
     );
     let client = SsoClient::new(settings());
-    let creds = client
-        .get_role_credentials(&portal(fake.url()), &legacy_request())
-        .await
-        .unwrap();
+    let creds = legacy_role_credentials(&client, fake.url()).await.unwrap();
     assert_eq!(creds.session_token(), "mockSessionToken");
     assert_eq!(fake.count(GRC), 2);
 
@@ -174,13 +168,7 @@ async fn slow_answers_are_cut_at_the_attempt_timeout() {
             .attempt_timeout(Duration::from_millis(200))
             .max_attempts(1),
     );
-    let err = client
-        .create_token(
-            &oidc(fake.url()),
-            &CreateTokenRequest::refresh("c", "s", "r"),
-        )
-        .await
-        .unwrap_err();
+    let err = refresh_token(&client, fake.url()).await.unwrap_err();
     assert_eq!(
         err.cause(),
         format!(
@@ -198,10 +186,7 @@ async fn a_closed_port_is_an_io_error_after_three_attempts() {
     };
     let client = SsoClient::new(settings());
     let url = format!("http://127.0.0.1:{port}");
-    let err = client
-        .get_role_credentials(&portal(&url), &legacy_request())
-        .await
-        .unwrap_err();
+    let err = legacy_role_credentials_error(&client, &url).await;
     assert_eq!(
         err.to_string(),
         format!(
