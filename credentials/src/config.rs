@@ -262,9 +262,21 @@ impl ProviderConfig {
 
     /// Loads the config file only (the token provider's view).
     pub(crate) fn load_config_only(files: &FileLocations) -> Result<ProfileSet, CredentialsError> {
-        let config = read_source(files.config()).map_err(|e| load_error(&e))?;
-        ProfileSet::parse(config, Source::empty(files.credentials()))
-            .map_err(|e| load_error(&LoadError::Parse(e)))
+        let config = Self::read(files.config())?;
+        Self::parse(config, Source::empty(files.credentials()))
+    }
+
+    /// Reads one of the two files (absent = empty).
+    pub(crate) fn read(path: &Path) -> Result<Source, CredentialsError> {
+        read_source(path).map_err(|e| load_error(&e))
+    }
+
+    /// Parses the two files' texts, config first.
+    pub(crate) fn parse(
+        config: Source,
+        credentials: Source,
+    ) -> Result<ProfileSet, CredentialsError> {
+        ProfileSet::parse(config, credentials).map_err(|e| load_error(&LoadError::Parse(e)))
     }
 
     /// The cache file of `key` under the home.

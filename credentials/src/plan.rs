@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use ssokit_config_parser::{FileLocations, Location, ProfileSet, Section};
+use ssokit_config_parser::{FileLocations, Location, ProfileSet, Section, Source};
 use ssokit_token_cache::{CachedToken, ReadError, TokenCacheFile};
 
 use crate::cache::TOKEN_WINDOW;
@@ -26,7 +26,8 @@ use crate::session::{SessionRequest, refreshable, session_read, valid};
 pub struct PlanFiles {
     locations: FileLocations,
     both: ProfileSet,
-    config_only: ProfileSet,
+    /// `None` when the credentials file is empty or absent: then `both` is the same view.
+    config_only: Option<ProfileSet>,
 }
 
 impl PlanFiles {
@@ -34,11 +35,25 @@ impl PlanFiles {
     /// else under its home). The error is the providers' (E-HOME, E-READ, E-PARSE).
     pub fn load(config: &ProviderConfig) -> Result<Self, CredentialsError> {
         let locations = config.file_locations()?;
+        let config_text = ProviderConfig::read(locations.config())?;
+        let credentials_text = ProviderConfig::read(locations.credentials())?;
+        // A credentials file with nothing in it changes nothing: parse the config once.
+        let config_only = if credentials_text.text().trim().is_empty() {
+            None
+        } else {
+            let empty = Source::empty(locations.credentials());
+            Some(ProviderConfig::parse(config_text.clone(), empty)?)
+        };
         Ok(Self {
-            both: ProviderConfig::load_profiles(&locations)?,
-            config_only: ProviderConfig::load_config_only(&locations)?,
+            both: ProviderConfig::parse(config_text, credentials_text)?,
+            config_only,
             locations,
         })
+    }
+
+    /// The config file alone, as the token provider sees it.
+    fn config_only(&self) -> &ProfileSet {
+        self.config_only.as_ref().unwrap_or(&self.both)
     }
 
     /// Where the two files are.
@@ -74,7 +89,7 @@ impl ProfilePlan {
                 location: process.location,
             },
         });
-        let token = token_request(config, &files.config_only, name, TOKEN_WINDOW)
+        let token = token_request(config, files.config_only(), name, TOKEN_WINDOW)
             .map(|request| TokenRoute::of(config, &request));
         Self {
             name: name.to_owned(),

@@ -38,6 +38,11 @@ impl Source {
         &self.path
     }
 
+    /// The file's text (empty for a file that does not exist).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     fn body_start(&self) -> usize {
         if self.text.starts_with('\u{feff}') {
             '\u{feff}'.len_utf8()
