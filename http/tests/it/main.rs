@@ -35,14 +35,18 @@ impl ServiceEndpoint for Widgets {
         "widgets"
     }
 
+    /// The standard template, and a global endpoint for `aws-global` (as STS has one).
     fn regional_host(
         self,
         region: &str,
         partition: &Partition,
-        fips: bool,
-        dual_stack: bool,
+        use_fips: bool,
+        use_dual_stack: bool,
     ) -> Result<String, EndpointError> {
-        standard_regional_host("widgets", region, partition, fips, dual_stack)
+        if region == "aws-global" && !use_fips && !use_dual_stack {
+            return Ok(format!("widgets.{}", partition.dns_suffix()));
+        }
+        standard_regional_host("widgets", region, partition, use_fips, use_dual_stack)
     }
 }
 
