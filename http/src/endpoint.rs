@@ -26,15 +26,23 @@ pub trait ServiceEndpoint: Copy {
     /// endpoint for region <region>`.
     fn rule_name(self) -> &'static str;
 
-    /// The host of the service's endpoint in `region` of `partition`, with the FIPS and
-    /// dual-stack flags (the region is already validated).
-    fn regional_host(
-        self,
-        region: &str,
-        partition: &Partition,
-        use_fips: bool,
-        use_dual_stack: bool,
-    ) -> Result<String, EndpointError>;
+    /// The host of the service's endpoint for `regional` (its region is validated).
+    fn regional_host(self, regional: &Regional<'_>) -> Result<String, EndpointError>;
+}
+
+/// What a rule set decides a regional host from: the region, its partition and the FIPS
+/// and dual-stack flags.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct Regional<'a> {
+    /// The region (valid as a host label).
+    pub region: &'a str,
+    /// Its partition.
+    pub partition: &'static Partition,
+    /// `AWS_USE_FIPS_ENDPOINT` / `use_fips_endpoint`.
+    pub use_fips: bool,
+    /// `AWS_USE_DUALSTACK_ENDPOINT` / `use_dualstack_endpoint`.
+    pub use_dual_stack: bool,
 }
 
 /// The standard AWS regional host `<prefix>[-fips].<region>.<suffix>`, the dual-stack
@@ -42,11 +50,14 @@ pub trait ServiceEndpoint: Copy {
 /// dual-stack.
 pub fn standard_regional_host(
     prefix: &str,
-    region: &str,
-    partition: &Partition,
-    use_fips: bool,
-    use_dual_stack: bool,
+    regional: &Regional<'_>,
 ) -> Result<String, EndpointError> {
+    let Regional {
+        region,
+        partition,
+        use_fips,
+        use_dual_stack,
+    } = *regional;
     let fips = partition.supports_fips();
     let dual = partition.supports_dual_stack();
     match (use_fips, use_dual_stack) {
@@ -290,7 +301,12 @@ impl EndpointConfig {
         }
         let region = self.region.as_deref().ok_or(EndpointError::MissingRegion)?;
         let partition = partition_of(region);
-        let host = service.regional_host(region, partition, self.use_fips, self.use_dual_stack)?;
+        let host = service.regional_host(&Regional {
+            region,
+            partition,
+            use_fips: self.use_fips,
+            use_dual_stack: self.use_dual_stack,
+        })?;
         Ok(Endpoint {
             secure: true,
             authority: host.clone(),

@@ -37,7 +37,7 @@
 //! # runtime.block_on(async {
 //! use ssokit_http::{
 //!     EndpointConfig, EndpointError, EndpointOverride, HttpClient, HttpSettings, Method,
-//!     Partition, Request, ServiceEndpoint, standard_regional_host,
+//!     Regional, Request, ServiceEndpoint, standard_regional_host,
 //! };
 //!
 //! /// A service's rule set: here the SSO portal's.
@@ -48,10 +48,8 @@
 //!     fn endpoint_env_var(self) -> &'static str { "AWS_ENDPOINT_URL_SSO" }
 //!     fn services_key(self) -> &'static str { "sso" }
 //!     fn rule_name(self) -> &'static str { "portal.sso" }
-//!     fn regional_host(
-//!         self, region: &str, partition: &Partition, fips: bool, dual_stack: bool,
-//!     ) -> Result<String, EndpointError> {
-//!         standard_regional_host("portal.sso", region, partition, fips, dual_stack)
+//!     fn regional_host(self, regional: &Regional<'_>) -> Result<String, EndpointError> {
+//!         standard_regional_host("portal.sso", regional)
 //!     }
 //! }
 //!
@@ -91,7 +89,7 @@ mod tls;
 pub use client::HttpClient;
 pub use endpoint::{
     Endpoint, EndpointConfig, EndpointError, EndpointOverride, EndpointOverrideSources, NamedValue,
-    ServiceEndpoint, is_loopback_host, standard_regional_host,
+    Regional, ServiceEndpoint, is_loopback_host, standard_regional_host,
 };
 pub use error::{Cause, Error, ServiceError, is_throttling_code};
 pub use partition::{Partition, partition_of};

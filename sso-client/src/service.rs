@@ -1,7 +1,7 @@
 //! The two SSO services as endpoint resolution sees them: their override names and their
 //! rule sets' regional hosts (the `portal.sso` and `oidc` prefixes, SPEC §5.3-5.5).
 
-use ssokit_http::{EndpointError, Partition, ServiceEndpoint, standard_regional_host};
+use ssokit_http::{EndpointError, Regional, ServiceEndpoint, standard_regional_host};
 
 /// Which of the two services an endpoint is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -44,18 +44,17 @@ impl ServiceEndpoint for Service {
 
     /// The SSO rule sets: the standard template, except that FIPS in `aws-us-gov` is the
     /// plain `<prefix>.<region>.amazonaws.com` host.
-    fn regional_host(
-        self,
-        region: &str,
-        partition: &Partition,
-        fips: bool,
-        dual_stack: bool,
-    ) -> Result<String, EndpointError> {
+    fn regional_host(self, regional: &Regional<'_>) -> Result<String, EndpointError> {
         let prefix = self.prefix();
-        if fips && !dual_stack && partition.id() == "aws-us-gov" && partition.supports_fips() {
-            return Ok(format!("{prefix}.{region}.amazonaws.com"));
+        let partition = regional.partition;
+        if regional.use_fips
+            && !regional.use_dual_stack
+            && partition.id() == "aws-us-gov"
+            && partition.supports_fips()
+        {
+            return Ok(format!("{prefix}.{}.amazonaws.com", regional.region));
         }
-        standard_regional_host(prefix, region, partition, fips, dual_stack)
+        standard_regional_host(prefix, regional)
     }
 }
 

@@ -14,7 +14,7 @@ use std::error::Error as _;
 use ssokit_fake_portal::{Answer, FakePortal, Operation};
 use ssokit_http::{
     Endpoint, EndpointConfig, EndpointError, EndpointOverride, EndpointOverrideSources, Error,
-    ErrorAnswer, HttpClient, HttpSettings, Method, NamedValue, Partition, Request, ServiceEndpoint,
+    ErrorAnswer, HttpClient, HttpSettings, Method, NamedValue, Regional, Request, ServiceEndpoint,
     standard_regional_host,
 };
 
@@ -36,17 +36,11 @@ impl ServiceEndpoint for Widgets {
     }
 
     /// The standard template, and a global endpoint for `aws-global` (as STS has one).
-    fn regional_host(
-        self,
-        region: &str,
-        partition: &Partition,
-        use_fips: bool,
-        use_dual_stack: bool,
-    ) -> Result<String, EndpointError> {
-        if region == "aws-global" && !use_fips && !use_dual_stack {
-            return Ok(format!("widgets.{}", partition.dns_suffix()));
+    fn regional_host(self, regional: &Regional<'_>) -> Result<String, EndpointError> {
+        if regional.region == "aws-global" && !regional.use_fips && !regional.use_dual_stack {
+            return Ok(format!("widgets.{}", regional.partition.dns_suffix()));
         }
-        standard_regional_host("widgets", region, partition, use_fips, use_dual_stack)
+        standard_regional_host("widgets", regional)
     }
 }
 
