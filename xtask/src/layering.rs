@@ -48,6 +48,20 @@ const RULES: &[(&str, &[&str], &str)] = &[
         "a leaf: the HTTP stack knows no file format, no AWS service and no wire format",
     ),
     (
+        "ssokit-sigv4",
+        &[
+            "tokio",
+            "hyper",
+            "ssokit-config-parser",
+            "ssokit-token-cache",
+            "ssokit-http",
+            "ssokit-sso-client",
+            "ssokit-credentials",
+            "ssokit-fake-portal",
+        ],
+        "a leaf: signing is pure computation on ring, shared by a client and the fake",
+    ),
+    (
         "ssokit-sso-client",
         &[
             "ssokit-config-parser",
