@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::operation::Operation;
+use crate::xml;
 
 /// The default `GetRoleCredentials` body (SPEC §13 "Portal").
 pub const DEFAULT_CREDENTIALS_BODY: &str = r#"{"roleCredentials":{"accessKeyId":"ASIAMOCKACCESSKEY","secretAccessKey":"mockSecretKey","sessionToken":"mockSessionToken","expiration":1772370000000}}"#;
@@ -24,6 +25,9 @@ pub(crate) enum Delivery {
     Drop,
 }
 
+/// The XML namespace of STS's answers.
+pub(crate) const STS_NAMESPACE: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
+
 /// One scripted answer: status, headers, body, an optional delay and a delivery fault.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answer {
@@ -32,6 +36,9 @@ pub struct Answer {
     pub(crate) body: Vec<u8>,
     pub(crate) delay: Duration,
     pub(crate) delivery: Delivery,
+    /// The fake STS decides status, headers and body by checking the request (its default
+    /// behaviour); this answer adds only its extra headers, delay and delivery.
+    pub(crate) checked: bool,
 }
 
 impl Answer {
@@ -48,6 +55,7 @@ impl Answer {
             body: body.into(),
             delay: Duration::ZERO,
             delivery: Delivery::Whole,
+            checked: false,
         }
     }
 
@@ -56,21 +64,71 @@ impl Answer {
         Self::raw(status, Vec::new())
     }
 
-    /// The default answer of `operation` (SPEC §13 "Portal").
+    /// The default answer of `operation`: for the SSO operations the fixed SPEC §13
+    /// "Portal" body; for the STS operations the fake STS itself, which checks the request
+    /// (the SigV4 signature of `AssumeRole` against the trusted keys, the parameters) and
+    /// answers with newly issued keys or STS's error (see
+    /// [`FakePortal`](crate::FakePortal)). Scripted, it can be combined with
+    /// [`delay`](Self::delay), [`header`](Self::header) and the delivery faults like any
+    /// other answer.
     pub fn default_for(operation: Operation) -> Self {
         match operation {
             Operation::GetRoleCredentials => Self::json(200, DEFAULT_CREDENTIALS_BODY),
             Operation::CreateToken => Self::json(200, DEFAULT_TOKEN_BODY),
+            Operation::AssumeRole | Operation::AssumeRoleWithWebIdentity => Self {
+                checked: true,
+                ..Self::empty(200)
+            },
         }
     }
 
-    /// A modeled error as the real service sends it: its status, an `x-amzn-ErrorType`
-    /// header and the body shape of the service (`{"message":…}` for the portal, the OAuth
-    /// `{"error":…,"error_description":…}` for OIDC). Unknown codes get status 400.
+    /// An STS error answer as STS sends it: `status`, `content-type: text/xml`, an
+    /// `x-amzn-RequestId` header and the query protocol's error document
+    /// (`<ErrorResponse xmlns=…><Error><Type>Sender</Type><Code>…</Code><Message>…</Message>
+    /// </Error><RequestId>…</RequestId></ErrorResponse>`, `Type` `Receiver` for a 5xx), the
+    /// texts escaped. The request id is derived from the arguments.
+    pub fn sts_error(status: u16, code: &str, message: &str) -> Self {
+        let seed = format!("{status}\n{code}\n{message}");
+        Self::sts_error_with_id(status, code, message, &request_id(seed.as_bytes()))
+    }
+
+    /// [`sts_error`](Self::sts_error) with the given request id.
+    pub(crate) fn sts_error_with_id(
+        status: u16,
+        code: &str,
+        message: &str,
+        request_id: &str,
+    ) -> Self {
+        let kind = if status >= 500 { "Receiver" } else { "Sender" };
+        let body = format!(
+            "<ErrorResponse xmlns=\"{STS_NAMESPACE}\">\n  <Error>\n    <Type>{kind}</Type>\n    \
+             <Code>{}</Code>\n    <Message>{}</Message>\n  </Error>\n  \
+             <RequestId>{}</RequestId>\n</ErrorResponse>\n",
+            xml::escape(code),
+            xml::escape(message),
+            xml::escape(request_id),
+        );
+        Self::sts_xml(status, body, request_id)
+    }
+
+    /// `status` with an STS XML `body` (`content-type: text/xml`, `x-amzn-RequestId`).
+    pub(crate) fn sts_xml(status: u16, body: String, request_id: &str) -> Self {
+        Self::raw(status, body)
+            .header("x-amzn-RequestId", request_id)
+            .header("content-type", "text/xml")
+    }
+
+    /// A modeled error as the real service sends it: its status, and for the SSO services
+    /// an `x-amzn-ErrorType` header and the body shape of the service (`{"message":…}` for
+    /// the portal, the OAuth `{"error":…,"error_description":…}` for OIDC), for STS
+    /// [`sts_error`](Self::sts_error)'s XML. Unknown codes get status 400.
     pub fn service_error(operation: Operation, code: &str, message: &str) -> Self {
         let status = modeled_status(operation, code);
         let message_json = serde_json::Value::String(message.to_owned()).to_string();
         match operation {
+            Operation::AssumeRole | Operation::AssumeRoleWithWebIdentity => {
+                Self::sts_error(status, code, message)
+            }
             Operation::GetRoleCredentials => {
                 Self::json(status, format!(r#"{{"message":{message_json}}}"#)).header(
                     "x-amzn-ErrorType",
@@ -137,9 +195,55 @@ impl Answer {
         self.delivery = Delivery::Chunked;
         self
     }
+
+    /// This answer (computed by the fake STS) with the extra headers, the delay and the
+    /// delivery of the scripted `marker` it stands for.
+    pub(crate) fn dressed_as(mut self, marker: &Self) -> Self {
+        self.headers.extend(marker.headers.iter().cloned());
+        self.delay = marker.delay;
+        self.delivery = marker.delivery;
+        self
+    }
+}
+
+/// A request id in the form of STS's (a UUID), derived from `seed`.
+pub(crate) fn request_id(seed: &[u8]) -> String {
+    let high = fnv1a(0xcbf2_9ce4_8422_2325, seed);
+    let low = fnv1a(high ^ 0x9e37_79b9_7f4a_7c15, seed);
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        high >> 32,
+        (high >> 16) & 0xffff,
+        high & 0xfff,
+        0x8000 | ((low >> 48) & 0x3fff),
+        low & 0xffff_ffff_ffff,
+    )
+}
+
+/// FNV-1a, 64 bits, from `basis`.
+fn fnv1a(basis: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(basis, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 fn modeled_status(operation: Operation, code: &str) -> u16 {
+    if matches!(
+        operation,
+        Operation::AssumeRole | Operation::AssumeRoleWithWebIdentity
+    ) {
+        return match code {
+            "AccessDenied"
+            | "InvalidClientTokenId"
+            | "SignatureDoesNotMatch"
+            | "MissingAuthenticationToken"
+            | "RegionDisabledException"
+            | "IDPRejectedClaim" => 403,
+            "InternalFailure" => 500,
+            "ServiceUnavailable" => 503,
+            _ => 400,
+        };
+    }
     match (operation, code) {
         (Operation::GetRoleCredentials, "UnauthorizedException")
         | (Operation::CreateToken, "InvalidClientException") => 401,

@@ -1,21 +1,27 @@
-//! A loopback fake of the AWS SSO portal (`GetRoleCredentials`) and SSO-OIDC
-//! (`CreateToken`) for tests and demos. Dev-only: never published, never a dependency of a
-//! library's normal build.
+//! A loopback fake of the AWS SSO portal (`GetRoleCredentials`), SSO-OIDC (`CreateToken`)
+//! and STS (`AssumeRole`, `AssumeRoleWithWebIdentity`) for tests and demos. Dev-only: never
+//! published, never a dependency of a library's normal build.
 //!
 //! What it does: a real hyper 1 HTTP/1.1 server on `127.0.0.1` (an ephemeral port) that
-//! answers `GET …/federation/credentials` and `POST …/token` (any path prefix) with the
-//! SPEC §13 "Portal" defaults or with scripted [`Answer`]s (status, headers, body, delay,
-//! dropped connection, truncated or oversized body), records every request
-//! ([`RecordedRequest`]) and counts requests per [`Operation`]. [`FakePortal::start_https`]
-//! serves TLS with a CA it generates ([`FakePortal::ca_pem`]); [`FakeProxy`] is an HTTP
-//! CONNECT proxy that counts its tunnels.
+//! answers `GET …/federation/credentials`, `POST …/token` and STS's form-encoded `POST …/`
+//! (any path prefix) with the SPEC §13 "Portal" defaults, a faithful STS, or scripted
+//! [`Answer`]s (status, headers, body, delay, dropped connection, truncated or oversized
+//! body), records every request ([`RecordedRequest`]) and counts requests per
+//! [`Operation`]. The fake STS speaks STS's wire format (query protocol, XML answers and
+//! errors), checks the SigV4 signature of every `AssumeRole` with `ssokit-sigv4` against the
+//! keys it trusts ([`FakePortal::trust_keys`] and every key it hands out, so role chains
+//! work) and issues new keys per call; see [`FakePortal`].
+//! [`FakePortal::start_https`] serves TLS with a CA it generates ([`FakePortal::ca_pem`]);
+//! [`FakeProxy`] is an HTTP CONNECT proxy that counts its tunnels.
 //!
 //! [`sandbox`] is the setup every integration test of the workspace shares: a temporary
 //! HOME copied from the generated SPEC §13 home with a started fake as its endpoints, the
 //! shared conformance data located in place, and a capture of the `tracing` output.
 //!
 //! What it does not do: listen on anything but loopback; tunnel to anything but loopback;
-//! validate bearer tokens or client secrets; implement the login operations.
+//! validate bearer tokens, client secrets or web identity tokens (beyond "not empty");
+//! compare signing times with a clock; implement the login operations or any other STS
+//! operation.
 //!
 //! Each fake runs on its own thread with its own Tokio runtime, so it works from plain
 //! `#[test]`s, from any `#[tokio::test]` flavour and from `cargo xtask demo`; it stops when
@@ -28,6 +34,11 @@
 //! portal.script(Operation::CreateToken, [
 //!     Answer::service_error(Operation::CreateToken, "InvalidGrantException", "Invalid refresh token provided"),
 //! ]);
+//! portal.trust_keys("AKIDBASE", "base-secret", None);
+//! portal.script(Operation::AssumeRole, [
+//!     Answer::sts_error(400, "Throttling", "Rate exceeded"),
+//!     Answer::default_for(Operation::AssumeRole),
+//! ]);
 //! assert!(portal.url().starts_with("http://127.0.0.1:"));
 //! assert_eq!(portal.count(Operation::CreateToken), 0);
 //! # Ok::<(), std::io::Error>(())
@@ -38,14 +49,19 @@
 
 mod answer;
 mod background;
+mod form;
 mod operation;
 mod proxy;
+mod request;
 pub mod sandbox;
 mod server;
+mod sts;
 mod tls;
+mod xml;
 
 pub use answer::{Answer, DEFAULT_CREDENTIALS_BODY, DEFAULT_TOKEN_BODY};
 pub use operation::Operation;
 pub use proxy::FakeProxy;
-pub use server::{FakePortal, RecordedRequest};
+pub use request::RecordedRequest;
+pub use server::FakePortal;
 pub use tls::TLS_NAMES;

@@ -42,8 +42,9 @@ pub const LEGACY_CACHE: &str = ".aws/sso/cache/40a89917e3175433e361b710a9d43528d
 /// The cache file of sso-session `dev` (profile S), relative to the home.
 pub const SESSION_CACHE: &str = ".aws/sso/cache/34c6fceca75e456f25e7e99531e2425c6c1de443.json";
 
-/// Every secret of the §13 home and of the fake portal's default answers: none may appear
-/// in a `Debug`, `Display`, error or log text.
+/// Every secret of the §13 home and of the fake portal's default answers, and the prefixes
+/// of the secret keys and session tokens the fake STS issues: none may appear in a `Debug`,
+/// `Display`, error or log text.
 pub const SECRETS: &[&str] = &[
     "legacy-at",
     "session-at",
@@ -53,6 +54,10 @@ pub const SECRETS: &[&str] = &[
     "csecret",
     "mockSecretKey",
     "mockSessionToken",
+    "sts-secret-",
+    "sts-token-",
+    "web-secret-",
+    "web-token-",
 ];
 
 /// Asserts that no [`SECRETS`] entry appears in `text`.

@@ -17,50 +17,8 @@ use hyper_util::rt::TokioIo;
 use crate::answer::{Answer, Delivery};
 use crate::background::Background;
 use crate::operation::Operation;
-
-/// One request as the fake received it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RecordedRequest {
-    /// The operation it was routed to (`None`: unknown route, answered 404).
-    pub operation: Option<Operation>,
-    /// `GET`, `POST`, ...
-    pub method: String,
-    /// Path and query exactly as sent (`/federation/credentials?account_id=…`).
-    pub target: String,
-    /// `HTTP/1.1`.
-    pub version: String,
-    /// Header names (lower case) and values, in the order received.
-    pub headers: Vec<(String, String)>,
-    /// The request body.
-    pub body: Vec<u8>,
-}
-
-impl RecordedRequest {
-    /// `METHOD target VERSION`, e.g. `GET /federation/credentials?… HTTP/1.1`.
-    pub fn request_line(&self) -> String {
-        format!("{} {} {}", self.method, self.target, self.version)
-    }
-
-    /// The first value of header `name` (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The header names, sorted.
-    pub fn header_names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
-        names.sort_unstable();
-        names
-    }
-
-    /// The body as UTF-8 (lossy).
-    pub fn body_text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
+use crate::request::RecordedRequest;
+use crate::sts::Keyring;
 
 #[derive(Default)]
 struct State {
@@ -68,6 +26,7 @@ struct State {
     counts: HashMap<Operation, usize>,
     connections: usize,
     log: Vec<RecordedRequest>,
+    sts: Keyring,
 }
 
 type Shared = Arc<Mutex<State>>;
@@ -76,7 +35,40 @@ fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, State> {
     shared.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// A running fake portal. Stops when dropped.
+/// A running fake portal: the SSO portal, SSO-OIDC and STS on one loopback port. Stops when
+/// dropped.
+///
+/// # The fake STS
+///
+/// Unscripted (or scripted with [`Answer::default_for`]), the two STS operations behave as
+/// STS does, in its wire format (query protocol: a form-encoded `POST` to `…/`, answers in
+/// XML with `content-type: text/xml` and an `x-amzn-RequestId` header):
+///
+/// - `AssumeRole` must be signed with SigV4 (header form) by a trusted key
+///   ([`trust_keys`](Self::trust_keys), the keys of the default `GetRoleCredentials` answer,
+///   and every key the fake hands out in a 2xx `GetRoleCredentials` or STS answer, scripted
+///   or not, so role chains work). The fake recomputes the signature with `ssokit-sigv4`
+///   over exactly the headers the request names as signed (their received values), the
+///   method, path, query and body, the scope's region and service (`sts` only) and the
+///   `x-amz-date` time, the session token signed when named. Refusals, as STS words them:
+///   no `authorization` (or another scheme) is 403 `MissingAuthenticationToken`; a header
+///   missing a part, or no or a malformed `x-amz-date`, 400 `IncompleteSignature`; an
+///   unknown key, or an `x-amz-security-token` that is not the key's (or one for a key
+///   without), 403 `InvalidClientTokenId`; a wrong scope or signature, 403
+///   `SignatureDoesNotMatch`. There is no clock: the signing time is not compared with one.
+/// - `AssumeRoleWithWebIdentity` is unsigned; a present but empty (or blank)
+///   `WebIdentityToken` is 400 `InvalidIdentityToken`.
+/// - Then the parameters: `RoleArn` and `RoleSessionName` are required and checked as STS
+///   constrains them, `DurationSeconds` 900-43200, `ExternalId`, `SerialNumber` and
+///   `TokenCode` (6 digits) when given; 400 `ValidationError` with STS's wording; a role
+///   ARN that is not `arn:<partition>:iam::<12 digits>:role/[<path>/]<name>` is 400
+///   `ValidationError` `<arn> is invalid`.
+/// - Success issues new keys on each call: `ASIASTS<n>` / `sts-secret-<n>` /
+///   `sts-token-<n>` for `AssumeRole`, `ASIAWEB<n>` / `web-secret-<n>` / `web-token-<n>`
+///   for web identity (n from 1), expiring 2026-03-01T13:00:00Z, for the assumed-role ARN
+///   `arn:<partition>:sts::<account>:assumed-role/<role name>/<session name>`.
+///
+/// `Debug` shows the URL only: no trusted secret or session token.
 pub struct FakePortal {
     url: String,
     port: u16,
@@ -175,9 +167,30 @@ impl FakePortal {
         lock(&self.state).log.clone()
     }
 
-    /// Forgets scripts, counters and the log.
+    /// Accepts `AssumeRole` requests signed with this key (and, when `session_token` is
+    /// given, carrying it as `x-amz-security-token`; without one, a request carrying a token
+    /// is refused). Replaces what the fake knew of `access_key_id`.
+    pub fn trust_keys(
+        &self,
+        access_key_id: &str,
+        secret_access_key: &str,
+        session_token: Option<&str>,
+    ) {
+        lock(&self.state)
+            .sts
+            .trust(access_key_id, secret_access_key, session_token);
+    }
+
+    /// Forgets scripts, counters (the numbers of issued keys included: the next `AssumeRole`
+    /// issues `ASIASTS1` again), connections and the log. Trusted keys stay trusted.
     pub fn reset(&self) {
-        *lock(&self.state) = State::default();
+        let mut state = lock(&self.state);
+        let mut sts = std::mem::take(&mut state.sts);
+        sts.restart();
+        *state = State {
+            sts,
+            ..State::default()
+        };
     }
 }
 
@@ -223,7 +236,7 @@ async fn handle(
         .await
         .map(|b| b.to_bytes().to_vec())
         .unwrap_or_default();
-    let operation = Operation::route(parts.method.as_str(), parts.uri.path());
+    let operation = Operation::route(parts.method.as_str(), parts.uri.path(), &body);
     let recorded = RecordedRequest {
         operation,
         method: parts.method.to_string(),
@@ -246,8 +259,7 @@ async fn handle(
     };
     let answer = {
         let mut state = lock(&state);
-        state.log.push(recorded);
-        match operation {
+        let answer = match operation {
             None => Answer::json(404, r#"{"message":"fake portal: no such route"}"#)
                 .header("x-amzn-ErrorType", "ResourceNotFoundException"),
             Some(op) => {
@@ -256,12 +268,21 @@ async fn handle(
                     *count += 1;
                     *count - 1
                 };
-                match state.scripts.get(&op).filter(|s| !s.is_empty()) {
+                let chosen = match state.scripts.get(&op).filter(|s| !s.is_empty()) {
                     Some(script) => script[index.min(script.len() - 1)].clone(),
                     None => Answer::default_for(op),
-                }
+                };
+                let answer = if chosen.checked {
+                    state.sts.answer(op, &recorded).dressed_as(&chosen)
+                } else {
+                    chosen
+                };
+                state.sts.trust_served(op, &answer);
+                answer
             }
-        }
+        };
+        state.log.push(recorded);
+        answer
     };
     if !answer.delay.is_zero() {
         tokio::time::sleep(answer.delay).await;

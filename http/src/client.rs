@@ -230,8 +230,10 @@ impl Transport {
             body: &body,
         };
         let (code, message) = (call.read_error)(&answer);
-        let retryable =
-            status.is_server_error() || status.as_u16() == 429 || is_throttling_code(&code);
+        let retryable = status.is_server_error()
+            || status.as_u16() == 429
+            || is_throttling_code(&code)
+            || call.retry_codes.contains(&code.as_str());
         Err(Failure {
             error: Error::Service(ServiceError {
                 operation: call.operation,

@@ -256,6 +256,11 @@ impl EndpointConfig {
         self
     }
 
+    /// The region, if set.
+    pub fn region_name(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
     /// Use FIPS endpoints (`AWS_USE_FIPS_ENDPOINT` / `use_fips_endpoint`).
     #[must_use]
     pub fn use_fips(mut self, on: bool) -> Self {
@@ -451,6 +456,23 @@ impl Endpoint {
     /// The port, explicit or the scheme's default.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The path prefix of an override URL, without a trailing `/` (empty for regional
+    /// endpoints).
+    pub fn path_prefix(&self) -> &str {
+        &self.path_prefix
+    }
+
+    /// The `host` header of a request to it: the host, with the port only when it is not
+    /// the scheme's default.
+    pub fn host_header(&self) -> String {
+        let default = if self.secure { 443 } else { 80 };
+        if self.port == default {
+            self.host.clone()
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
     }
 
     /// Where the endpoint came from (an override's source name, or the regional rule).

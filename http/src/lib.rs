@@ -94,6 +94,6 @@ pub use endpoint::{
 pub use error::{Cause, Error, ServiceError, is_throttling_code};
 pub use partition::{Partition, partition_of};
 pub use proxy::ProxySettings;
-pub use request::{ErrorAnswer, Method, Request, Response, USER_AGENT_VALUE};
+pub use request::{ErrorAnswer, Method, Request, Response, USER_AGENT_VALUE, encode_component};
 pub use settings::{HttpSettings, SleepFuture};
 pub use tls::CaBundle;

@@ -10,6 +10,23 @@ use hyper::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use crate::endpoint::Endpoint;
 use crate::error::Error;
 
+/// A query or form value per RFC 3986, strictly: only `A-Za-z0-9-_.~` literal, every
+/// other UTF-8 byte as `%XX` (upper-case hex).
+pub fn encode_component(value: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xF)]));
+        }
+    }
+    out
+}
+
 /// `user-agent` of every request.
 pub const USER_AGENT_VALUE: &str = concat!("ssokit/", env!("CARGO_PKG_VERSION"));
 
@@ -60,6 +77,7 @@ pub struct Request {
     headers: Vec<Header>,
     body: Bytes,
     read_error: fn(&ErrorAnswer<'_>) -> (String, String),
+    retry_codes: &'static [&'static str],
 }
 
 impl fmt::Debug for Request {
@@ -90,6 +108,7 @@ impl Request {
             }],
             body: Bytes::new(),
             read_error: unknown_error,
+            retry_codes: &[],
         }
     }
 
@@ -141,6 +160,14 @@ impl Request {
         self
     }
 
+    /// Error codes of this service that are retried besides the standard throttling codes
+    /// (e.g. STS's `IDPCommunicationError`).
+    #[must_use]
+    pub fn retry_codes(mut self, codes: &'static [&'static str]) -> Self {
+        self.retry_codes = codes;
+        self
+    }
+
     /// The operation's name.
     pub fn operation(&self) -> &'static str {
         self.operation
@@ -188,6 +215,7 @@ impl Request {
             headers,
             body: self.body.clone(),
             read_error: self.read_error,
+            retry_codes: self.retry_codes,
         })
     }
 }
@@ -206,6 +234,7 @@ pub(crate) struct Call {
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) body: Bytes,
     pub(crate) read_error: fn(&ErrorAnswer<'_>) -> (String, String),
+    pub(crate) retry_codes: &'static [&'static str],
 }
 
 /// A 2xx answer: its status and body (at most 1 MiB).
@@ -273,4 +302,19 @@ fn unknown_error(answer: &ErrorAnswer<'_>) -> (String, String) {
         .filter(|r| !r.is_empty())
         .map_or_else(|| format!("HTTP {}", answer.status()), str::to_owned);
     ("UnknownError".to_owned(), message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode_component;
+
+    #[test]
+    fn components_are_encoded_strictly() {
+        assert_eq!(encode_component("Role#1;x"), "Role%231%3Bx");
+        assert_eq!(
+            encode_component("aZ09-_.~!*'()&="),
+            "aZ09-_.~%21%2A%27%28%29%26%3D"
+        );
+        assert_eq!(encode_component("a:b/c\n"), "a%3Ab%2Fc%0A");
+    }
 }

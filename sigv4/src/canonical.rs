@@ -1,24 +1,22 @@
 //! The canonical pieces of a request (SigV4 "task 1"): the URI path, the query string and
 //! the headers, each in the one form both sides of a signature compute.
 
+use std::fmt::Write as _;
+
 /// Percent-encodes `bytes` per RFC 3986: `A-Z a-z 0-9 - _ . ~` stay, every other byte is
 /// `%XX` (upper-case hex); `/` stays too when `keep_slash`.
 pub(crate) fn encode(bytes: &[u8], keep_slash: bool) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(bytes.len());
-    for &b in bytes {
-        if b.is_ascii_alphanumeric()
-            || matches!(b, b'-' | b'_' | b'.' | b'~')
-            || (keep_slash && b == b'/')
-        {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xF)]));
-        }
-    }
-    out
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len()), |mut out, &b| {
+            if unreserved(b) || (keep_slash && b == b'/') {
+                out.push(char::from(b));
+            } else {
+                let _ = write!(out, "%{b:02X}");
+            }
+            out
+        })
 }
 
 /// Decodes `%XX` escapes (a `%` not followed by two hex digits stays as it is; `+` is not

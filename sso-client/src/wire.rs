@@ -4,26 +4,10 @@
 use std::time::{Duration, SystemTime};
 
 use serde_json::{Map, Value};
-use ssokit_http::ErrorAnswer;
+use ssokit_http::{ErrorAnswer, encode_component};
 
 use crate::error::{Error, ShapeDetail, TokenShapeDetail};
 use crate::model::{CreateTokenRequest, CreateTokenResponse, RoleCredentials};
-
-/// RFC 3986 strict: only `A-Za-z0-9-_.~` literal, every other UTF-8 byte as `%XX`.
-pub(crate) fn encode_component(value: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xF)]));
-        }
-    }
-    out
-}
 
 /// `account_id=<a>&role_name=<r>` (keys sorted).
 pub(crate) fn role_credentials_query(account_id: &str, role_name: &str) -> String {
@@ -213,11 +197,6 @@ mod tests {
         assert_eq!(
             role_credentials_query("0123", "Role+Name/é x"),
             "account_id=0123&role_name=Role%2BName%2F%C3%A9%20x"
-        );
-        assert_eq!(encode_component("Role#1;x"), "Role%231%3Bx");
-        assert_eq!(
-            encode_component("aZ09-_.~!*'()&="),
-            "aZ09-_.~%21%2A%27%28%29%26%3D"
         );
     }
 

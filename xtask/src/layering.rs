@@ -9,7 +9,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
-/// A crate and the packages that must not be among its normal dependencies, with why.
+/// Crates (one name, or several separated by spaces) and the packages that must not be
+/// among their normal dependencies, with why.
 const RULES: &[(&str, &[&str], &str)] = &[
     (
         "ssokit-config-parser",
@@ -62,7 +63,7 @@ const RULES: &[(&str, &[&str], &str)] = &[
         "a leaf: signing is pure computation on ring, shared by a client and the fake",
     ),
     (
-        "ssokit-sso-client",
+        "ssokit-sso-client ssokit-sts-client",
         &[
             "ssokit-config-parser",
             "ssokit-token-cache",
@@ -70,6 +71,16 @@ const RULES: &[(&str, &[&str], &str)] = &[
             "ssokit-fake-portal",
         ],
         "a service client knows nothing of files",
+    ),
+    (
+        "ssokit-sso-client",
+        &["ssokit-sts-client"],
+        "a service client knows no other service",
+    ),
+    (
+        "ssokit-sts-client",
+        &["ssokit-sso-client"],
+        "a service client knows no other service",
     ),
     (
         "ssokit-credentials",
@@ -109,15 +120,17 @@ pub(crate) fn run(ws: &crate::workspace::Workspace) -> Result<(), String> {
 pub(crate) fn violations(root: &Path) -> Result<Vec<String>, String> {
     let graph = metadata_graph(root)?;
     let mut found = Vec::new();
-    for (krate, banned, why) in RULES {
-        let Some(start) = graph.keys().find(|id| name_of(id) == *krate) else {
-            continue;
-        };
-        let reachable = reachable(&graph, start);
-        for id in reachable {
-            let name = name_of(&id);
-            if banned.contains(&name) {
-                found.push(format!("{krate} depends on {name}, but it must not: {why}"));
+    for (crates, banned, why) in RULES {
+        for krate in crates.split(' ') {
+            let Some(start) = graph.keys().find(|id| name_of(id) == krate) else {
+                continue;
+            };
+            let reachable = reachable(&graph, start);
+            for id in reachable {
+                let name = name_of(&id);
+                if banned.contains(&name) {
+                    found.push(format!("{krate} depends on {name}, but it must not: {why}"));
+                }
             }
         }
     }

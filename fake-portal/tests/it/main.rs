@@ -11,6 +11,7 @@ mod answer;
 mod proxy;
 mod sandbox;
 mod server;
+mod sts;
 mod tls;
 
 use std::io::{Read, Write};

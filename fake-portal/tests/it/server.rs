@@ -9,19 +9,45 @@ use crate::{exchange, get, parse, post};
 #[test]
 fn routes_by_method_and_path_suffix() {
     assert_eq!(
-        Operation::route("GET", "/federation/credentials"),
+        Operation::route("GET", "/federation/credentials", b""),
         Some(Operation::GetRoleCredentials)
     );
     assert_eq!(
-        Operation::route("GET", "/prefix/federation/credentials"),
+        Operation::route("GET", "/prefix/federation/credentials", b""),
         Some(Operation::GetRoleCredentials)
     );
     assert_eq!(
-        Operation::route("POST", "/token"),
+        Operation::route("POST", "/token", b"Action=AssumeRole"),
         Some(Operation::CreateToken)
     );
-    assert_eq!(Operation::route("POST", "/federation/credentials"), None);
-    assert_eq!(Operation::route("GET", "/token"), None);
+    assert_eq!(
+        Operation::route("POST", "/federation/credentials", b""),
+        None
+    );
+    assert_eq!(Operation::route("GET", "/token", b""), None);
+    assert_eq!(
+        Operation::route("POST", "/", b"Action=AssumeRole&Version=2011-06-15"),
+        Some(Operation::AssumeRole)
+    );
+    assert_eq!(
+        Operation::route(
+            "POST",
+            "/sts/",
+            b"Version=2011-06-15&Action=AssumeRoleWithWebIdentity"
+        ),
+        Some(Operation::AssumeRoleWithWebIdentity)
+    );
+    assert_eq!(
+        Operation::route("POST", "/", b"Action=Assume%52ole"),
+        Some(Operation::AssumeRole)
+    );
+    assert_eq!(
+        Operation::route("POST", "/", b"Action=GetCallerIdentity"),
+        None
+    );
+    assert_eq!(Operation::route("POST", "/", b""), None);
+    assert_eq!(Operation::route("POST", "/sts", b"Action=AssumeRole"), None);
+    assert_eq!(Operation::route("GET", "/", b"Action=AssumeRole"), None);
 }
 
 #[test]
