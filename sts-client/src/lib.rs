@@ -50,6 +50,10 @@ mod model;
 mod service;
 mod wire;
 
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use client::StsClient;
 pub use error::{Error, Operation, ShapeDetail};
 pub use model::{AssumeRoleRequest, Mfa, StsCredentials, WebIdentityRequest};

@@ -114,10 +114,26 @@ pub(crate) fn parse_credentials(
     })
 }
 
-/// STS's error reader (SPEC §14.4): `ErrorResponse/Error/Code` and `Message`, else the
-/// `x-amzn-ErrorType` header, else `UnknownError`; the reason phrase, else `HTTP <status>`.
+/// STS's error reader for the HTTP stack.
 pub(crate) fn read_error(answer: &ErrorAnswer<'_>) -> (String, String) {
-    let document = parse_xml(answer.body()).ok();
+    error_code_and_message(
+        answer.status(),
+        answer.reason(),
+        answer.header("x-amzn-errortype"),
+        answer.body(),
+    )
+}
+
+/// The code and message of a non-2xx answer (SPEC §14.4): `ErrorResponse/Error/Code` and
+/// `Message`, else the `x-amzn-ErrorType` header, else `UnknownError`; the reason phrase,
+/// else `HTTP <status>`.
+pub(crate) fn error_code_and_message(
+    status: u16,
+    reason: Option<&str>,
+    error_type: Option<&str>,
+    body: &[u8],
+) -> (String, String) {
+    let document = parse_xml(body).ok();
     let error = document.as_ref().and_then(|doc| {
         doc.descendants()
             .find(|n| n.is_element() && n.tag_name().name() == "Error")
@@ -125,8 +141,7 @@ pub(crate) fn read_error(answer: &ErrorAnswer<'_>) -> (String, String) {
     let code = error
         .and_then(|e| text_of(e, "Code"))
         .or_else(|| {
-            answer
-                .header("x-amzn-errortype")
+            error_type
                 .and_then(|h| h.split(':').next())
                 .map(str::trim)
                 .filter(|h| !h.is_empty())
@@ -135,8 +150,8 @@ pub(crate) fn read_error(answer: &ErrorAnswer<'_>) -> (String, String) {
         .unwrap_or_else(|| "UnknownError".to_owned());
     let message = error
         .and_then(|e| text_of(e, "Message"))
-        .or_else(|| answer.reason().filter(|r| !r.is_empty()).map(str::to_owned))
-        .unwrap_or_else(|| format!("HTTP {}", answer.status()));
+        .or_else(|| reason.filter(|r| !r.is_empty()).map(str::to_owned))
+        .unwrap_or_else(|| format!("HTTP {status}"));
     (code, message)
 }
 

@@ -23,7 +23,8 @@ type Seeds = fn(&Workspace) -> Result<Vec<Seed>, String>;
 const TARGETS: &[(&str, Seeds)] = &[
     ("config_grammar", config_seeds),
     ("token_cache_file", token_cache_seeds),
-    ("sso_responses", response_seeds),
+    ("sso_responses", sso_response_seeds),
+    ("sts_responses", sts_response_seeds),
 ];
 
 /// Seeds larger than this are cut at a line end: libFuzzer's inputs grow from the corpus,
@@ -247,8 +248,17 @@ fn token_cache_seeds(ws: &Workspace) -> Result<Vec<Seed>, String> {
     Ok(seeds)
 }
 
-fn response_seeds(ws: &Workspace) -> Result<Vec<Seed>, String> {
-    let dir = ws.root.join("fuzz/seeds/sso_responses");
+fn sso_response_seeds(ws: &Workspace) -> Result<Vec<Seed>, String> {
+    hand_written(ws, "sso_responses")
+}
+
+fn sts_response_seeds(ws: &Workspace) -> Result<Vec<Seed>, String> {
+    hand_written(ws, "sts_responses")
+}
+
+/// The hand-written seeds in `fuzz/seeds/<target>/`.
+fn hand_written(ws: &Workspace, target: &str) -> Result<Vec<Seed>, String> {
+    let dir = ws.root.join("fuzz/seeds").join(target);
     let found = files(&dir, |_| true)?;
     Ok(found
         .into_iter()
