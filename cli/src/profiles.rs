@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use ssokit_chain::config::{SectionKind, selected_profile};
 use ssokit_chain::credentials::{
     CacheEntry, CacheState, CredentialsError, CredentialsRoute, Freshness, PlanFiles, ProfilePlan,
-    TokenRoute, session_cache_entry,
+    TokenRoute,
 };
 use ssokit_chain::{ProviderConfig, provider_config_from_process};
 
@@ -171,7 +171,7 @@ impl Report {
                 location: session.location().to_string(),
                 start_url: session.get("sso_start_url").map(str::to_owned),
                 region: session.get("sso_region").map(str::to_owned),
-                token_cache: cache_status(&session_cache_entry(config, session.name())),
+                token_cache: cache_status(&files.session_cache_entry(config, session.name())),
             })
             .collect();
         Self {

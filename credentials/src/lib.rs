@@ -120,7 +120,7 @@ pub use config::ProviderConfig;
 pub use error::{CredentialsError, ErrorCode, ErrorKind, TokenError};
 pub use plan::{
     CacheEntry, CacheState, CredentialsRoute, Freshness, PlanFiles, ProfilePlan, SsoRoute,
-    TokenRoute, TokenStatus, session_cache_entry,
+    TokenRoute, TokenStatus,
 };
 pub use provider::{Cached, ProvideCredentials, ProvideToken};
 pub use providers::environment::EnvironmentCredentialsProvider;

@@ -5,7 +5,9 @@
 //! A plan reads the files it is given and the token cache files (never writes or locks
 //! them), resolves endpoints (pure), and sends nothing.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -22,13 +24,20 @@ use crate::session::{SessionRequest, refreshable, session_read, valid};
 
 /// The profiles as the providers read them: both files for credentials, the config file
 /// only for tokens (SPEC §7.1), loaded by the providers' own loaders.
+///
+/// It also remembers each token cache file it reads, so that the profiles sharing a session
+/// or a start URL read their cache file once.
 #[derive(Debug)]
 pub struct PlanFiles {
     locations: FileLocations,
     both: ProfileSet,
     /// `None` when the credentials file is empty or absent: then `both` is the same view.
     config_only: Option<ProfileSet>,
+    reads: Mutex<HashMap<PathBuf, CacheRead>>,
 }
+
+/// What reading one cache file gave.
+type CacheRead = Result<Option<CachedToken>, ReadError>;
 
 impl PlanFiles {
     /// Finds and reads the files of `config` (its explicit paths, else the environment's,
@@ -48,7 +57,23 @@ impl PlanFiles {
             both: ProviderConfig::parse(config_text, credentials_text)?,
             config_only,
             locations,
+            reads: Mutex::default(),
         })
+    }
+
+    /// The cache entry of sso-session `name` (for listing sessions): the token provider's
+    /// judgement with the default 300 s window.
+    pub fn session_cache_entry(&self, config: &ProviderConfig, name: &str) -> CacheEntry {
+        session_entry(config, self, name, TOKEN_WINDOW)
+    }
+
+    /// Reads `cache`, or returns what an earlier read of it gave.
+    fn read(&self, cache: &TokenCacheFile) -> CacheRead {
+        let mut reads = self.reads.lock().unwrap_or_else(PoisonError::into_inner);
+        reads
+            .entry(cache.path().to_path_buf())
+            .or_insert_with(|| cache.read())
+            .clone()
     }
 
     /// The config file alone, as the token provider sees it.
@@ -84,13 +109,13 @@ impl ProfilePlan {
         let name = profile.name();
         let credentials = profile_step(config, &files.both, name).map(|step| match step {
             Step::Ready(_) => CredentialsRoute::StaticKeys,
-            Step::Sso(plan) => CredentialsRoute::Sso(Box::new(SsoRoute::of(config, &plan))),
+            Step::Sso(plan) => CredentialsRoute::Sso(Box::new(SsoRoute::of(config, files, &plan))),
             Step::Process(process) => CredentialsRoute::Process {
                 location: process.location,
             },
         });
         let token = token_request(config, files.config_only(), name, TOKEN_WINDOW)
-            .map(|request| TokenRoute::of(config, &request));
+            .map(|request| TokenRoute::of(config, files, &request));
         Self {
             name: name.to_owned(),
             location: profile.location(),
@@ -147,14 +172,14 @@ pub struct SsoRoute {
 }
 
 impl SsoRoute {
-    fn of(config: &ProviderConfig, plan: &SsoPlan) -> Self {
+    fn of(config: &ProviderConfig, files: &PlanFiles, plan: &SsoPlan) -> Self {
         let (session, cache) = match &plan.token {
             TokenSource::Session(request) => (
                 Some(request.session.clone()),
-                session_entry(config, &request.session, request.window),
+                session_entry(config, files, &request.session, request.window),
             ),
             TokenSource::Legacy { start_url } => {
-                (None, legacy_entry(config, &plan.profile, start_url))
+                (None, legacy_entry(config, files, &plan.profile, start_url))
             }
         };
         Self {
@@ -201,10 +226,10 @@ pub struct TokenRoute {
 }
 
 impl TokenRoute {
-    fn of(config: &ProviderConfig, request: &SessionRequest) -> Self {
+    fn of(config: &ProviderConfig, files: &PlanFiles, request: &SessionRequest) -> Self {
         Self {
             session: request.session.clone(),
-            cache: session_entry(config, &request.session, request.window),
+            cache: session_entry(config, files, &request.session, request.window),
             oidc: request.oidc_endpoint().map(|e| e.url()),
         }
     }
@@ -299,9 +324,14 @@ pub enum Freshness {
 }
 
 /// The session token's entry, judged by the session-token algorithm's own checks.
-fn session_entry(config: &ProviderConfig, session: &str, window: Duration) -> CacheEntry {
+fn session_entry(
+    config: &ProviderConfig,
+    files: &PlanFiles,
+    session: &str,
+    window: Duration,
+) -> CacheEntry {
     let now = config.clock().now();
-    entry(config, session, |cache, read| {
+    entry(config, files, session, |cache, read| {
         let token = session_read(cache, session, read)?;
         let freshness = if valid(&token, now, window) {
             Freshness::Valid
@@ -317,9 +347,14 @@ fn session_entry(config: &ProviderConfig, session: &str, window: Duration) -> Ca
 }
 
 /// The legacy token's entry, judged by the SSO provider's own checks.
-fn legacy_entry(config: &ProviderConfig, profile: &str, start_url: &str) -> CacheEntry {
+fn legacy_entry(
+    config: &ProviderConfig,
+    files: &PlanFiles,
+    profile: &str,
+    start_url: &str,
+) -> CacheEntry {
     let now = config.clock().now();
-    entry(config, start_url, |cache, read| {
+    entry(config, files, start_url, |cache, read| {
         let token = legacy_read(cache, profile, read)?;
         let freshness = match legacy_usable(&token, now) {
             Ok(()) => Freshness::Valid,
@@ -341,9 +376,11 @@ fn expiring_or_expired(token: &CachedToken, now: Timestamp) -> Freshness {
     }
 }
 
-/// Reads the cache file of `key` (no corrupt-file re-read delay) and judges it.
+/// Reads the cache file of `key` (once per plan files; no corrupt-file re-read delay) and
+/// judges it.
 fn entry(
     config: &ProviderConfig,
+    files: &PlanFiles,
     key: &str,
     judge: impl FnOnce(
         &TokenCacheFile,
@@ -359,7 +396,7 @@ fn entry(
             };
         }
     };
-    let read = cache.read();
+    let read = files.read(&cache);
     let absent = matches!(read, Ok(None));
     let state = match judge(&cache, read) {
         Ok(status) => CacheState::Found(status),
@@ -370,10 +407,4 @@ fn entry(
         path: Some(cache.path().to_path_buf()),
         state,
     }
-}
-
-/// The cache entry of sso-session `name` (for listing sessions): the token provider's
-/// judgement with the default 300 s window.
-pub fn session_cache_entry(config: &ProviderConfig, name: &str) -> CacheEntry {
-    session_entry(config, name, TOKEN_WINDOW)
 }

@@ -1,9 +1,7 @@
 //! `ProfilePlan`: the providers' own decisions, without network.
 
 use ssokit_config_parser::SectionKind;
-use ssokit_credentials::{
-    CacheState, CredentialsRoute, Freshness, PlanFiles, ProfilePlan, session_cache_entry,
-};
+use ssokit_credentials::{CacheState, CredentialsRoute, Freshness, PlanFiles, ProfilePlan};
 
 use crate::World;
 
@@ -132,7 +130,9 @@ async fn routes_name_the_cache_entry_and_the_endpoints() {
 #[tokio::test]
 async fn session_entries_follow_the_window_and_the_refresh_checks() {
     let state = |w: &World| {
-        let entry = session_cache_entry(&w.config(), "dev");
+        let entry = PlanFiles::load(&w.config())
+            .unwrap()
+            .session_cache_entry(&w.config(), "dev");
         match entry.state() {
             CacheState::Found(status) => (
                 status.freshness(),
@@ -163,7 +163,9 @@ async fn session_entries_follow_the_window_and_the_refresh_checks() {
         ))
     );
     w.remove(crate::SESSION_CACHE);
-    let entry = session_cache_entry(&w.config(), "dev");
+    let entry = PlanFiles::load(&w.config())
+        .unwrap()
+        .session_cache_entry(&w.config(), "dev");
     let CacheState::Absent(error) = entry.state() else {
         panic!("{entry:?}");
     };
