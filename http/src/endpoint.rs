@@ -26,6 +26,10 @@ pub trait ServiceEndpoint: Copy {
     /// endpoint for region <region>`.
     fn rule_name(self) -> &'static str;
 
+    /// The refusal of plain `http` to `host` (from `source`), in the service's words: what
+    /// would travel in clear text differs per service.
+    fn insecure_http_message(self, host: &str, source: &str) -> String;
+
     /// The host of the service's endpoint for `regional` (its region is validated).
     fn regional_host(self, regional: &Regional<'_>) -> Result<String, EndpointError>;
 }
@@ -118,15 +122,16 @@ pub enum EndpointError {
         /// What is wrong with it.
         reason: String,
     },
-    /// Plain `http` to a host that is not loopback, without the explicit opt-in.
-    #[error(
-        "refusing to send SSO credentials over plain http to {host} (from {source_name}); use https, or allow insecure http explicitly"
-    )]
+    /// Plain `http` to a host that is not loopback, without the explicit opt-in; the text
+    /// is the service's ([`ServiceEndpoint::insecure_http_message`]).
+    #[error("{message}")]
     InsecureHttp {
         /// The host the URL names.
         host: String,
         /// Where the URL came from.
         source_name: String,
+        /// The service's refusal (SSO's P-HTTP, STS's R-HTTP).
+        message: String,
     },
 }
 
@@ -302,7 +307,7 @@ impl EndpointConfig {
             if self.use_dual_stack {
                 return Err(EndpointError::DualStackWithCustomEndpoint);
             }
-            return Endpoint::from_override(endpoint, self.allow_insecure_http);
+            return Endpoint::from_override(endpoint, self.allow_insecure_http, service);
         }
         let region = self.region.as_deref().ok_or(EndpointError::MissingRegion)?;
         let partition = partition_of(region);
@@ -377,6 +382,7 @@ impl Endpoint {
     fn from_override(
         endpoint: &EndpointOverride,
         allow_insecure_http: bool,
+        service: impl ServiceEndpoint,
     ) -> Result<Self, EndpointError> {
         let invalid = |reason: &str| EndpointError::InvalidUrl {
             value: endpoint.url.clone(),
@@ -422,6 +428,7 @@ impl Endpoint {
         let host = host.to_ascii_lowercase();
         if !secure && !allow_insecure_http && !is_loopback_host(&host) {
             return Err(EndpointError::InsecureHttp {
+                message: service.insecure_http_message(&host, &endpoint.source),
                 host,
                 source_name: endpoint.source.clone(),
             });

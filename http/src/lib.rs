@@ -48,6 +48,9 @@
 //!     fn endpoint_env_var(self) -> &'static str { "AWS_ENDPOINT_URL_SSO" }
 //!     fn services_key(self) -> &'static str { "sso" }
 //!     fn rule_name(self) -> &'static str { "portal.sso" }
+//!     fn insecure_http_message(self, host: &str, source: &str) -> String {
+//!         format!("refusing plain http to {host} (from {source})")
+//!     }
 //!     fn regional_host(self, regional: &Regional<'_>) -> Result<String, EndpointError> {
 //!         standard_regional_host("portal.sso", regional)
 //!     }

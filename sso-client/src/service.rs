@@ -42,6 +42,13 @@ impl ServiceEndpoint for Service {
         self.prefix()
     }
 
+    /// P-HTTP: the bearer token must not travel in clear text.
+    fn insecure_http_message(self, host: &str, source: &str) -> String {
+        format!(
+            "refusing to send SSO credentials over plain http to {host} (from {source}); use https, or allow insecure http explicitly"
+        )
+    }
+
     /// The SSO rule sets: the standard template, except that FIPS in `aws-us-gov` is the
     /// plain `<prefix>.<region>.amazonaws.com` host.
     fn regional_host(self, regional: &Regional<'_>) -> Result<String, EndpointError> {

@@ -47,17 +47,7 @@ pub enum Error {
         /// What is wrong.
         detail: ShapeDetail,
     },
-    /// Plain http to a host that is not loopback, without the opt-in (R-HTTP).
-    #[error(
-        "refusing to call STS over plain http at {host} (from {source_name}): its answer holds secret keys; use https, or allow insecure http explicitly"
-    )]
-    InsecureHttp {
-        /// The host the URL names.
-        host: String,
-        /// Where the URL came from.
-        source_name: String,
-    },
-    /// No usable endpoint (P-REGION, P-FIPS, P-URL).
+    /// No usable endpoint (R-HTTP, P-REGION, P-FIPS, P-URL).
     #[error(transparent)]
     Endpoint(EndpointError),
 }
@@ -136,14 +126,6 @@ mod tests {
         assert_eq!(
             shape(ShapeDetail::InvalidExpiration("soon".into())).to_string(),
             "STS returned an invalid AssumeRole response (Credentials.Expiration \"soon\" is not an RFC 3339 time)"
-        );
-        let http = Error::InsecureHttp {
-            host: "sts.example".into(),
-            source_name: "AWS_ENDPOINT_URL_STS".into(),
-        };
-        assert_eq!(
-            http.to_string(),
-            "refusing to call STS over plain http at sts.example (from AWS_ENDPOINT_URL_STS): its answer holds secret keys; use https, or allow insecure http explicitly"
         );
     }
 }

@@ -68,6 +68,13 @@ impl ServiceEndpoint for Sts {
         "sts"
     }
 
+    /// R-HTTP: STS's answers hold secret keys.
+    fn insecure_http_message(self, host: &str, source: &str) -> String {
+        format!(
+            "refusing to call STS over plain http at {host} (from {source}): its answer holds secret keys; use https, or allow insecure http explicitly"
+        )
+    }
+
     /// `aws-global`, and with the legacy setting the 16 old regions, use
     /// `sts.amazonaws.com` (not with FIPS or dual-stack); FIPS in `aws-us-gov` is the plain
     /// host; else the standard template.
@@ -100,12 +107,7 @@ impl StsEndpoint {
     /// endpoint, else the configured region (an override's too; `us-east-1` when none is
     /// set).
     pub fn resolve(config: &EndpointConfig, sts: Sts) -> Result<Self, Error> {
-        let endpoint = config.resolve(sts).map_err(|error| match error {
-            EndpointError::InsecureHttp { host, source_name } => {
-                Error::InsecureHttp { host, source_name }
-            }
-            other => Error::Endpoint(other),
-        })?;
+        let endpoint = config.resolve(sts).map_err(Error::Endpoint)?;
         let signing_region = match config.region_name() {
             Some(region) if endpoint.host() != GLOBAL_HOST => region.to_owned(),
             _ => GLOBAL_SIGNING_REGION.to_owned(),

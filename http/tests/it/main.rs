@@ -35,6 +35,10 @@ impl ServiceEndpoint for Widgets {
         "widgets"
     }
 
+    fn insecure_http_message(self, host: &str, source: &str) -> String {
+        format!("no widgets over plain http to {host} (from {source})")
+    }
+
     /// The standard template, and a global endpoint for `aws-global` (as STS has one).
     fn regional_host(self, regional: &Regional<'_>) -> Result<String, EndpointError> {
         if regional.region == "aws-global" && !regional.use_fips && !regional.use_dual_stack {
