@@ -281,13 +281,7 @@ impl Keyring {
         violations.check(form, "TokenCode", 6, 6, Some(|c| c.is_ascii_digit()), true);
         violations.finish()?;
         let role = role.resolve()?;
-        self.assumed += 1;
-        let n = self.assumed;
-        let keys = IssuedKeys {
-            access_key_id: format!("ASIASTS{n}"),
-            secret_access_key: format!("sts-secret-{n}"),
-            session_token: format!("sts-token-{n}"),
-        };
+        let keys = IssuedKeys::next(&mut self.assumed, "sts");
         Ok(render(
             Operation::AssumeRole,
             &role,
@@ -320,13 +314,7 @@ impl Keyring {
             ));
         }
         let role = role.resolve()?;
-        self.federated += 1;
-        let n = self.federated;
-        let keys = IssuedKeys {
-            access_key_id: format!("ASIAWEB{n}"),
-            secret_access_key: format!("web-secret-{n}"),
-            session_token: format!("web-token-{n}"),
-        };
+        let keys = IssuedKeys::next(&mut self.federated, "web");
         let before = "    <SubjectFromWebIdentityToken>fake-web-identity-subject\
                       </SubjectFromWebIdentityToken>\n    <Audience>sts.amazonaws.com</Audience>\n";
         let after = format!(
@@ -668,6 +656,20 @@ struct IssuedKeys {
     access_key_id: String,
     secret_access_key: String,
     session_token: String,
+}
+
+impl IssuedKeys {
+    /// The next keys of a kind (`sts`, `web`): `ASIA<KIND><n>`, `<kind>-secret-<n>`,
+    /// `<kind>-token-<n>`, counting from 1.
+    fn next(counter: &mut u64, kind: &str) -> Self {
+        *counter += 1;
+        let n = *counter;
+        Self {
+            access_key_id: format!("ASIA{}{n}", kind.to_ascii_uppercase()),
+            secret_access_key: format!("{kind}-secret-{n}"),
+            session_token: format!("{kind}-token-{n}"),
+        }
+    }
 }
 
 /// STS's success document for `operation`: `<Op>Response/<Op>Result` with `AssumedRoleUser`

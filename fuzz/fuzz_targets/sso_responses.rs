@@ -16,6 +16,9 @@
 
 #![no_main]
 
+#[path = "common/head.rs"]
+mod head;
+
 use std::time::{Duration, SystemTime};
 
 use libfuzzer_sys::fuzz_target;
@@ -24,7 +27,7 @@ use ssokit_sso_client::fuzzing;
 use ssokit_sso_client::{Error, Operation, ServiceErrorKind, role_credentials_message};
 
 fuzz_target!(|data: &[u8]| {
-    let (status, reason, error_type, body) = split(data);
+    let (status, reason, error_type, body) = head::split(data);
     let json: Option<Value> = serde_json::from_slice(body).ok();
     let member = |outer: Option<&str>, name: &str| -> Option<Value> {
         let object = json.as_ref()?.as_object()?;
@@ -163,24 +166,4 @@ fn rendered(error: &Error) {
     assert!(!error.cause().is_empty());
     let _ = format!("{error:?}");
     let _ = error.attempts();
-}
-
-/// The status, reason, error type header and body of an input (see the module docs).
-fn split(data: &[u8]) -> (u16, Option<&str>, Option<&str>, &[u8]) {
-    let starts_with_status = data.len() >= 3 && data[..3].iter().all(u8::is_ascii_digit);
-    if !starts_with_status {
-        return (200, None, None, data);
-    }
-    let (head, body) = match data.iter().position(|&b| b == b'\n') {
-        Some(at) => (&data[..at], &data[at + 1..]),
-        None => (data, &data[data.len()..]),
-    };
-    let head = std::str::from_utf8(head).unwrap_or("");
-    let mut parts = head.splitn(3, '|');
-    let status = parts
-        .next()
-        .and_then(|s| s.get(..3))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(200);
-    (status, parts.next(), parts.next(), body)
 }

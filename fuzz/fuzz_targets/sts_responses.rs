@@ -15,12 +15,15 @@
 
 #![no_main]
 
+#[path = "common/head.rs"]
+mod head;
+
 use libfuzzer_sys::fuzz_target;
 use ssokit_sts_client::Operation;
 use ssokit_sts_client::fuzzing;
 
 fuzz_target!(|data: &[u8]| {
-    let (status, reason, error_type, body) = split(data);
+    let (status, reason, error_type, body) = head::split(data);
     for operation in [Operation::AssumeRole, Operation::AssumeRoleWithWebIdentity] {
         match fuzzing::credentials(operation, body) {
             Ok(credentials) => {
@@ -48,21 +51,3 @@ fuzz_target!(|data: &[u8]| {
     let (code, message) = fuzzing::error_code_and_message(status, reason, error_type, body);
     assert!(!code.is_empty() && !message.is_empty());
 });
-
-/// Splits the input into status, reason, error-type header and body.
-fn split(data: &[u8]) -> (u16, Option<&str>, Option<&str>, &[u8]) {
-    let has_head = data.len() >= 3 && data[..3].iter().all(u8::is_ascii_digit);
-    if !has_head {
-        return (200, None, None, data);
-    }
-    let end = data.iter().position(|&b| b == b'\n').unwrap_or(data.len());
-    let head = std::str::from_utf8(&data[..end]).unwrap_or("200");
-    let body = data.get(end + 1..).unwrap_or_default();
-    let mut parts = head.splitn(3, '|');
-    let status = parts
-        .next()
-        .and_then(|s| s.get(..3))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(200);
-    (status, parts.next(), parts.next(), body)
-}
