@@ -174,3 +174,32 @@ async fn session_entries_follow_the_window_and_the_refresh_checks() {
         "{error}"
     );
 }
+
+/// A plan's files are one snapshot: the profiles that share a session read its cache file
+/// once, so a file removed between two profiles' plans does not change the second.
+#[tokio::test]
+async fn profiles_sharing_a_session_read_its_cache_file_once() {
+    let w = World::new();
+    let config = w.read(".aws/config");
+    w.write(
+        ".aws/config",
+        format!(
+            "{config}\n[profile s2]\nsso_session = dev\nsso_account_id = 1\nsso_role_name = R\n"
+        ),
+    );
+    let files = PlanFiles::load(&w.config()).unwrap();
+    let set = files.profiles();
+    let state = |name: &str| {
+        let plan = ProfilePlan::new(&w.config(), &files, &set.profile(name).unwrap());
+        let Ok(CredentialsRoute::Sso(sso)) = plan.credentials() else {
+            panic!("{plan:?}");
+        };
+        matches!(sso.cache().state(), CacheState::Found(_))
+    };
+    assert!(state("s"));
+    w.remove(crate::SESSION_CACHE);
+    assert!(state("s2"), "read once, at the first profile");
+    let fresh = PlanFiles::load(&w.config()).unwrap();
+    let entry = fresh.session_cache_entry(&w.config(), "dev");
+    assert!(matches!(entry.state(), CacheState::Absent(_)), "{entry:?}");
+}
