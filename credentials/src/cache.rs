@@ -111,14 +111,22 @@ impl<T: Expiring> Cache<T> {
         self.fresh(clock.now()).is_none()
     }
 
-    /// The cached value, or a refresh when it needs one.
+    /// Whether a value is held but was marked expired ([`expire`](Self::expire)): the
+    /// next load is then a forced one.
+    fn expired_by_hand(&self) -> bool {
+        let slot = self.0.slot.read().unwrap_or_else(PoisonError::into_inner);
+        slot.expired && slot.value.is_some()
+    }
+
+    /// The cached value, or a refresh when it needs one. `load` is told whether the value
+    /// was expired by hand (a forced load) rather than missing or stale.
     pub(crate) async fn get<F, Fut>(
         &self,
         clock: &dyn Clock,
         load: F,
     ) -> Result<T, CredentialsError>
     where
-        F: FnOnce() -> Fut,
+        F: FnOnce(bool) -> Fut,
         Fut: Future<Output = Result<T, CredentialsError>> + Send + 'static,
     {
         if let Some(value) = self.fresh(clock.now()) {
@@ -126,7 +134,8 @@ impl<T: Expiring> Cache<T> {
             return Ok(value);
         }
         tracing::debug!("no fresh cached value: loading");
-        self.refresh(load).await
+        let forced = self.expired_by_hand();
+        self.refresh(move || load(forced)).await
     }
 
     /// Loads now (joining a load already in flight).
@@ -193,13 +202,13 @@ mod tests {
         let token = Token::new("t", Some(ts("2026-03-01T13:00:00Z")));
         let loaded = token.clone();
         let got = cache
-            .get(&clock, move || async move { Ok(loaded) })
+            .get(&clock, move |_| async move { Ok(loaded) })
             .await
             .unwrap();
         assert_eq!(got, token);
         assert!(!cache.expired() && !cache.needs_refresh(&clock));
         let got = cache
-            .get(&clock, || async { panic!("cached: no load") })
+            .get(&clock, |_| async { panic!("cached: no load") })
             .await
             .unwrap();
         assert_eq!(got, token);

@@ -15,10 +15,12 @@ use ssokit_http::{
     ServiceEndpoint,
 };
 use ssokit_sso_client::{Service, SsoClient};
+use ssokit_sts_client::StsClient;
 use ssokit_token_cache::{DEFAULT_CORRUPT_RETRY_DELAY, LockOptions, TokenCacheFile, cache_dir};
 
 use crate::clock::Clock;
 use crate::error::{CredentialsError, ErrorCode};
+use crate::mfa::ProvideMfaCode;
 use crate::refresh_state::SessionTokenStates;
 
 /// Everything a provider reads from the outside world, as values: the environment
@@ -53,6 +55,8 @@ pub struct ProviderConfig {
     allow_insecure_http: bool,
     portal_endpoint: Option<String>,
     oidc_endpoint: Option<String>,
+    sts_endpoint: Option<String>,
+    mfa: Option<Arc<dyn ProvideMfaCode>>,
     states: SessionTokenStates,
     lock_options: LockOptions,
     corrupt_retry_delay: Duration,
@@ -72,6 +76,8 @@ impl fmt::Debug for ProviderConfig {
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("portal_endpoint", &self.portal_endpoint)
             .field("oidc_endpoint", &self.oidc_endpoint)
+            .field("sts_endpoint", &self.sts_endpoint)
+            .field("mfa", &self.mfa)
             .field("states", &self.states)
             .finish_non_exhaustive()
     }
@@ -96,6 +102,8 @@ impl ProviderConfig {
             allow_insecure_http: false,
             portal_endpoint: None,
             oidc_endpoint: None,
+            sts_endpoint: None,
+            mfa: None,
             states: SessionTokenStates::new(),
             lock_options: LockOptions::default(),
             corrupt_retry_delay: DEFAULT_CORRUPT_RETRY_DELAY,
@@ -172,6 +180,22 @@ impl ProviderConfig {
         self
     }
 
+    /// The STS endpoint (`AssumeRole`, `AssumeRoleWithWebIdentity`), set in code; see
+    /// [`with_portal_endpoint_url`](Self::with_portal_endpoint_url).
+    #[must_use]
+    pub fn with_sts_endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.sts_endpoint = Some(url.into());
+        self
+    }
+
+    /// Where a role hop with `mfa_serial` gets its MFA code (v2 `tokenCodeFn`). Without
+    /// one, such a hop fails with R-MFA before any request.
+    #[must_use]
+    pub fn with_mfa_code_provider(mut self, provider: Arc<dyn ProvideMfaCode>) -> Self {
+        self.mfa = Some(provider);
+        self
+    }
+
     /// Share this refresh state (e.g. with the providers of another chain).
     #[must_use]
     pub fn with_session_token_states(mut self, states: SessionTokenStates) -> Self {
@@ -220,6 +244,11 @@ impl ProviderConfig {
     /// The shared refresh state.
     pub fn session_token_states(&self) -> &SessionTokenStates {
         &self.states
+    }
+
+    /// The MFA code provider, if one is configured.
+    pub(crate) fn mfa_code_provider(&self) -> Option<&Arc<dyn ProvideMfaCode>> {
+        self.mfa.as_ref()
     }
 
     pub(crate) fn clock_arc(&self) -> Arc<dyn Clock> {
@@ -317,6 +346,14 @@ impl ProviderConfig {
         Ok(client.clone())
     }
 
+    /// The STS client: the same HTTP client (and pool) as [`client`](Self::client).
+    pub(crate) fn sts_client(
+        &self,
+        profile: Option<&Section<'_>>,
+    ) -> Result<StsClient, CredentialsError> {
+        Ok(StsClient::with_http(self.client(profile)?.http().clone()))
+    }
+
     /// The HTTP settings that the environment and `profile` decide: the CA bundle
     /// (`AWS_CA_BUNDLE`, else `ca_bundle`) and the attempts (`AWS_MAX_ATTEMPTS`, else
     /// `max_attempts`).
@@ -367,55 +404,66 @@ impl ProviderConfig {
         })
     }
 
-    /// The endpoint configuration of `service` for `region`, from the environment and
-    /// `profile` (SPEC §5.1-5.2).
-    pub(crate) fn endpoint_config(
+    /// The endpoint configuration of an SSO service for `region` (SPEC §5.1-5.2), with the
+    /// portal or OIDC endpoint set in code.
+    pub(crate) fn sso_endpoint_config(
         &self,
         set: &ProfileSet,
         profile: &Section<'_>,
         region: &str,
         service: Service,
     ) -> Result<EndpointConfig, CredentialsError> {
+        let in_code = match service {
+            Service::Oidc => self.oidc_endpoint.as_deref(),
+            _ => self.portal_endpoint.as_deref(),
+        };
+        self.endpoint_config(Some((set, profile)), region, service, in_code)
+    }
+
+    /// The endpoint configuration of STS for `region` (SPEC §14.5 steps 1-2), from the
+    /// environment and the selected profile if there is one, with the STS endpoint set in
+    /// code first.
+    pub(crate) fn sts_endpoint_config(
+        &self,
+        profile: Option<(&ProfileSet, &Section<'_>)>,
+        region: &str,
+    ) -> Result<EndpointConfig, CredentialsError> {
+        let in_code = self.sts_endpoint.as_deref();
+        self.endpoint_config(profile, region, ssokit_sts_client::Sts::regional(), in_code)
+    }
+
+    /// The endpoint configuration of `service` for `region`, from the environment and
+    /// `profile` (SPEC §5.1-5.2), with `in_code` (a builder's value) first.
+    fn endpoint_config(
+        &self,
+        profile: Option<(&ProfileSet, &Section<'_>)>,
+        region: &str,
+        service: impl ServiceEndpoint,
+        in_code: Option<&str>,
+    ) -> Result<EndpointConfig, CredentialsError> {
         let bool_setting = |var: &str, key: &str| -> Result<bool, CredentialsError> {
-            let from_env = self.env.get_bool(var).map_err(|e| bool_error(&e))?;
-            match from_env {
-                Some(v) => Ok(v),
-                None => Ok(profile
-                    .get_bool(key)
-                    .map_err(|e| bool_error(&e))?
-                    .unwrap_or(false)),
+            if let Some(v) = self.env.get_bool(var).map_err(|e| bool_error(&e))? {
+                return Ok(v);
             }
+            let Some((_, profile)) = profile else {
+                return Ok(false);
+            };
+            Ok(profile
+                .get_bool(key)
+                .map_err(|e| bool_error(&e))?
+                .unwrap_or(false))
         };
         let ignore = bool_setting(
             "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
             "ignore_configured_endpoint_urls",
         )?;
-        let services_section = profile.get("services").and_then(|name| {
-            let section = set.services(name)?;
-            let groups: &[&str] = match service {
-                Service::Oidc => &["sso_oidc", "sso-oidc"],
-                _ => &["sso"],
-            };
-            groups.iter().find_map(|group| {
-                section
-                    .property(group)
-                    .and_then(|p| p.sub_property("endpoint_url"))
-                    .filter(|v| !v.is_empty())
-                    .map(|v| NamedValue::new(name, v))
-            })
-        });
-        let builder = match service {
-            Service::Oidc => self.oidc_endpoint.clone(),
-            _ => self.portal_endpoint.clone(),
-        };
         let sources = EndpointOverrideSources {
-            builder,
+            builder: in_code.map(str::to_owned),
             service_env: self.env.get(service.endpoint_env_var()).map(str::to_owned),
-            services_section,
+            services_section: profile.and_then(|(set, p)| services_endpoint(set, p, service)),
             global_env: self.env.get("AWS_ENDPOINT_URL").map(str::to_owned),
             profile: profile
-                .get("endpoint_url")
-                .map(|v| NamedValue::new(profile.name(), v)),
+                .and_then(|(_, p)| p.get("endpoint_url").map(|v| NamedValue::new(p.name(), v))),
             ignore_configured_endpoint_urls: ignore,
         };
         Ok(EndpointConfig::new()
@@ -428,6 +476,27 @@ impl ProviderConfig {
             .endpoint_override(sources.select(service))
             .allow_insecure_http(self.allow_insecure_http))
     }
+}
+
+/// The `endpoint_url` of `service`'s group in the `[services]` section `profile` names;
+/// the group is the service's key (`sso_oidc`) or the same with dashes.
+fn services_endpoint(
+    set: &ProfileSet,
+    profile: &Section<'_>,
+    service: impl ServiceEndpoint,
+) -> Option<NamedValue> {
+    let name = profile.get("services")?;
+    let section = set.services(name)?;
+    let key = service.services_key();
+    [key.to_owned(), key.replace('_', "-")]
+        .iter()
+        .find_map(|group| {
+            section
+                .property(group)
+                .and_then(|p| p.sub_property("endpoint_url"))
+                .filter(|v| !v.is_empty())
+                .map(|v| NamedValue::new(name, v))
+        })
 }
 
 /// The HTTP settings that differ between profiles; one client is built per distinct key.

@@ -62,9 +62,22 @@ pub enum ErrorCode {
     EnvNotSet,
     /// K-HALF: only one of the static keys is set.
     HalfStaticKeys,
-    /// K-ROLE: assume role is not supported.
+    /// R-ROLE / W-ROLE: STS refused a role, or the call failed.
     AssumeRole,
-    /// K-NOCREDS: the profile holds no credentials.
+    /// R-NOSOURCE, R-BOTH, R-MISSING, R-SOURCE, R-DURATION, R-SESSNAME, W-NOROLE,
+    /// W-ENVROLE: a role profile's settings cannot work.
+    RoleSettings,
+    /// R-CYCLE, R-DEPTH: the `source_profile` path loops or is too long.
+    RoleCycle,
+    /// R-NAMED: the `credential_source` gave no credentials.
+    CredentialSource,
+    /// R-MFA, R-MFACODE: no usable MFA code.
+    Mfa,
+    /// W-NONE: `AWS_WEB_IDENTITY_TOKEN_FILE` is not set.
+    WebIdentityNotSet,
+    /// W-READ: the web identity token file cannot be read or is empty.
+    WebIdentityToken,
+    /// K-NOCREDS, R-SRCNOCREDS: the profile holds no credentials.
     NoCredentials,
     /// `credential_process` failed.
     Process,
@@ -143,6 +156,23 @@ impl CredentialsError {
     ) -> Self {
         self.source = Some(source);
         self
+    }
+
+    /// The same error, failed: in a role chain nothing is "not configured" (SPEC §15.3).
+    #[must_use]
+    pub(crate) fn into_failed(mut self) -> Self {
+        self.kind = ErrorKind::Failed;
+        self
+    }
+
+    /// A failed error of `code` whose text is `prefix` + this error's text and whose
+    /// source is this error (R-ROLE, R-NAMED, W-ROLE wrap their cause so).
+    #[must_use]
+    pub(crate) fn wrapped(self, code: ErrorCode, prefix: &str) -> Self {
+        let location = self.location.clone();
+        Self::failed(code, format!("{prefix}{}", self.message))
+            .at(location)
+            .caused_by(self)
     }
 
     #[must_use]

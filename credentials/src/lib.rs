@@ -107,29 +107,39 @@ mod clock;
 mod config;
 mod error;
 mod files;
+mod mfa;
 mod plan;
+mod process;
 mod provider;
 mod refresh_state;
+mod role_chain;
 mod session;
 mod single_flight;
+mod steps;
 mod types;
 
 pub use cache::{CREDENTIALS_WINDOW, TOKEN_WINDOW};
 pub use clock::{Clock, TestClock};
 pub use config::ProviderConfig;
 pub use error::{CredentialsError, ErrorCode, ErrorKind, TokenError};
+pub use mfa::ProvideMfaCode;
 pub use plan::{
-    CacheEntry, CacheState, CredentialsRoute, Freshness, PlanFiles, ProfilePlan, SsoRoute,
-    TokenRoute, TokenStatus,
+    CacheEntry, CacheState, CredentialsRoute, Freshness, HopRoute, PlanFiles, ProfilePlan,
+    RoleChainRoute, SsoRoute, StsRoute, TokenRoute, TokenStatus, WebIdentityRoute,
+    environment_web_identity_route,
 };
+pub use process::{MAX_PROCESS_DEPTH, PROCESS_DEPTH_VAR};
 pub use provider::{Cached, ProvideCredentials, ProvideToken};
-pub use providers::environment::EnvironmentCredentialsProvider;
-pub use providers::profile::{
-    MAX_PROCESS_DEPTH, PROCESS_DEPTH_VAR, ProfileCredentialsProvider,
-    ProfileCredentialsProviderBuilder,
+pub use providers::assume_role::{
+    AssumeRoleCredentialsProvider, AssumeRoleCredentialsProviderBuilder,
 };
+pub use providers::environment::EnvironmentCredentialsProvider;
+pub use providers::profile::{ProfileCredentialsProvider, ProfileCredentialsProviderBuilder};
 pub use providers::sso::{SsoCredentialsProvider, SsoCredentialsProviderBuilder};
 pub use providers::token::{SsoTokenProvider, SsoTokenProviderBuilder};
+pub use providers::web_identity::{
+    WebIdentityTokenCredentialsProvider, WebIdentityTokenCredentialsProviderBuilder,
+};
 pub use refresh_state::SessionTokenStates;
 pub use single_flight::{Abandoned, Flight, SingleFlight};
 pub use types::{Credentials, Expiring, Token};

@@ -17,9 +17,10 @@ use ssokit_token_cache::{CachedToken, ReadError, TokenCacheFile};
 use crate::cache::TOKEN_WINDOW;
 use crate::config::ProviderConfig;
 use crate::error::CredentialsError;
-use crate::providers::profile::{Step, profile_step};
 use crate::providers::sso::{SsoPlan, TokenSource, legacy_read, legacy_usable};
 use crate::providers::token::token_request;
+use crate::providers::web_identity::{environment_sts, environment_web_identity};
+use crate::role_chain::{Base, Hop, RoleChain, StsTarget, WebIdentity, resolve};
 use crate::session::{SessionRequest, refreshable, session_read, valid};
 
 /// The profiles as the providers read them: both files for credentials, the config file
@@ -107,13 +108,8 @@ impl ProfilePlan {
     /// with `config`'s clock, environment and home. Reads cache files; no network.
     pub fn new(config: &ProviderConfig, files: &PlanFiles, profile: &Section<'_>) -> Self {
         let name = profile.name();
-        let credentials = profile_step(config, &files.both, name).map(|step| match step {
-            Step::Ready(_) => CredentialsRoute::StaticKeys,
-            Step::Sso(plan) => CredentialsRoute::Sso(Box::new(SsoRoute::of(config, files, &plan))),
-            Step::Process(process) => CredentialsRoute::Process {
-                location: process.location,
-            },
-        });
+        let credentials = resolve(config, &files.both, name)
+            .map(|chain| CredentialsRoute::of(config, files, chain));
         let token = token_request(config, files.config_only(), name, TOKEN_WINDOW)
             .map(|request| TokenRoute::of(config, files, &request));
         Self {
@@ -159,6 +155,208 @@ pub enum CredentialsRoute {
         /// The `credential_process` line.
         location: Option<Location>,
     },
+    /// `AssumeRoleWithWebIdentity` with a token file.
+    WebIdentity(Box<WebIdentityRoute>),
+    /// `credential_source`: `Environment`, `Ec2InstanceMetadata` or `EcsContainer`.
+    CredentialSource(&'static str),
+    /// A base, then `AssumeRole` hops.
+    RoleChain(Box<RoleChainRoute>),
+}
+
+impl CredentialsRoute {
+    fn of(config: &ProviderConfig, files: &PlanFiles, chain: RoleChain) -> Self {
+        let RoleChain { base, hops, sts } = chain;
+        let base_profile = base.profile().map(str::to_owned);
+        let base = Self::of_base(config, files, base, sts.as_ref());
+        match (hops.is_empty(), sts) {
+            (false, Some(sts)) => Self::RoleChain(Box::new(RoleChainRoute {
+                base,
+                base_profile,
+                hops: hops.into_iter().map(HopRoute::of).collect(),
+                sts: StsRoute::of(&sts),
+            })),
+            _ => base,
+        }
+    }
+
+    fn of_base(
+        config: &ProviderConfig,
+        files: &PlanFiles,
+        base: Base,
+        sts: Option<&StsTarget>,
+    ) -> Self {
+        match base {
+            Base::Static { .. } => Self::StaticKeys,
+            Base::Sso(plan) => Self::Sso(Box::new(SsoRoute::of(config, files, &plan))),
+            Base::Process(process) => Self::Process {
+                location: process.location,
+            },
+            Base::Named { source, .. } => Self::CredentialSource(source.name()),
+            Base::WebIdentity(web) => match sts {
+                Some(sts) => Self::WebIdentity(Box::new(WebIdentityRoute::of(web, sts))),
+                None => Self::CredentialSource("web identity"),
+            },
+        }
+    }
+}
+
+/// A role chain: its base, the hops base first, and STS.
+#[derive(Debug)]
+pub struct RoleChainRoute {
+    base: CredentialsRoute,
+    base_profile: Option<String>,
+    hops: Vec<HopRoute>,
+    sts: StsRoute,
+}
+
+impl RoleChainRoute {
+    /// Where the base's credentials come from (never a chain itself).
+    pub fn base(&self) -> &CredentialsRoute {
+        &self.base
+    }
+
+    /// The profile of the base (`None` for a `credential_source`).
+    pub fn base_profile(&self) -> Option<&str> {
+        self.base_profile.as_deref()
+    }
+
+    /// The `AssumeRole` hops, in the order they run.
+    pub fn hops(&self) -> &[HopRoute] {
+        &self.hops
+    }
+
+    /// Where STS calls go.
+    pub fn sts(&self) -> &StsRoute {
+        &self.sts
+    }
+}
+
+/// One `AssumeRole` hop of a chain.
+#[derive(Debug)]
+pub struct HopRoute {
+    profile: String,
+    role_arn: String,
+    mfa_serial: Option<String>,
+}
+
+impl HopRoute {
+    fn of(hop: Hop) -> Self {
+        Self {
+            profile: hop.profile.unwrap_or_default(),
+            role_arn: hop.role_arn,
+            mfa_serial: hop.mfa_serial,
+        }
+    }
+
+    /// The profile that sets `role_arn`.
+    pub fn profile(&self) -> &str {
+        &self.profile
+    }
+
+    /// The role.
+    pub fn role_arn(&self) -> &str {
+        &self.role_arn
+    }
+
+    /// The MFA device, when the hop asks for a code.
+    pub fn mfa_serial(&self) -> Option<&str> {
+        self.mfa_serial.as_deref()
+    }
+}
+
+/// A web identity role: the role, the token file and whether it exists now (its content
+/// is never read by a plan), and STS.
+#[derive(Debug)]
+pub struct WebIdentityRoute {
+    profile: Option<String>,
+    role_arn: String,
+    token_file: PathBuf,
+    token_file_exists: bool,
+    sts: StsRoute,
+}
+
+impl WebIdentityRoute {
+    fn of(web: WebIdentity, sts: &StsTarget) -> Self {
+        Self {
+            token_file_exists: web.token_file.exists(),
+            profile: web.profile,
+            role_arn: web.role_arn,
+            token_file: web.token_file,
+            sts: StsRoute::of(sts),
+        }
+    }
+
+    /// The profile that sets it; `None` for the environment's.
+    pub fn profile(&self) -> Option<&str> {
+        self.profile.as_deref()
+    }
+
+    /// The role.
+    pub fn role_arn(&self) -> &str {
+        &self.role_arn
+    }
+
+    /// The token file, as configured.
+    pub fn token_file(&self) -> &std::path::Path {
+        &self.token_file
+    }
+
+    /// Whether the token file exists (checked when the plan was made).
+    pub fn token_file_exists(&self) -> bool {
+        self.token_file_exists
+    }
+
+    /// Where the call goes.
+    pub fn sts(&self) -> &StsRoute {
+        &self.sts
+    }
+}
+
+/// Where STS calls go: the URL, the region and where the region came from.
+#[derive(Debug)]
+pub struct StsRoute {
+    url: String,
+    region: String,
+    region_source: String,
+}
+
+impl StsRoute {
+    fn of(sts: &StsTarget) -> Self {
+        Self {
+            url: sts.endpoint.endpoint().url(),
+            region: sts.region.clone(),
+            region_source: sts.region_source.clone(),
+        }
+    }
+
+    /// The endpoint URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The region.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// Where the region came from: `AWS_REGION`, `AWS_DEFAULT_REGION`, `profile <p>`,
+    /// `the default`.
+    pub fn region_source(&self) -> &str {
+        &self.region_source
+    }
+}
+
+/// What `WebIdentityTokenCredentialsProvider` would do with the environment, with profile
+/// `profile`'s STS settings from `files` when it exists: its route, or its error (W-NONE
+/// is not configured).
+pub fn environment_web_identity_route(
+    config: &ProviderConfig,
+    files: Option<&PlanFiles>,
+    profile: &str,
+) -> Result<WebIdentityRoute, CredentialsError> {
+    let web = environment_web_identity(config.env())?;
+    let sts = environment_sts(config, files.map(PlanFiles::profiles), profile)?;
+    Ok(WebIdentityRoute::of(web, &sts))
 }
 
 /// The SSO part of a plan: the role, the token's cache entry and the portal endpoint.

@@ -36,15 +36,33 @@ pub trait ProvideToken: Send + Sync + std::fmt::Debug {
 /// The uncached load of one provider.
 #[async_trait]
 pub(crate) trait Load<T>: Send + Sync + 'static {
+    /// A load because the cached value is missing or stale.
     async fn load(&self) -> Result<T, CredentialsError>;
+
+    /// A load the caller forced (`refresh()`, or `get()` after `expire()`): a provider
+    /// that caches what it is built on (a role chain's steps) reloads its own last step
+    /// instead of returning that step's still-valid value.
+    async fn load_forced(&self) -> Result<T, CredentialsError> {
+        self.load().await
+    }
 }
 
-/// Returns a `'static` load future for the cache.
-fn loader<T: Send + 'static>(
-    load: &Arc<dyn Load<T>>,
-) -> impl FnOnce() -> std::pin::Pin<Box<dyn Future<Output = Result<T, CredentialsError>> + Send>> {
+/// A boxed `'static` load future, as the cache runs it.
+type LoadFuture<T> = std::pin::Pin<Box<dyn Future<Output = Result<T, CredentialsError>> + Send>>;
+
+/// Returns the cache's `'static` load future: forced (`true`) picks
+/// [`Load::load_forced`].
+fn loader<T: Send + 'static>(load: &Arc<dyn Load<T>>) -> impl FnOnce(bool) -> LoadFuture<T> {
     let load = Arc::clone(load);
-    move || Box::pin(async move { load.load().await })
+    move |forced| {
+        Box::pin(async move {
+            if forced {
+                load.load_forced().await
+            } else {
+                load.load().await
+            }
+        })
+    }
 }
 
 /// The cached value of a provider, with v2's cached-provider methods (SPEC §9). Every
@@ -76,7 +94,8 @@ impl<T: Expiring> Cached<T> {
     /// Loads now, whatever the cache holds (v2 `refresh`); joins a load already in flight.
     /// A failure keeps the old value.
     pub async fn refresh(&self) -> Result<T, CredentialsError> {
-        self.cache.refresh(loader(&self.load)).await
+        let load = loader(&self.load);
+        self.cache.refresh(move || load(true)).await
     }
 
     /// True before the first successful load and after [`expire`](Self::expire) (v2

@@ -64,4 +64,5 @@ pub use operation::Operation;
 pub use proxy::FakeProxy;
 pub use request::RecordedRequest;
 pub use server::FakePortal;
+pub use sts::STATIC_KEYS;
 pub use tls::TLS_NAMES;

@@ -58,6 +58,10 @@ pub const SECRETS: &[&str] = &[
     "sts-token-",
     "web-secret-",
     "web-token-",
+    "base-secret",
+    "a-secret",
+    "b-secret",
+    "eyJ.web.",
 ];
 
 /// Asserts that no [`SECRETS`] entry appears in `text`.
@@ -200,12 +204,13 @@ impl Sandbox {
     }
 
     /// The environment that points at this sandbox: `HOME`, and the portal as
-    /// `AWS_ENDPOINT_URL_SSO` and `AWS_ENDPOINT_URL_SSO_OIDC`.
-    pub fn env_pairs(&self) -> [(&'static str, String); 3] {
+    /// `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC` and `AWS_ENDPOINT_URL_STS`.
+    pub fn env_pairs(&self) -> [(&'static str, String); 4] {
         [
             ("HOME", self.home_str()),
             ("AWS_ENDPOINT_URL_SSO", self.portal.url().to_owned()),
             ("AWS_ENDPOINT_URL_SSO_OIDC", self.portal.url().to_owned()),
+            ("AWS_ENDPOINT_URL_STS", self.portal.url().to_owned()),
         ]
     }
 

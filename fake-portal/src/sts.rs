@@ -33,6 +33,13 @@ const SIGNATURE_MISMATCH: &str = "The request signature we calculated does not m
 const UNUSABLE_IDENTITY_TOKEN: &str = "Couldn't retrieve verification key from your identity \
     provider,  please reference AssumeRoleWithWebIdentity documentation for requirements";
 
+/// SPEC §18's static keys, trusted by every fake.
+pub const STATIC_KEYS: [(&str, &str); 3] = [
+    ("AKIDBASE", "base-secret"),
+    ("AKIDA", "a-secret"),
+    ("AKIDB", "b-secret"),
+];
+
 /// The secret half of a trusted key.
 struct Secret {
     secret_access_key: String,
@@ -64,7 +71,9 @@ impl fmt::Debug for Keyring {
 }
 
 impl Default for Keyring {
-    /// Trusts the keys of the default `GetRoleCredentials` answer, which the fake hands out.
+    /// Trusts the keys of the default `GetRoleCredentials` answer, which the fake hands out,
+    /// and SPEC §18's static keys `AKIDBASE`, `AKIDA`, `AKIDB` (`base-secret`, `a-secret`,
+    /// `b-secret`, no session token).
     fn default() -> Self {
         let mut keyring = Self {
             trusted: HashMap::new(),
@@ -76,6 +85,9 @@ impl Default for Keyring {
             Operation::GetRoleCredentials,
             &Answer::json(200, DEFAULT_CREDENTIALS_BODY),
         );
+        for (id, secret) in STATIC_KEYS {
+            keyring.trust(id, secret, None);
+        }
         keyring
     }
 }

@@ -58,3 +58,4 @@ pub use client::StsClient;
 pub use error::{Error, Operation, ShapeDetail};
 pub use model::{AssumeRoleRequest, Mfa, StsCredentials, WebIdentityRequest};
 pub use service::{Sts, StsEndpoint};
+pub use ssokit_sigv4::SigningKeys;

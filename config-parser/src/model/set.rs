@@ -12,7 +12,7 @@ use crate::grammar;
 use crate::location::Location;
 
 /// One input file: its path (for messages and locations) and its text.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Source {
     pub(super) path: PathBuf,
     text: String,
@@ -122,6 +122,12 @@ impl ProfileSet {
     /// What was dropped while parsing, in file order (config file first).
     pub fn warnings(&self) -> &[Warning] {
         &self.index.warnings
+    }
+
+    /// The two files it was parsed from, config first: equal sources give an equal set, so
+    /// a caller can keep what it built from a set while the files are unchanged.
+    pub fn sources(&self) -> [&Source; 2] {
+        [&self.config, &self.credentials]
     }
 
     /// The config file's path.

@@ -1,6 +1,7 @@
 //! [`EnvironmentCredentialsProvider`]: static keys from `AWS_*` or `AMAZON_*` variables.
 
 use async_trait::async_trait;
+use ssokit_config_parser::Env;
 
 use crate::cache::CREDENTIALS_WINDOW;
 use crate::config::ProviderConfig;
@@ -87,23 +88,30 @@ struct EnvLoad {
 #[async_trait]
 impl Load<Credentials> for EnvLoad {
     async fn load(&self) -> Result<Credentials, CredentialsError> {
-        let env = self.config.env();
-        let var = |suffix: &str| {
-            env.get(&format!("{}_{suffix}", self.prefix))
-                .filter(|v| !v.trim().is_empty())
-                .map(str::to_owned)
-        };
-        let missing = |suffix: &str| {
-            CredentialsError::not_configured(
-                ErrorCode::EnvNotSet,
-                format!("{}_{suffix} is not set", self.prefix),
-            )
-        };
-        let id = var("ACCESS_KEY_ID").ok_or_else(|| missing("ACCESS_KEY_ID"))?;
-        let secret = var("SECRET_ACCESS_KEY").ok_or_else(|| missing("SECRET_ACCESS_KEY"))?;
-        Ok(
-            Credentials::new(id, secret, var("SESSION_TOKEN"), None, "Environment")
-                .with_account_id(var("ACCOUNT_ID")),
-        )
+        environment_credentials(self.config.env(), &self.prefix)
     }
+}
+
+/// The keys of `<prefix>_*` in `env`, or K-ENV (not configured) for the first one missing.
+pub(crate) fn environment_credentials(
+    env: &Env,
+    prefix: &str,
+) -> Result<Credentials, CredentialsError> {
+    let var = |suffix: &str| {
+        env.get(&format!("{prefix}_{suffix}"))
+            .filter(|v| !v.trim().is_empty())
+            .map(str::to_owned)
+    };
+    let missing = |suffix: &str| {
+        CredentialsError::not_configured(
+            ErrorCode::EnvNotSet,
+            format!("{prefix}_{suffix} is not set"),
+        )
+    };
+    let id = var("ACCESS_KEY_ID").ok_or_else(|| missing("ACCESS_KEY_ID"))?;
+    let secret = var("SECRET_ACCESS_KEY").ok_or_else(|| missing("SECRET_ACCESS_KEY"))?;
+    Ok(
+        Credentials::new(id, secret, var("SESSION_TOKEN"), None, "Environment")
+            .with_account_id(var("ACCOUNT_ID")),
+    )
 }

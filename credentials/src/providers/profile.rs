@@ -1,28 +1,34 @@
-//! [`ProfileCredentialsProvider`] (SPEC §10): static keys, SSO or `credential_process`
-//! from the selected profile.
+//! [`ProfileCredentialsProvider`] (SPEC §10, §15): the selected profile's credentials:
+//! static keys, SSO, `credential_process`, web identity or `credential_source`, and the
+//! `role_arn` hops above them.
 
-use std::fmt;
-use std::process::Stdio;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use ssokit_config_parser::{Env, Location, ProfileSet, Section};
-use ssokit_token_cache::parse_time;
-use tokio::io::AsyncReadExt;
+use ssokit_config_parser::Source;
 
 use crate::cache::CREDENTIALS_WINDOW;
 use crate::config::ProviderConfig;
-use crate::error::{CredentialsError, ErrorCode};
+use crate::error::CredentialsError;
 use crate::files::FileOptions;
 use crate::provider::{Cached, Load, ProvideCredentials};
-use crate::providers::sso::{SsoPlan, is_sso_profile, sso_plan};
+use crate::role_chain::resolve;
+use crate::steps::{Step, build};
 use crate::types::Credentials;
 
-/// Credentials from the selected profile: `role_arn` is K-ROLE (failed); both static keys
-/// are static credentials, one is K-HALF; else SSO (as [`SsoCredentialsProvider`]); else
-/// `credential_process`; else K-NOCREDS (not configured).
+/// Credentials from the selected profile (SPEC §15.1): a **base** (static keys, SSO as
+/// [`SsoCredentialsProvider`], `credential_process`, a web identity role, or a
+/// `credential_source`) and the `role_arn` hops of its `source_profile` path, each an
+/// `AssumeRole` signed by the step below.
+///
+/// Each step is cached on its own, and the built steps are kept while the two files are
+/// unchanged, so a chain only calls STS for the hops that expired; [`refresh`] reloads
+/// the last hop only. A profile without credentials is K-NOCREDS (not configured); a
+/// broken chain is failed, with the text of the hop that broke and its `file:line`.
 ///
 /// [`SsoCredentialsProvider`]: crate::SsoCredentialsProvider
+/// [`refresh`]: Cached::refresh
 #[doc(alias = "AWS.SharedIniFileCredentials")]
 #[doc(alias = "AWS.ProcessCredentials")]
 pub struct ProfileCredentialsProvider {
@@ -83,6 +89,8 @@ impl ProfileCredentialsProviderBuilder {
         let load = ProfileLoad {
             config: self.config.clone(),
             files: self.files,
+            window: self.window,
+            built: Mutex::default(),
         };
         ProfileCredentialsProvider {
             cached: Cached::new(self.config.clock_arc(), self.window, load),
@@ -93,306 +101,47 @@ impl ProfileCredentialsProviderBuilder {
 struct ProfileLoad {
     config: ProviderConfig,
     files: FileOptions,
+    window: Duration,
+    built: Mutex<Option<Built>>,
 }
 
-/// What a profile's credentials come from.
-pub(crate) enum Step {
-    /// Static keys.
-    Ready(Credentials),
-    /// SSO: the token, then `GetRoleCredentials`.
-    Sso(Box<SsoPlan>),
-    /// A `credential_process` to run.
-    Process(ProcessStep),
+/// The steps built for the files as they were.
+struct Built {
+    sources: [Source; 2],
+    top: Arc<Step>,
 }
 
-/// A `credential_process` to run, with what its errors and result need from the profile.
-pub(crate) struct ProcessStep {
-    command: String,
-    account: Option<String>,
-    profile: String,
-    pub(crate) location: Option<Location>,
-}
-
-impl ProcessStep {
-    fn of(profile: &Section<'_>, command: &str) -> Self {
-        Self {
-            command: command.to_owned(),
-            account: account(profile),
-            profile: profile.name().to_owned(),
-            location: profile.property("credential_process").map(|p| p.location()),
+impl ProfileLoad {
+    /// The chain's last step: the one built for these files, or a new one. Resolution
+    /// errors are returned each time (nothing is kept for them).
+    fn top(&self) -> Result<Arc<Step>, CredentialsError> {
+        let files = self.files.locations(&self.config)?;
+        let set = ProviderConfig::load_profiles(&files)?;
+        let mut built = self.built.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(built) = built.as_ref()
+            && built.sources.iter().eq(set.sources())
+        {
+            return Ok(Arc::clone(&built.top));
         }
+        let name = self.files.profile_name(&self.config);
+        let chain = resolve(&self.config, &set, &name)?;
+        let top = build(&self.config, chain, self.window);
+        let [config, credentials] = set.sources();
+        *built = Some(Built {
+            sources: [config.clone(), credentials.clone()],
+            top: Arc::clone(&top),
+        });
+        Ok(top)
     }
 }
 
 #[async_trait]
 impl Load<Credentials> for ProfileLoad {
     async fn load(&self) -> Result<Credentials, CredentialsError> {
-        let step = {
-            let files = self.files.locations(&self.config)?;
-            let set = ProviderConfig::load_profiles(&files)?;
-            let name = self.files.profile_name(&self.config);
-            profile_step(&self.config, &set, &name)?
-        };
-        match step {
-            Step::Ready(credentials) => Ok(credentials),
-            Step::Sso(plan) => plan.run(&self.config).await,
-            Step::Process(step) => {
-                let depth =
-                    process_depth(self.config.env()).map_err(|e| e.at(step.location.clone()))?;
-                if depth >= MAX_PROCESS_DEPTH {
-                    return Err(process_error(format!(
-                        "not started: {depth} credential_process commands are already running one inside another ({PROCESS_DEPTH_VAR}={depth}), so the credential_process of profile {} most likely runs ssokit for that profile again; point it at a command that does not come back to this profile",
-                        step.profile
-                    ))
-                    .at(step.location));
-                }
-                let credentials =
-                    run_process(&step.command, self.config.process_timeout(), depth + 1).await?;
-                if credentials.account_id().is_none() {
-                    return Ok(credentials.with_account_id(step.account));
-                }
-                Ok(credentials)
-            }
-        }
-    }
-}
-
-/// What the profile `name` holds, in the order of SPEC §10: K-ROLE, static keys (or
-/// K-HALF), SSO, `credential_process`, else K-NOCREDS. The provider runs the step; the
-/// plan describes it.
-pub(crate) fn profile_step(
-    config: &ProviderConfig,
-    set: &ProfileSet,
-    name: &str,
-) -> Result<Step, CredentialsError> {
-    let Some(profile) = set.profile(name) else {
-        return Err(CredentialsError::not_configured(
-            ErrorCode::ProfileNotFound,
-            format!("Profile {name} not found"),
-        ));
-    };
-    if let Some(role) = profile.property("role_arn") {
-        return Err(CredentialsError::failed(
-            ErrorCode::AssumeRole,
-            format!(
-                "Profile {name} uses role_arn (assume role), which ssokit does not support yet"
-            ),
-        )
-        .at(Some(role.location())));
-    }
-    let step = if let Some(credentials) = static_keys(&profile)? {
-        Step::Ready(credentials)
-    } else if is_sso_profile(&profile) {
-        match sso_plan(config, set, &profile) {
-            Ok(plan) => Step::Sso(Box::new(plan)),
-            Err(e) if e.is_not_configured() => match profile.get("credential_process") {
-                Some(command) => Step::Process(ProcessStep::of(&profile, command)),
-                None => return Err(e),
-            },
-            Err(e) => return Err(e),
-        }
-    } else if let Some(command) = profile.get("credential_process") {
-        Step::Process(ProcessStep::of(&profile, command))
-    } else {
-        return Err(CredentialsError::not_configured(
-            ErrorCode::NoCredentials,
-            format!(
-                "Profile {name} has no credentials (looked for aws_access_key_id, sso_session, sso_start_url, credential_process)"
-            ),
-        )
-        .at(Some(profile.location())));
-    };
-    Ok(step)
-}
-
-fn account(profile: &Section<'_>) -> Option<String> {
-    profile.get("aws_account_id").map(str::to_owned)
-}
-
-/// Both static keys, one (K-HALF), or none.
-fn static_keys(profile: &Section<'_>) -> Result<Option<Credentials>, CredentialsError> {
-    let name = profile.name();
-    match (
-        profile.get("aws_access_key_id"),
-        profile.get("aws_secret_access_key"),
-    ) {
-        (Some(id), Some(secret)) => Ok(Some(
-            Credentials::new(
-                id,
-                secret,
-                profile.get("aws_session_token").map(str::to_owned),
-                None,
-                "Profile",
-            )
-            .with_account_id(profile.get("aws_account_id").map(str::to_owned)),
-        )),
-        (Some(_), None) => Err(CredentialsError::failed(
-            ErrorCode::HalfStaticKeys,
-            format!("Profile {name} sets aws_access_key_id but not aws_secret_access_key"),
-        )
-        .at(profile.property("aws_access_key_id").map(|p| p.location()))),
-        (None, Some(_)) => Err(CredentialsError::failed(
-            ErrorCode::HalfStaticKeys,
-            format!("Profile {name} sets aws_secret_access_key but not aws_access_key_id"),
-        )
-        .at(profile
-            .property("aws_secret_access_key")
-            .map(|p| p.location()))),
-        (None, None) => Ok(None),
-    }
-}
-
-const PROCESS_ERROR: &str = "Error retrieving credentials from external process";
-
-/// The variable ssokit sets for every `credential_process` it starts: how many of them run
-/// one inside another, counting the new one. A `credential_process` that runs ssokit for
-/// its own profile would otherwise start itself again and again; at
-/// [`MAX_PROCESS_DEPTH`] ssokit refuses to start another.
-pub const PROCESS_DEPTH_VAR: &str = "SSOKIT_CREDENTIAL_PROCESS_DEPTH";
-
-/// The longest chain of `credential_process` commands ssokit starts one inside another.
-pub const MAX_PROCESS_DEPTH: u32 = 3;
-
-/// The depth read from the environment snapshot: unset is 0.
-fn process_depth(env: &Env) -> Result<u32, CredentialsError> {
-    let Some(value) = env.get(PROCESS_DEPTH_VAR) else {
-        return Ok(0);
-    };
-    value.trim().parse().map_err(|_| {
-        process_error(format!(
-            "not started: {PROCESS_DEPTH_VAR} is {value:?}, not a number; ssokit sets it for the credential_process commands it starts, so unset it"
-        ))
-    })
-}
-
-fn process_error(detail: impl fmt::Display) -> CredentialsError {
-    CredentialsError::failed(ErrorCode::Process, format!("{PROCESS_ERROR}: {detail}"))
-}
-
-/// Runs `credential_process` via the shell, at `depth` (see [`PROCESS_DEPTH_VAR`]); stderr
-/// passes through (SPEC §10).
-async fn run_process(
-    command: &str,
-    timeout: Duration,
-    depth: u32,
-) -> Result<Credentials, CredentialsError> {
-    let mut cmd = if cfg!(windows) {
-        let mut c = tokio::process::Command::new("cmd");
-        c.arg("/C").arg(command);
-        c
-    } else {
-        let mut c = tokio::process::Command::new("sh");
-        c.arg("-c").arg(command);
-        c
-    };
-    cmd.env(PROCESS_DEPTH_VAR, depth.to_string())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true);
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| process_error(format!("could not start it: {e}")))?;
-    let mut stdout = child.stdout.take();
-    let run = async {
-        let mut out = Vec::new();
-        if let Some(stdout) = stdout.as_mut() {
-            stdout
-                .take(1024 * 1024)
-                .read_to_end(&mut out)
-                .await
-                .map_err(|e| process_error(format!("could not read its output: {e}")))?;
-        }
-        let status = child
-            .wait()
-            .await
-            .map_err(|e| process_error(format!("could not wait for it: {e}")))?;
-        Ok::<_, CredentialsError>((status, out))
-    };
-    let (status, out) = tokio::time::timeout(timeout, run)
-        .await
-        .map_err(|_| process_error(format!("timed out after {} s", seconds(timeout))))??;
-    if !status.success() {
-        return Err(process_error(format!("exited with {status}")));
-    }
-    parse_process_output(&out).ok_or_else(|| {
-        CredentialsError::failed(
-            ErrorCode::Process,
-            format!("{PROCESS_ERROR}, could not parse response: invalid JSON in response"),
-        )
-    })
-}
-
-/// `10`, `0.2`: a duration in seconds as people write it.
-fn seconds(d: Duration) -> String {
-    if d.subsec_nanos() == 0 {
-        d.as_secs().to_string()
-    } else {
-        d.as_secs_f64().to_string()
-    }
-}
-
-/// Version 1 JSON: `AccessKeyId`, `SecretAccessKey`, optional `SessionToken`,
-/// `Expiration`, `AccountId` (else the profile's `aws_account_id`, added by the caller).
-fn parse_process_output(out: &[u8]) -> Option<Credentials> {
-    let value: serde_json::Value = serde_json::from_slice(out).ok()?;
-    let object = value.as_object()?;
-    if object.get("Version").and_then(serde_json::Value::as_i64) != Some(1) {
-        return None;
-    }
-    let text = |key: &str| {
-        object
-            .get(key)
-            .and_then(serde_json::Value::as_str)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    };
-    let expiration = match object.get("Expiration") {
-        None | Some(serde_json::Value::Null) => None,
-        Some(v) => Some(parse_time(v.as_str()?)?),
-    };
-    Some(
-        Credentials::new(
-            text("AccessKeyId")?,
-            text("SecretAccessKey")?,
-            text("SessionToken"),
-            expiration,
-            "Process",
-        )
-        .with_account_id(text("AccountId")),
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn process_output_version_1() {
-        let creds = parse_process_output(
-            br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"2026-03-01T13:00:00Z"}"#,
-        )
-        .unwrap();
-        assert_eq!(creds.access_key_id(), "A");
-        assert_eq!(creds.session_token(), None);
-        assert_eq!(
-            creds.expire_time().unwrap().to_string(),
-            "2026-03-01T13:00:00Z"
-        );
-        for bad in [
-            &br#"{"Version":2,"AccessKeyId":"A","SecretAccessKey":"S"}"#[..],
-            br#"{"Version":1,"AccessKeyId":"A"}"#,
-            br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"soon"}"#,
-            b"[]",
-            b"nope",
-        ] {
-            assert!(parse_process_output(bad).is_none());
-        }
+        self.top()?.get().await
     }
 
-    #[test]
-    fn seconds_render_like_people_write_them() {
-        assert_eq!(seconds(Duration::from_secs(60)), "60");
-        assert_eq!(seconds(Duration::from_millis(200)), "0.2");
+    async fn load_forced(&self) -> Result<Credentials, CredentialsError> {
+        self.top()?.refresh().await
     }
 }

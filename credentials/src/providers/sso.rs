@@ -203,8 +203,8 @@ pub(crate) fn sso_plan(
                 }
             }
         }
-        let oidc = config.endpoint_config(set, profile, region, Service::Oidc);
-        let portal = config.endpoint_config(set, profile, region, Service::Portal);
+        let oidc = config.sso_endpoint_config(set, profile, region, Service::Oidc);
+        let portal = config.sso_endpoint_config(set, profile, region, Service::Portal);
         return Ok(SsoPlan {
             profile: name.to_owned(),
             account: account.to_owned(),
@@ -242,7 +242,7 @@ pub(crate) fn sso_plan(
                 .at(Some(profile.location())),
         );
     };
-    let portal = config.endpoint_config(set, profile, region, Service::Portal);
+    let portal = config.sso_endpoint_config(set, profile, region, Service::Portal);
     Ok(SsoPlan {
         profile: name.to_owned(),
         account: account.to_owned(),
@@ -269,19 +269,20 @@ impl SsoPlan {
 
     /// The token, then `GetRoleCredentials` (SPEC §8 steps 2-7).
     pub(crate) async fn run(
-        self,
+        &self,
         config: &ProviderConfig,
     ) -> Result<Credentials, CredentialsError> {
-        let access_token = match self.token {
-            TokenSource::Session(request) => {
-                session_token(config, request).await?.token().to_owned()
-            }
+        let access_token = match &self.token {
+            TokenSource::Session(request) => session_token(config, request.clone())
+                .await?
+                .token()
+                .to_owned(),
             TokenSource::Legacy { start_url } => {
-                legacy_token(config, &self.profile, &start_url).await?
+                legacy_token(config, &self.profile, start_url).await?
             }
         };
         let endpoint = portal_endpoint(&self.portal)?;
-        let client = self.client?;
+        let client = self.client.clone()?;
         tracing::debug!(profile = %self.profile, region = %self.region, "calling GetRoleCredentials");
         let request = GetRoleCredentialsRequest::new(&self.account, &self.role, &access_token);
         let role = client
@@ -308,7 +309,7 @@ impl SsoPlan {
             Some(expiry),
             "Sso",
         )
-        .with_account_id(Some(self.account)))
+        .with_account_id(Some(self.account.clone())))
     }
 }
 

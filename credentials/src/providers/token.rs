@@ -164,7 +164,7 @@ pub(crate) fn token_request(
     Ok(SessionRequest {
         session: session_name.to_owned(),
         window,
-        endpoint: config.endpoint_config(set, &profile, region, Service::Oidc),
+        endpoint: config.sso_endpoint_config(set, &profile, region, Service::Oidc),
         client: config.client(Some(&profile)),
     })
 }

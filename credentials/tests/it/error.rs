@@ -1,9 +1,12 @@
 //! Every error the providers produce, formatted with `{}` and `{:?}`: no secret appears
-//! (SPEC §9, scenario 47); kinds and codes per SPEC §7.1, §8, §10.
+//! (SPEC §9, scenario 47; §18.22); kinds and codes per SPEC §7.1, §8, §10, §15.
 
 use std::collections::HashSet;
 
-use ssokit_credentials::{CredentialsError, EnvironmentCredentialsProvider, ErrorCode, ErrorKind};
+use ssokit_credentials::{
+    CredentialsError, EnvironmentCredentialsProvider, ErrorCode, ErrorKind,
+    WebIdentityTokenCredentialsProvider,
+};
 use ssokit_fake_portal::{Answer, Operation};
 
 use crate::{LEGACY_CACHE, SESSION_CACHE, World, assert_no_secret};
@@ -71,6 +74,8 @@ async fn every_error() -> Vec<CredentialsError> {
     errors
 }
 
+const ROLE: &str = "arn:aws:iam::123456789012:role/R";
+
 /// The errors `every_error` cannot reach, each from its own setup.
 async fn more_errors() -> Vec<CredentialsError> {
     let mut errors = Vec::new();
@@ -102,7 +107,13 @@ async fn more_errors() -> Vec<CredentialsError> {
              sso_account_id = 1\nsso_role_name = R\n\n[profile g]\nsso_session = ghost\n\n\
              [profile k]\nsso_session = keyless\n\n[sso-session keyless]\nsso_region = x\n\n\
              [profile r]\nrole_arn = arn\n\n[profile h]\naws_access_key_id = A\n\n\
-             [profile p]\ncredential_process = exit 1\n"
+             [profile p]\ncredential_process = exit 1\n\n\
+             [profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n\n\
+             [profile c1]\nrole_arn = {ROLE}\nsource_profile = c2\n\n\
+             [profile c2]\nrole_arn = {ROLE}\nsource_profile = c1\n\n\
+             [profile named]\nrole_arn = {ROLE}\ncredential_source = Environment\n\n\
+             [profile mfa]\nrole_arn = {ROLE}\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/u\n\n\
+             [profile denied]\nrole_arn = {ROLE}\nsource_profile = base\n"
         ),
     );
     errors.push(w.token("n").get().await.unwrap_err()); // T-NOSESSION
@@ -111,11 +122,26 @@ async fn more_errors() -> Vec<CredentialsError> {
     errors.push(w.token("k").get().await.unwrap_err()); // T-SESSKEY
     errors.push(w.sso("n").get().await.unwrap_err()); // S-LEGACY, not configured
     errors.push(w.profile("n").get().await.unwrap_err()); // K-NOCREDS
-    errors.push(w.profile("r").get().await.unwrap_err()); // K-ROLE
+    errors.push(w.profile("r").get().await.unwrap_err()); // R-NOSOURCE
+    errors.push(w.profile("c1").get().await.unwrap_err()); // R-CYCLE
+    errors.push(w.profile("named").get().await.unwrap_err()); // R-NAMED
+    errors.push(w.profile("mfa").get().await.unwrap_err()); // R-MFA
+    w.portal.script(
+        Operation::AssumeRole,
+        [Answer::sts_error(403, "AccessDenied", "not allowed")],
+    );
+    errors.push(w.profile("denied").get().await.unwrap_err()); // R-ROLE
     errors.push(w.profile("h").get().await.unwrap_err()); // K-HALF
     errors.push(w.profile("p").get().await.unwrap_err()); // process
     let env = EnvironmentCredentialsProvider::new(w.config(), "AWS");
     errors.push(env.get().await.unwrap_err()); // K-ENV
+    let web = WebIdentityTokenCredentialsProvider::builder(w.config()).build();
+    errors.push(web.get().await.unwrap_err()); // W-NONE
+    let mut w = w;
+    w.set_env("AWS_WEB_IDENTITY_TOKEN_FILE", "/nonexistent/ssokit/token");
+    w.set_env("AWS_ROLE_ARN", ROLE);
+    let web = WebIdentityTokenCredentialsProvider::builder(w.config()).build();
+    errors.push(web.get().await.unwrap_err()); // W-READ
     errors
 }
 
@@ -159,6 +185,12 @@ async fn s47_no_error_holds_a_secret() {
         ErrorCode::EnvNotSet,
         ErrorCode::HalfStaticKeys,
         ErrorCode::AssumeRole,
+        ErrorCode::RoleSettings,
+        ErrorCode::RoleCycle,
+        ErrorCode::CredentialSource,
+        ErrorCode::Mfa,
+        ErrorCode::WebIdentityNotSet,
+        ErrorCode::WebIdentityToken,
         ErrorCode::NoCredentials,
         ErrorCode::Process,
         ErrorCode::InvalidSetting,
@@ -176,6 +208,7 @@ async fn s47_no_error_holds_a_secret() {
                     | ErrorCode::IncompleteSsoProfile
                     | ErrorCode::NoCredentials
                     | ErrorCode::EnvNotSet
+                    | ErrorCode::WebIdentityNotSet
             ),
             "{error:?}"
         );

@@ -57,22 +57,6 @@ async fn s46_broken_sso_stops_before_credential_process() {
 }
 
 #[tokio::test]
-async fn role_arn_is_not_supported() {
-    let w = World::new();
-    w.write(
-        ".aws/config",
-        "[profile r]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = a\n",
-    );
-    let error = w.profile("r").get().await.unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "Profile r uses role_arn (assume role), which ssokit does not support yet"
-    );
-    assert_eq!(error.kind(), ErrorKind::Failed);
-    assert_eq!(error.location().unwrap().line(), 2);
-}
-
-#[tokio::test]
 async fn half_static_keys() {
     let w = World::new();
     w.write(".aws/credentials", "[h]\naws_access_key_id = AKID\n");
@@ -97,7 +81,7 @@ async fn no_credentials_and_no_profile_are_not_configured() {
     let error = w.profile("n").get().await.unwrap_err();
     assert_eq!(
         error.to_string(),
-        "Profile n has no credentials (looked for aws_access_key_id, sso_session, sso_start_url, credential_process)"
+        "Profile n has no credentials (looked for aws_access_key_id, role_arn, credential_source, web_identity_token_file, sso_session, sso_start_url, credential_process)"
     );
     assert_eq!(error.kind(), ErrorKind::NotConfigured);
     let error = w.profile("default").get().await.unwrap_err();

@@ -1,0 +1,130 @@
+//! The built steps of a role chain (SPEC §15.4): one cached provider for the base and one
+//! [`AssumeRoleLoad`] per hop, each signing with the step below it. Every step is a
+//! [`Cached`], so a chain refreshes only the steps that need it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::config::ProviderConfig;
+use crate::error::{CredentialsError, ErrorCode};
+use crate::provider::{Cached, Load, ProvideCredentials};
+use crate::providers::assume_role::AssumeRoleLoad;
+use crate::providers::environment::environment_credentials;
+use crate::providers::web_identity::assume_role_with_web_identity;
+use crate::role_chain::{Base, NamedSource, RoleChain, StsTarget};
+use crate::types::Credentials;
+
+/// One built step: the base or a hop, cached.
+pub(crate) struct Step {
+    cached: Cached<Credentials>,
+}
+
+impl std::fmt::Debug for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.cached.finish_debug(&mut f.debug_struct("Step"))
+    }
+}
+
+impl std::ops::Deref for Step {
+    type Target = Cached<Credentials>;
+
+    fn deref(&self) -> &Cached<Credentials> {
+        &self.cached
+    }
+}
+
+#[async_trait]
+impl ProvideCredentials for Step {
+    async fn provide_credentials(&self) -> Result<Credentials, CredentialsError> {
+        self.get().await
+    }
+
+    fn provider_name(&self) -> &'static str {
+        "ProfileCredentialsProvider"
+    }
+}
+
+/// Builds the steps of `chain` (no I/O) and returns the last one, whose value is the
+/// chain's.
+pub(crate) fn build(config: &ProviderConfig, chain: RoleChain, window: Duration) -> Arc<Step> {
+    let RoleChain { base, hops, sts } = chain;
+    let base_load = BaseLoad {
+        config: config.clone(),
+        base,
+        sts: sts.clone(),
+    };
+    let mut top = Arc::new(Step {
+        cached: Cached::new(config.clock_arc(), window, base_load),
+    });
+    for hop in hops {
+        let load = AssumeRoleLoad {
+            config: config.clone(),
+            source: top,
+            hop,
+            sts: sts.clone().ok_or_else(no_sts),
+        };
+        top = Arc::new(Step {
+            cached: Cached::new(config.clock_arc(), window, load),
+        });
+    }
+    top
+}
+
+/// A chain with hops always has an STS target; this is the error if it had none.
+fn no_sts() -> CredentialsError {
+    CredentialsError::failed(ErrorCode::Endpoint, "no STS endpoint was resolved")
+}
+
+/// The base's load.
+struct BaseLoad {
+    config: ProviderConfig,
+    base: Base,
+    sts: Option<StsTarget>,
+}
+
+#[async_trait]
+impl Load<Credentials> for BaseLoad {
+    async fn load(&self) -> Result<Credentials, CredentialsError> {
+        match &self.base {
+            Base::Static { credentials, .. } => Ok(credentials.clone()),
+            Base::Named {
+                profile,
+                source,
+                location,
+            } => named(&self.config, *source).map_err(|e| {
+                e.wrapped(
+                    ErrorCode::CredentialSource,
+                    &format!(
+                        "Profile {profile} could not get credentials from credential_source = {}: ",
+                        source.name()
+                    ),
+                )
+                .at(location.clone())
+            }),
+            Base::WebIdentity(web) => {
+                let sts = self.sts.as_ref().ok_or_else(no_sts)?;
+                assume_role_with_web_identity(&self.config, web, sts).await
+            }
+            Base::Sso(plan) => plan.run(&self.config).await,
+            Base::Process(step) => step.run(&self.config).await,
+        }
+    }
+}
+
+/// The credentials a `credential_source` names.
+fn named(config: &ProviderConfig, source: NamedSource) -> Result<Credentials, CredentialsError> {
+    match source {
+        NamedSource::Environment => environment_credentials(config.env(), "AWS")
+            .or_else(|aws| environment_credentials(config.env(), "AMAZON").map_err(|_| aws)),
+        NamedSource::Ec2InstanceMetadata => Err(CredentialsError::failed(
+            ErrorCode::CredentialSource,
+            "ssokit cannot get credentials from the instance metadata service yet",
+        )),
+        NamedSource::EcsContainer => Err(CredentialsError::failed(
+            ErrorCode::CredentialSource,
+            "ssokit cannot get credentials from the container credentials endpoint yet",
+        )),
+    }
+}
