@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use ssokit_credentials::{
     Credentials, EnvironmentCredentialsProvider, ProfileCredentialsProvider, ProvideCredentials,
-    ProvideToken, ProviderConfig, SsoTokenProvider, Token,
+    ProvideToken, ProviderConfig, SsoTokenProvider, Token, WebIdentityTokenCredentialsProvider,
 };
 
 use crate::chains::{CredentialsProviderChain, TokenProviderChain};
@@ -18,10 +18,12 @@ use crate::process::provider_config_from_process;
 /// chain and the token chain never refresh the same token twice.
 ///
 /// Without a profile name, the profile is `AWS_PROFILE` (else `default`) and the credentials
-/// chain asks the environment first: `EnvironmentCredentialsProvider(AWS)`,
-/// `EnvironmentCredentialsProvider(AMAZON)`, `ProfileCredentialsProvider`. With
+/// chain is SPEC §17.1's: `EnvironmentCredentialsProvider(AWS)`,
+/// `EnvironmentCredentialsProvider(AMAZON)`, `ProfileCredentialsProvider` (role chains
+/// included), `WebIdentityTokenCredentialsProvider`. With
 /// [`profile_name`](Self::profile_name) (as the AWS CLI's `--profile`), that profile is
-/// used and the environment providers are skipped. The token chain is `[SsoTokenProvider]`.
+/// used and the environment's providers (keys, web identity) are skipped. The token chain
+/// is `[SsoTokenProvider]`.
 ///
 /// ```
 /// use ssokit_chain::config::Env;
@@ -32,7 +34,12 @@ use crate::process::provider_config_from_process;
 /// let names: Vec<_> = defaults.credentials_providers().iter().map(|p| p.provider_name().to_owned()).collect();
 /// assert_eq!(
 ///     names,
-///     ["EnvironmentCredentialsProvider(AWS)", "EnvironmentCredentialsProvider(AMAZON)", "ProfileCredentialsProvider"]
+///     [
+///         "EnvironmentCredentialsProvider(AWS)",
+///         "EnvironmentCredentialsProvider(AMAZON)",
+///         "ProfileCredentialsProvider",
+///         "WebIdentityTokenCredentialsProvider",
+///     ]
 /// );
 /// let names: Vec<_> = defaults.profile_name("dev").credentials_providers().iter().map(|p| p.provider_name().to_owned()).collect();
 /// assert_eq!(names, ["ProfileCredentialsProvider"]);
@@ -79,22 +86,20 @@ impl DefaultProviders {
 
     /// The default credentials providers, in order. No I/O.
     pub fn credentials_providers(&self) -> Vec<Arc<dyn ProvideCredentials>> {
-        let mut profile = ProfileCredentialsProvider::builder(self.config.clone());
-        let mut providers: Vec<Arc<dyn ProvideCredentials>> = Vec::with_capacity(3);
+        let config = &self.config;
         if let Some(name) = &self.profile_name {
-            profile = profile.profile_name(name.clone());
-        } else {
-            providers.push(Arc::new(EnvironmentCredentialsProvider::new(
-                self.config.clone(),
-                "AWS",
-            )));
-            providers.push(Arc::new(EnvironmentCredentialsProvider::new(
-                self.config.clone(),
-                "AMAZON",
-            )));
+            let profile = ProfileCredentialsProvider::builder(config.clone()).profile_name(name);
+            return vec![Arc::new(profile.build())];
         }
-        providers.push(Arc::new(profile.build()));
-        providers
+        vec![
+            Arc::new(EnvironmentCredentialsProvider::new(config.clone(), "AWS")),
+            Arc::new(EnvironmentCredentialsProvider::new(
+                config.clone(),
+                "AMAZON",
+            )),
+            Arc::new(ProfileCredentialsProvider::builder(config.clone()).build()),
+            Arc::new(WebIdentityTokenCredentialsProvider::builder(config.clone()).build()),
+        ]
     }
 
     /// The default token providers: `[SsoTokenProvider]`. No I/O.

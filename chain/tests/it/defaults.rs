@@ -73,7 +73,8 @@ async fn scenario_45_nothing_configured_lists_every_provider() {
         "Could not load credentials from any providers: \
          EnvironmentCredentialsProvider(AWS): AWS_ACCESS_KEY_ID is not set; \
          EnvironmentCredentialsProvider(AMAZON): AMAZON_ACCESS_KEY_ID is not set; \
-         ProfileCredentialsProvider: Profile default not found"
+         ProfileCredentialsProvider: Profile default not found; \
+         WebIdentityTokenCredentialsProvider: AWS_WEB_IDENTITY_TOKEN_FILE is not set"
     );
     assert_eq!(error.kind(), ChainErrorKind::NoneConfigured);
     let error = world.defaults().token_chain().resolve().await.unwrap_err();

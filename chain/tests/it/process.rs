@@ -34,7 +34,8 @@ fn the_process_chains_hold_the_default_providers() {
         [
             "EnvironmentCredentialsProvider(AWS)",
             "EnvironmentCredentialsProvider(AMAZON)",
-            "ProfileCredentialsProvider"
+            "ProfileCredentialsProvider",
+            "WebIdentityTokenCredentialsProvider"
         ]
     );
     let token = ssokit_chain::TokenProviderChain::from_process();

@@ -48,7 +48,8 @@ fn nothing_configured_lists_every_provider() {
         "ssokit: error: Could not load credentials from any providers: \
          EnvironmentCredentialsProvider(AWS): AWS_ACCESS_KEY_ID is not set; \
          EnvironmentCredentialsProvider(AMAZON): AMAZON_ACCESS_KEY_ID is not set; \
-         ProfileCredentialsProvider: Profile default not found\n"
+         ProfileCredentialsProvider: Profile default not found; \
+         WebIdentityTokenCredentialsProvider: AWS_WEB_IDENTITY_TOKEN_FILE is not set\n"
     );
 }
 
