@@ -179,3 +179,52 @@ async fn both_chains_share_one_refresh_state() {
     defaults.credentials_chain().resolve().await.unwrap();
     assert_eq!(world.posts(), posts);
 }
+
+/// SPEC §18 scenario 19 (without the container and IMDS, which #13 adds): the order of
+/// the environment's keys, the profile and the environment's web identity.
+#[tokio::test]
+async fn scenario_19_web_identity_comes_after_the_keys_and_the_profile() {
+    let mut world = World::empty();
+    world.write("token.jwt", "eyJ.web.1\n");
+    let token = world.path("token.jwt").display().to_string();
+    world.set_env("AWS_WEB_IDENTITY_TOKEN_FILE", &token);
+    world.set_env("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/Web");
+
+    // No files: only the web identity POST.
+    let credentials = resolve_credentials(world.defaults()).await.unwrap();
+    assert_eq!(credentials.access_key_id(), "ASIAWEB1");
+    assert_eq!(world.portal.requests().len(), 1);
+
+    // `[default]` with keys: those, no request.
+    world.portal.reset();
+    world.write(
+        ".aws/credentials",
+        "[default]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n",
+    );
+    let credentials = resolve_credentials(world.defaults()).await.unwrap();
+    assert_eq!(credentials.access_key_id(), "AKIDBASE");
+    assert!(world.portal.requests().is_empty());
+
+    // Keys in the environment win over everything.
+    world.set_env("AWS_ACCESS_KEY_ID", "AKIDENV");
+    world.set_env("AWS_SECRET_ACCESS_KEY", "env-secret");
+    let credentials = resolve_credentials(world.defaults()).await.unwrap();
+    assert_eq!(credentials.access_key_id(), "AKIDENV");
+    assert!(world.portal.requests().is_empty());
+
+    // An explicit profile skips the environment's providers, web identity included.
+    world.write(".aws/config", "[profile e]\nregion = eu-west-1\n");
+    let error = resolve_credentials(world.defaults().profile_name("e"))
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("Profile e has no credentials"),
+        "{error}"
+    );
+    assert!(
+        !error
+            .to_string()
+            .contains("WebIdentityTokenCredentialsProvider")
+    );
+    assert!(world.portal.requests().is_empty());
+}

@@ -23,11 +23,13 @@ mod error;
 mod plan;
 mod process;
 mod profile;
+mod role;
 mod session;
 mod sso;
 mod sso_http;
 mod token;
 mod types;
+mod web_identity;
 
 use std::net::SocketAddr;
 use std::ops::Deref;
