@@ -3,9 +3,11 @@
 //! the shared config files and the `aws sso login` cache as the AWS SDKs do.
 //!
 //! What it does:
-//! - [`CredentialsProviderChain`] (the SDK's default credential provider chain:
+//! - [`CredentialsProviderChain`] (the SDK's default credential provider chain, SPEC §17:
 //!   `AWS_*` and `AMAZON_*` variables, then the profile: static keys, SSO,
-//!   `credential_process`) and [`TokenProviderChain`] (the SSO token provider), with
+//!   `credential_process`, web identity and `credential_source`, with the `role_arn` hops
+//!   of its `source_profile` path; then the environment's web identity) and
+//!   [`TokenProviderChain`] (the SSO token provider), with
 //!   builders to add, insert, remove and reorder providers. A provider that is not
 //!   configured is skipped; one that is configured but failed stops the walk with its
 //!   error (a broken SSO setup is never hidden behind a later provider); when none is
@@ -17,13 +19,14 @@
 //!   [`provider_config_from_process`] ([`process_env`], [`os_home`], [`SystemClock`]),
 //!   [`DefaultProviders::from_process`], [`CredentialsProviderChain::from_process`],
 //!   [`TokenProviderChain::from_process`], and the one-call [`credentials()`] and [`token()`];
-//! - the lower crates as modules ([`config`], [`token_cache`], [`sso_client`],
-//!   [`credentials`](mod@credentials)) and their main types at the root;
+//! - the lower crates as modules ([`config`], [`token_cache`], [`http`], [`sso_client`],
+//!   [`sts_client`], [`credentials`](mod@credentials)) and their main types at the root;
 //! - `tracing` events for each step (which provider, why it was skipped, which one
 //!   answered; the providers add files, refreshes and calls), never with a secret.
 //!
-//! What it does **not** do: log in (`aws sso login`); assume roles, call STS, or sign
-//! requests; read ECS, EKS, IMDS or web-identity credentials (later phases); install a
+//! What it does **not** do: log in (`aws sso login`); read ECS, EKS or IMDS credentials
+//! (a `credential_source` naming them fails with "not yet"; the container/IMDS phase adds
+//! them); sign requests other than its own STS calls; install a
 //! process-wide crypto provider (TLS uses rustls with ring, passed as a value); cache
 //! values itself (the providers do).
 //!
@@ -139,11 +142,14 @@ pub use ssokit_credentials as credentials;
 pub use ssokit_http as http;
 /// `GetRoleCredentials` and `CreateToken` (`ssokit-sso-client`).
 pub use ssokit_sso_client as sso_client;
+/// `AssumeRole` and `AssumeRoleWithWebIdentity` (`ssokit-sts-client`).
+pub use ssokit_sts_client as sts_client;
 /// The SSO token cache file format (`ssokit-token-cache`).
 pub use ssokit_token_cache as token_cache;
 
 pub use ssokit_credentials::{
-    Clock, Credentials, CredentialsError, EnvironmentCredentialsProvider, ErrorCode, ErrorKind,
-    ProfileCredentialsProvider, ProvideCredentials, ProvideToken, ProviderConfig,
-    SsoCredentialsProvider, SsoTokenProvider, TestClock, Token,
+    AssumeRoleCredentialsProvider, Clock, Credentials, CredentialsError,
+    EnvironmentCredentialsProvider, ErrorCode, ErrorKind, ProfileCredentialsProvider,
+    ProvideCredentials, ProvideMfaCode, ProvideToken, ProviderConfig, SsoCredentialsProvider,
+    SsoTokenProvider, TestClock, Token, WebIdentityTokenCredentialsProvider,
 };

@@ -3,7 +3,7 @@
 //! `credential_process`, or as JSON.
 //!
 //! ```text
-//! ssokit credentials [--profile P] [--format process|env|env-no-export|fish|powershell|json]
+//! ssokit credentials [--profile P] [--mfa-code CODE] [--format process|env|env-no-export|fish|powershell|json]
 //! ssokit token [--profile P] [--format json|raw]
 //! ssokit profiles [--format text|json]
 //! global: --allow-insecure-http, --verbose
@@ -21,6 +21,7 @@
 
 mod failure;
 mod format;
+mod mfa;
 mod profiles;
 mod trace;
 
@@ -65,6 +66,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = CredentialsFormat::Process)]
         format: CredentialsFormat,
+        /// The MFA code for a role that sets mfa_serial (default: ask on the terminal).
+        #[arg(long, value_name = "CODE")]
+        mfa_code: Option<String>,
     },
     /// Print the SSO bearer token of an sso-session profile (refreshed if it must be).
     Token {
@@ -125,7 +129,15 @@ fn run(cli: &Cli) -> Result<String, Failure> {
         .build()
         .map_err(|e| Failure::new(format!("could not start the async runtime: {e}"), None))?;
     match &cli.command {
-        Command::Credentials { profile, format } => {
+        Command::Credentials {
+            profile,
+            format,
+            mfa_code,
+        } => {
+            let config = match mfa::CommandMfa::for_process(mfa_code.clone()) {
+                Some(mfa) => config.with_mfa_code_provider(mfa),
+                None => config,
+            };
             let defaults = with_profile(DefaultProviders::new(config), profile.as_deref());
             let credentials = runtime.block_on(defaults.credentials_chain().resolve())?;
             Ok(format::credentials(&credentials, *format))

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use ssokit_chain::config::{SectionKind, selected_profile};
 use ssokit_chain::credentials::{
     CacheEntry, CacheState, CredentialsError, CredentialsRoute, Freshness, PlanFiles, ProfilePlan,
-    TokenRoute,
+    RoleChainRoute, StsRoute, TokenRoute, WebIdentityRoute, environment_web_identity_route,
 };
 use ssokit_chain::{ProviderConfig, provider_config_from_process};
 
@@ -32,6 +32,8 @@ struct Answer {
     outcome: Outcome,
     provider: &'static str,
     why: String,
+    /// More facts for the JSON form (a role chain's steps and STS).
+    details: Map<String, Value>,
 }
 
 /// Whether the provider would answer, fail (the chain stops) or is not configured (the
@@ -59,6 +61,7 @@ impl Answer {
             outcome: Outcome::Answers,
             provider,
             why: why.into(),
+            details: Map::new(),
         }
     }
 
@@ -73,11 +76,16 @@ impl Answer {
             outcome,
             provider,
             why: error.to_string(),
+            details: Map::new(),
         }
     }
 
     fn json(self) -> Value {
-        json!({"outcome": self.outcome.as_str(), "provider": self.provider, "why": self.why})
+        let mut value = self.details;
+        value.insert("outcome".into(), self.outcome.as_str().into());
+        value.insert("provider".into(), self.provider.into());
+        value.insert("why".into(), self.why.into());
+        Value::Object(value)
     }
 
     fn text(&self) -> String {
@@ -87,6 +95,7 @@ impl Answer {
 
 const PROFILE: &str = "ProfileCredentialsProvider";
 const TOKEN: &str = "SsoTokenProvider";
+const WEB_IDENTITY: &str = "WebIdentityTokenCredentialsProvider";
 
 pub(crate) fn run(format: ProfilesFormat) -> Result<String, Failure> {
     let config = provider_config_from_process();
@@ -110,6 +119,8 @@ struct Report {
     from: &'static str,
     /// The prefixes (`AWS`, `AMAZON`) whose access keys are set.
     env_keys: Vec<&'static str>,
+    /// `WebIdentityTokenCredentialsProvider` (the environment's web identity).
+    web_identity: Answer,
     profiles: Vec<ProfileRow>,
     sessions: Vec<SessionRow>,
 }
@@ -158,6 +169,13 @@ impl Report {
                 set("ACCESS_KEY_ID") && set("SECRET_ACCESS_KEY")
             })
             .collect();
+        let web_identity = match environment_web_identity_route(config, Some(files), selected) {
+            Ok(route) => Answer::new(
+                WEB_IDENTITY,
+                format!("{}; {}", web_identity_text(&route), sts_text(route.sts())),
+            ),
+            Err(error) => Answer::error(WEB_IDENTITY, &error),
+        };
         let profiles = set
             .sections(SectionKind::Profile)
             .iter()
@@ -180,6 +198,7 @@ impl Report {
             selected: selected.to_owned(),
             from,
             env_keys,
+            web_identity,
             profiles,
             sessions,
         }
@@ -201,6 +220,7 @@ impl Report {
             None => "no AWS_* or AMAZON_* access keys set".to_owned(),
         };
         let _ = writeln!(text, "environment: {environment}");
+        let _ = writeln!(text, "web identity: {}", self.web_identity.text());
         for row in &self.profiles {
             let selected = if row.selected { " [selected]" } else { "" };
             let _ = writeln!(text, "\nprofile {}{selected} ({})", row.name, row.location);
@@ -262,6 +282,7 @@ impl Report {
             "credentials_file": self.credentials_file.display().to_string(),
             "selected_profile": self.selected,
             "environment_keys": self.env_keys,
+            "web_identity": self.web_identity.json(),
             "profiles": profiles,
             "sso_sessions": sessions,
         })
@@ -305,37 +326,128 @@ fn credentials_answer(route: &CredentialsRoute) -> (Answer, Option<CacheStatus>)
             None,
         ),
         CredentialsRoute::Sso(sso) => {
-            let (account, role) = (sso.account(), sso.role());
-            match sso.session() {
-                Some(session) => (
-                    Answer::new(
-                        PROFILE,
-                        format!(
-                            "SSO through sso-session {session}: account {account}, role {role} (GetRoleCredentials)"
-                        ),
-                    ),
-                    None,
-                ),
-                None => (
-                    Answer::new(
-                        PROFILE,
-                        format!(
-                            "SSO (legacy sso_start_url form): account {account}, role {role} (GetRoleCredentials)"
-                        ),
-                    ),
-                    Some(cache_status(sso.cache())),
-                ),
-            }
+            let (text, cache) = sso_text(sso);
+            (
+                Answer::new(PROFILE, format!("{text} (GetRoleCredentials)")),
+                cache,
+            )
         }
         CredentialsRoute::Process { .. } => (
             Answer::new(PROFILE, "credential_process (runs the command)"),
             None,
         ),
-        _ => (
-            Answer::new(PROFILE, "a provider this ssokit cannot describe"),
+        CredentialsRoute::WebIdentity(web) => (
+            Answer::new(
+                PROFILE,
+                format!("{}; {}", web_identity_text(web), sts_text(web.sts())),
+            ),
             None,
         ),
+        CredentialsRoute::RoleChain(chain) => chain_answer(chain),
+        other => base_answer(other),
     }
+}
+
+/// A route that only a chain's base has (`credential_source`), or one this ssokit cannot
+/// describe.
+fn base_answer(route: &CredentialsRoute) -> (Answer, Option<CacheStatus>) {
+    let (text, cache) = base_text(route, None);
+    (Answer::new(PROFILE, text), cache)
+}
+
+/// `role chain: <base> -> AssumeRole <arn> (profile <p>[, MFA <serial>]) -> …; STS <url>
+/// (region <r> from <source>)` (SPEC §17.2), and in JSON the steps, the endpoint and the
+/// region.
+fn chain_answer(chain: &RoleChainRoute) -> (Answer, Option<CacheStatus>) {
+    let (base, cache) = base_text(chain.base(), chain.base_profile());
+    let mut why = format!("role chain: {base}");
+    let mut steps = vec![json!({"base": base})];
+    for hop in chain.hops() {
+        let mfa = hop
+            .mfa_serial()
+            .map(|serial| format!(", MFA {serial}"))
+            .unwrap_or_default();
+        let _ = write!(
+            why,
+            " -> AssumeRole {} (profile {}{mfa})",
+            hop.role_arn(),
+            hop.profile()
+        );
+        steps.push(json!({
+            "assume_role": hop.role_arn(),
+            "profile": hop.profile(),
+            "mfa_serial": hop.mfa_serial(),
+        }));
+    }
+    let _ = write!(why, "; {}", sts_text(chain.sts()));
+    let mut answer = Answer::new(PROFILE, why);
+    answer.details.insert("chain".into(), steps.into());
+    answer
+        .details
+        .insert("sts_endpoint".into(), chain.sts().url().into());
+    answer
+        .details
+        .insert("sts_region".into(), chain.sts().region().into());
+    (answer, cache)
+}
+
+/// A chain's base as §17.2 names it, with its profile.
+fn base_text(route: &CredentialsRoute, profile: Option<&str>) -> (String, Option<CacheStatus>) {
+    let of = profile
+        .map(|p| format!(" (profile {p})"))
+        .unwrap_or_default();
+    match route {
+        CredentialsRoute::StaticKeys => (format!("static keys{of}"), None),
+        CredentialsRoute::Sso(sso) => {
+            let (text, cache) = sso_text(sso);
+            (format!("{text}{of}"), cache)
+        }
+        CredentialsRoute::Process { .. } => (format!("credential_process{of}"), None),
+        CredentialsRoute::WebIdentity(web) => (format!("{}{of}", web_identity_text(web)), None),
+        CredentialsRoute::CredentialSource(source) => (format!("credential_source {source}"), None),
+        _ => ("a provider this ssokit cannot describe".to_owned(), None),
+    }
+}
+
+/// `SSO through sso-session <s>: account <a>, role <r>` (or the legacy form, whose token
+/// cache state comes along).
+fn sso_text(sso: &ssokit_chain::credentials::SsoRoute) -> (String, Option<CacheStatus>) {
+    let (account, role) = (sso.account(), sso.role());
+    match sso.session() {
+        Some(session) => (
+            format!("SSO through sso-session {session}: account {account}, role {role}"),
+            None,
+        ),
+        None => (
+            format!("SSO (legacy sso_start_url form): account {account}, role {role}"),
+            Some(cache_status(sso.cache())),
+        ),
+    }
+}
+
+/// `web identity role <arn> with the token in <path> (exists|absent)`: the file's
+/// existence only, never its content.
+fn web_identity_text(web: &WebIdentityRoute) -> String {
+    let state = if web.token_file_exists() {
+        "exists"
+    } else {
+        "absent"
+    };
+    format!(
+        "web identity role {} with the token in {} ({state})",
+        web.role_arn(),
+        web.token_file().display()
+    )
+}
+
+/// `STS <url> (region <r> from <source>)`.
+fn sts_text(sts: &StsRoute) -> String {
+    format!(
+        "STS {} (region {} from {})",
+        sts.url(),
+        sts.region(),
+        sts.region_source()
+    )
 }
 
 /// What `SsoTokenProvider` would use.

@@ -13,9 +13,14 @@
 //!   under the cache file's cross-process lock, at most once per expired token across the
 //!   providers sharing a [`ProviderConfig`] and across processes, written back losslessly;
 //! - [`SsoCredentialsProvider`]: legacy and sso-session profiles, `GetRoleCredentials`;
-//! - [`EnvironmentCredentialsProvider`] (`AWS_*`, `AMAZON_*`) and
-//!   [`ProfileCredentialsProvider`] (static keys, SSO, `credential_process`), which the
+//! - [`EnvironmentCredentialsProvider`] (`AWS_*`, `AMAZON_*`),
+//!   [`ProfileCredentialsProvider`] (static keys, SSO, `credential_process`, web identity,
+//!   `credential_source`, and the `role_arn` hops of a `source_profile` path, SPEC §15) and
+//!   [`WebIdentityTokenCredentialsProvider`] (`AWS_WEB_IDENTITY_TOKEN_FILE`), which the
 //!   chain crate puts in order;
+//! - [`AssumeRoleCredentialsProvider`]: STS `AssumeRole` signed by any source provider's
+//!   credentials, one hop of a role chain, asking a [`ProvideMfaCode`] when the role wants
+//!   MFA;
 //! - one caching mechanism for all of them ([`Cached`], which every provider dereferences
 //!   to) with v2's `expired` / `expireTime` / `expiryWindow` / `needsRefresh` / `get` /
 //!   `refresh`, loads through the crate's one [`SingleFlight`], and a cached `get()` that
@@ -27,7 +32,9 @@
 //! What it does **not** do: read the process environment, the home directory or the system
 //! clock (a [`ProviderConfig`] brings an [`Env`](ssokit_config_parser::Env) snapshot, the
 //! home and a [`Clock`]; the chain crate has the real ones); order providers into chains;
-//! log in (`aws sso login`); assume roles, call STS, or sign requests; print secrets.
+//! log in (`aws sso login`); speak HTTP or sign (the service clients do); get container or
+//! instance metadata credentials (not yet: a `credential_source` naming them fails);
+//! print secrets.
 //!
 //! # Example
 //!
@@ -88,8 +95,11 @@
 //!   so N processes make one `CreateToken` (v2: in place, every process refreshes).
 //! - Providers load lazily and are never wedged by a failed load (v2 loads in the
 //!   constructor).
-//! - Static keys win over `sso_*` keys in one profile; `role_arn` is reported as
-//!   unsupported rather than silently skipped.
+//! - Static keys win over `sso_*` keys in one profile.
+//! - Role chains start from any base (SSO included), cache each hop on its own (a chain
+//!   refreshes only the hops that expired), stop cycles and chains over 8 roles with an
+//!   error naming the profiles, refuse `source_profile` with `credential_source`, and ask
+//!   for an MFA code instead of dropping `mfa_serial` (SPEC §15.9).
 //!
 //! # Features
 //! None.

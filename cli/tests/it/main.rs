@@ -15,6 +15,7 @@
 mod format;
 mod main_cmd;
 mod profiles;
+mod roles;
 mod trace;
 
 use std::ops::Deref;
@@ -48,6 +49,7 @@ pub struct Sandbox {
     /// `expiresAt` of both cache files: two hours from now.
     pub expires_at: String,
     extra_env: Vec<(String, String)>,
+    removed_env: Vec<String>,
 }
 
 impl Default for Sandbox {
@@ -63,6 +65,7 @@ impl Sandbox {
             base: sandbox::Sandbox::new(),
             expires_at: now_plus(7200),
             extra_env: Vec::new(),
+            removed_env: Vec::new(),
         };
         sandbox.set_expires_at(LEGACY_CACHE, &sandbox.expires_at.clone());
         sandbox.set_expires_at(SESSION_CACHE, &sandbox.expires_at.clone());
@@ -85,6 +88,11 @@ impl Sandbox {
         self.extra_env.push((name.to_owned(), value.to_owned()));
     }
 
+    /// Leaves `name` out of the sandbox's environment.
+    pub fn unset(&mut self, name: &str) {
+        self.removed_env.push(name.to_owned());
+    }
+
     /// The command, not yet run.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_ssokit"));
@@ -95,6 +103,9 @@ impl Sandbox {
             .env("AWS_MAX_ATTEMPTS", "1");
         for (name, value) in &self.extra_env {
             command.env(name, value);
+        }
+        for name in &self.removed_env {
+            command.env_remove(name);
         }
         command
     }

@@ -14,6 +14,7 @@ fn text_lists_profiles_sessions_and_answers() {
 credentials file: {home}/.aws/credentials (absent)
 selected profile: default (from the default)
 environment: no AWS_* or AMAZON_* access keys set
+web identity: none: WebIdentityTokenCredentialsProvider: AWS_WEB_IDENTITY_TOKEN_FILE is not set
 
 profile a ({home}/.aws/config:1)
   credentials: answers: ProfileCredentialsProvider: SSO (legacy sso_start_url form): account 111122223333, role LegacyRole (GetRoleCredentials)
