@@ -34,7 +34,7 @@ impl Operation {
     }
 
     /// The operation's name, as in STS's `<Op>Response` and `<Op>Result` elements.
-    pub(crate) fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Self::GetRoleCredentials => "GetRoleCredentials",
             Self::CreateToken => "CreateToken",
