@@ -1,8 +1,10 @@
 //! `cargo xtask bench-cli [RUNS]`: cold `ssokit credentials` for a session profile against
 //! the loopback fake portal, timed from process start to exit (its output complete), over
 //! RUNS runs (default 100, at least 50) after 5 warm-up runs; prints min, median, p90 and
-//! max, the same for `ssokit --version` (the floor: start, parse arguments, exit), the
-//! stripped release binary's size, and whether the 3 ms median target is met.
+//! max, the same for a three-role chain over that profile (`h3`: one `GetRoleCredentials`,
+//! three signed `AssumeRole`) and for `ssokit --version` (the floor: start, parse
+//! arguments, exit), the stripped release binary's size, and whether the 3 ms median target
+//! is met.
 //!
 //! "Cold" is a new process each run: no in-process cache, the config files and the token
 //! cache read from disk, one `GetRoleCredentials` over a new loopback connection. The
@@ -37,6 +39,11 @@ pub(crate) fn run(ws: &Workspace, runs: Option<&str>) -> Result<(), String> {
         ms(figures.median),
         ms(figures.p90),
         ms(figures.max)
+    );
+    println!(
+        "cold `ssokit credentials --profile h3` (three roles over s: 1 GetRoleCredentials, 3 AssumeRole): median {}  p90 {}",
+        ms(figures.chain_median),
+        ms(figures.chain_p90)
     );
     println!(
         "  floor (`ssokit --version`: process start, argument parsing, exit): median {}",
@@ -77,6 +84,9 @@ pub(crate) struct CliFigures {
     pub(crate) p90: Duration,
     pub(crate) max: Duration,
     pub(crate) floor_median: Duration,
+    /// The three-role chain `h3`.
+    pub(crate) chain_median: Duration,
+    pub(crate) chain_p90: Duration,
 }
 
 /// Builds the release binary and times `runs` cold `ssokit credentials` runs and as many
@@ -90,17 +100,22 @@ pub(crate) fn measure(ws: &Workspace, runs: usize) -> Result<CliFigures, String>
     let portal =
         FakePortal::start().map_err(|e| format!("could not start the fake portal: {e}"))?;
     crate::demo::write_sandbox(home.path())?;
-    let command = || {
-        let mut command = sandboxed(
-            &binary,
-            home.path(),
-            &portal,
-            &["credentials", "--profile", "s"],
-        );
-        command.stdout(Stdio::piped()).stderr(Stdio::piped());
-        command
+    let command = |profile: &'static str| {
+        let binary = &binary;
+        let home = home.path();
+        let portal = &portal;
+        move || {
+            let mut command =
+                sandboxed(binary, home, portal, &["credentials", "--profile", profile]);
+            command.stdout(Stdio::piped()).stderr(Stdio::piped());
+            command
+        }
     };
-    let mut times = timed(runs, 5, command, |stdout| stdout.starts_with(b"{"))?;
+    let mut times = timed(runs, 5, command("s"), |stdout| stdout.starts_with(b"{"))?;
+    let mut chain = timed(runs, 5, command("h3"), |stdout| {
+        String::from_utf8_lossy(stdout).contains("ASIASTS")
+    })?;
+    chain.sort_unstable();
     // The floor: the same binary starting, parsing its arguments and printing its version.
     let mut floor = timed(
         runs,
@@ -135,6 +150,8 @@ pub(crate) fn measure(ws: &Workspace, runs: usize) -> Result<CliFigures, String>
         p90: at(0.9),
         max: times[times.len() - 1],
         floor_median: floor[floor.len() / 2],
+        chain_median: chain[chain.len() / 2],
+        chain_p90: chain[(chain.len() - 1) * 9 / 10],
     })
 }
 

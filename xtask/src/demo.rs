@@ -34,6 +34,18 @@ sso_role_name = SessionRole
 [sso-session dev]
 sso_start_url = https://d-abc123.awsapps.com/start
 sso_region = eu-west-1
+
+[profile h1]
+role_arn = arn:aws:iam::123456789012:role/R1
+source_profile = s
+
+[profile h2]
+role_arn = arn:aws:iam::123456789012:role/R2
+source_profile = h1
+
+[profile h3]
+role_arn = arn:aws:iam::123456789012:role/R3
+source_profile = h2
 ";
 
 /// The cache file of the legacy start URL (SHA-1 of the URL).
@@ -120,7 +132,8 @@ pub(crate) fn sandboxed(binary: &Path, home: &Path, portal: &FakePortal, args: &
         .env_clear()
         .env("HOME", home)
         .env("AWS_ENDPOINT_URL_SSO", portal.url())
-        .env("AWS_ENDPOINT_URL_SSO_OIDC", portal.url());
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", portal.url())
+        .env("AWS_ENDPOINT_URL_STS", portal.url());
     command
 }
 
@@ -191,7 +204,10 @@ impl Demo {
     fn setup(&self) -> Result<(), String> {
         write_sandbox(&self.home)?;
         println!("\n== sandbox HOME {}", self.home.display());
-        println!("   fake portal (SSO and SSO-OIDC) at {}", self.portal.url());
+        println!(
+            "   fake portal (SSO, SSO-OIDC and STS) at {}",
+            self.portal.url()
+        );
         println!("\n$ cat ~/.aws/config\n{CONFIG}");
         println!("$ cat ~/{SESSION_CACHE}\n{}\n", self.read(SESSION_CACHE)?);
         Ok(())
@@ -230,8 +246,10 @@ impl Demo {
         println!("== 1. what ssokit sees (no network)");
         let out = self.ssokit(&["profiles"])?;
         Self::expect(
-            "two profiles and one sso-session",
-            out.contains("profile a") && out.contains("sso-session dev"),
+            "five profiles (h3 a three-role chain over s) and one sso-session",
+            out.contains("profile a")
+                && out.contains("sso-session dev")
+                && out.contains("role chain: SSO through sso-session dev"),
         )?;
 
         println!("== 2. legacy profile a: credential_process JSON");
@@ -285,6 +303,13 @@ impl Demo {
                 && cache.contains("\"x-extra\": 1.50")
                 && cache.contains("\"accessToken\": \"at-2\"")
                 && cache.contains("\"refreshToken\": \"rt-2\""),
+        )?;
+
+        println!("== 6. profile h3: three roles assumed over profile s's SSO credentials");
+        let out = self.ssokit(&["credentials", "--profile", "h3", "--format", "env"])?;
+        Self::expect(
+            "the third role's keys, three AssumeRole signed hop by hop (the fake checks each signature)",
+            out.contains("ASIASTS3") && self.portal.count(Operation::AssumeRole) == 3,
         )?;
 
         println!("== the fake portal received:");
