@@ -77,7 +77,8 @@ impl fmt::Debug for ProviderConfig {
             .field("portal_endpoint", &self.portal_endpoint)
             .field("oidc_endpoint", &self.oidc_endpoint)
             .field("sts_endpoint", &self.sts_endpoint)
-            .field("mfa", &self.mfa)
+            // Whether one is set only: a program's MFA code provider may hold a code.
+            .field("mfa_code_provider", &self.mfa.is_some())
             .field("states", &self.states)
             .finish_non_exhaustive()
     }

@@ -716,3 +716,64 @@ fn s10_the_sts_endpoint_of_a_chain() {
         Err("Invalid Configuration: FIPS and custom endpoint are not supported".to_owned())
     );
 }
+
+/// SPEC §18 scenario 22: `{:?}` / `{}` of the new types, and the trace of scenarios 2, 8
+/// and 11, hold no key, session token, web identity token or MFA code.
+#[tokio::test]
+async fn s22_no_secret_in_debug_display_or_traces() {
+    let (capture, _guard) = crate::Capture::start();
+    let mut w = World::new();
+    r1(&w, "mfa_serial = arn:aws:iam::123456789012:mfa/user\n");
+    w.write("token.jwt", "eyJ.web.1\n");
+    let token = w.path("token.jwt").display().to_string();
+    w.set_env("AWS_WEB_IDENTITY_TOKEN_FILE", &token);
+    w.set_env("AWS_ROLE_ARN", &arn("Web"));
+    let codes = Arc::new(Codes {
+        code: "987654",
+        asked: Mutex::default(),
+    });
+    let config = w
+        .config()
+        .with_mfa_code_provider(Arc::clone(&codes) as Arc<dyn ProvideMfaCode>);
+    let profile_builder = ProfileCredentialsProvider::builder(config.clone()).profile_name("r1");
+    let builder_text = format!("{profile_builder:?}");
+    let provider = profile_builder.build();
+    let creds = provider.get().await.unwrap();
+    let web_builder =
+        ssokit_credentials::WebIdentityTokenCredentialsProvider::builder(config.clone());
+    let web_builder_text = format!("{web_builder:?}");
+    let web = web_builder.build();
+    let web_creds = web.get().await.unwrap();
+    let role_builder = AssumeRoleCredentialsProvider::builder(
+        config.clone(),
+        Arc::new(w.profile("base")),
+        arn("R2"),
+    )
+    .mfa_serial("arn:aws:iam::123456789012:mfa/user");
+    let role_builder_text = format!("{role_builder:?}");
+    let role = role_builder.build();
+    let role_creds = role.get().await.unwrap();
+    let files = PlanFiles::load(&config).unwrap();
+    let section = files.profiles().profile("r1").unwrap();
+    let plan = ProfilePlan::new(&config, &files, &section);
+    let web_route =
+        ssokit_credentials::environment_web_identity_route(&config, Some(&files), "r1").unwrap();
+    let error = w.profile("r1").get().await.unwrap_err();
+    for text in [
+        builder_text,
+        web_builder_text,
+        role_builder_text,
+        format!("{provider:?} {web:?} {role:?} {config:?}"),
+        format!("{creds:?} {creds} {web_creds:?} {web_creds} {role_creds:?}"),
+        format!("{plan:?} {web_route:?}"),
+        format!("{error} {error:?}"),
+        capture.text(),
+    ] {
+        assert_no_secret(&text);
+        assert!(!text.contains("987654"), "the MFA code: {text}");
+    }
+    assert!(
+        capture.text().contains("AssumeRole"),
+        "the trace is captured"
+    );
+}
