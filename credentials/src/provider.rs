@@ -146,3 +146,60 @@ impl<T: Expiring> fmt::Debug for Cached<T> {
         self.finish_debug(&mut f.debug_struct("Cached"))
     }
 }
+
+/// Implements, for a provider struct that holds its value in `cached: Cached<_>`, what
+/// every such provider has: `Debug` (its name and the cache state, never the value),
+/// `Deref` to the `Cached` (so `provider.get()`, `provider.refresh()`, ... are the cache's)
+/// and the provider trait under `name` (`credentials`: [`ProvideCredentials`], `token`:
+/// [`ProvideToken`]). Written once here instead of three impls per provider.
+macro_rules! cached_provider {
+    ($provider:ty, credentials, $name:literal) => {
+        $crate::provider::cached_provider!(@common $provider, $crate::types::Credentials, $name);
+
+        #[async_trait::async_trait]
+        impl $crate::provider::ProvideCredentials for $provider {
+            async fn provide_credentials(
+                &self,
+            ) -> Result<$crate::types::Credentials, $crate::error::CredentialsError> {
+                self.get().await
+            }
+
+            fn provider_name(&self) -> &str {
+                $name
+            }
+        }
+    };
+    ($provider:ty, token, $name:literal) => {
+        $crate::provider::cached_provider!(@common $provider, $crate::types::Token, $name);
+
+        #[async_trait::async_trait]
+        impl $crate::provider::ProvideToken for $provider {
+            async fn provide_token(
+                &self,
+            ) -> Result<$crate::types::Token, $crate::error::CredentialsError> {
+                self.get().await
+            }
+
+            fn provider_name(&self) -> &str {
+                $name
+            }
+        }
+    };
+    (@common $provider:ty, $value:ty, $name:literal) => {
+        impl std::fmt::Debug for $provider {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.cached.finish_debug(&mut f.debug_struct($name))
+            }
+        }
+
+        impl std::ops::Deref for $provider {
+            type Target = $crate::provider::Cached<$value>;
+
+            fn deref(&self) -> &$crate::provider::Cached<$value> {
+                &self.cached
+            }
+        }
+    };
+}
+
+pub(crate) use cached_provider;

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 
 use crate::config::ProviderConfig;
 use crate::error::{CredentialsError, ErrorCode};
-use crate::provider::{Cached, Load, ProvideCredentials};
+use crate::provider::{Cached, Load};
 use crate::providers::assume_role::AssumeRoleLoad;
 use crate::providers::environment::environment_credentials;
 use crate::providers::web_identity::assume_role_with_web_identity;
@@ -21,30 +21,7 @@ pub(crate) struct Step {
     cached: Cached<Credentials>,
 }
 
-impl std::fmt::Debug for Step {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.cached.finish_debug(&mut f.debug_struct("Step"))
-    }
-}
-
-impl std::ops::Deref for Step {
-    type Target = Cached<Credentials>;
-
-    fn deref(&self) -> &Cached<Credentials> {
-        &self.cached
-    }
-}
-
-#[async_trait]
-impl ProvideCredentials for Step {
-    async fn provide_credentials(&self) -> Result<Credentials, CredentialsError> {
-        self.get().await
-    }
-
-    fn provider_name(&self) -> &'static str {
-        "ProfileCredentialsProvider"
-    }
-}
+crate::provider::cached_provider!(Step, credentials, "ProfileCredentialsProvider");
 
 /// Builds the steps of `chain` (no I/O) and returns the last one, whose value is the
 /// chain's.

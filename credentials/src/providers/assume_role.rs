@@ -68,31 +68,11 @@ pub struct AssumeRoleCredentialsProvider {
     cached: Cached<Credentials>,
 }
 
-impl std::fmt::Debug for AssumeRoleCredentialsProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.cached
-            .finish_debug(&mut f.debug_struct("AssumeRoleCredentialsProvider"))
-    }
-}
-
-impl std::ops::Deref for AssumeRoleCredentialsProvider {
-    type Target = Cached<Credentials>;
-
-    fn deref(&self) -> &Cached<Credentials> {
-        &self.cached
-    }
-}
-
-#[async_trait]
-impl ProvideCredentials for AssumeRoleCredentialsProvider {
-    async fn provide_credentials(&self) -> Result<Credentials, CredentialsError> {
-        self.get().await
-    }
-
-    fn provider_name(&self) -> &'static str {
-        "AssumeRoleCredentialsProvider"
-    }
-}
+crate::provider::cached_provider!(
+    AssumeRoleCredentialsProvider,
+    credentials,
+    "AssumeRoleCredentialsProvider"
+);
 
 impl AssumeRoleCredentialsProvider {
     /// A builder for role `role_arn`, signed by the credentials of `source`.

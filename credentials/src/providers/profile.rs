@@ -12,7 +12,7 @@ use crate::cache::CREDENTIALS_WINDOW;
 use crate::config::ProviderConfig;
 use crate::error::CredentialsError;
 use crate::files::FileOptions;
-use crate::provider::{Cached, Load, ProvideCredentials};
+use crate::provider::{Cached, Load};
 use crate::role_chain::resolve;
 use crate::steps::{Step, build};
 use crate::types::Credentials;
@@ -35,20 +35,11 @@ pub struct ProfileCredentialsProvider {
     cached: Cached<Credentials>,
 }
 
-impl std::fmt::Debug for ProfileCredentialsProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.cached
-            .finish_debug(&mut f.debug_struct("ProfileCredentialsProvider"))
-    }
-}
-
-impl std::ops::Deref for ProfileCredentialsProvider {
-    type Target = Cached<Credentials>;
-
-    fn deref(&self) -> &Cached<Credentials> {
-        &self.cached
-    }
-}
+crate::provider::cached_provider!(
+    ProfileCredentialsProvider,
+    credentials,
+    "ProfileCredentialsProvider"
+);
 
 impl ProfileCredentialsProvider {
     /// A builder over `config`.
@@ -58,17 +49,6 @@ impl ProfileCredentialsProvider {
             files: FileOptions::default(),
             window: CREDENTIALS_WINDOW,
         }
-    }
-}
-
-#[async_trait]
-impl ProvideCredentials for ProfileCredentialsProvider {
-    async fn provide_credentials(&self) -> Result<Credentials, CredentialsError> {
-        self.get().await
-    }
-
-    fn provider_name(&self) -> &'static str {
-        "ProfileCredentialsProvider"
     }
 }
 

@@ -14,7 +14,7 @@ use crate::cache::{CREDENTIALS_WINDOW, TOKEN_WINDOW};
 use crate::config::ProviderConfig;
 use crate::error::{CredentialsError, ErrorCode};
 use crate::files::FileOptions;
-use crate::provider::{Cached, Load, ProvideCredentials};
+use crate::provider::{Cached, Load};
 use crate::session::{SessionRequest, read_blocking, read_error, session_section, session_token};
 use crate::types::Credentials;
 
@@ -52,20 +52,11 @@ pub struct SsoCredentialsProvider {
     cached: Cached<Credentials>,
 }
 
-impl std::fmt::Debug for SsoCredentialsProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.cached
-            .finish_debug(&mut f.debug_struct("SsoCredentialsProvider"))
-    }
-}
-
-impl std::ops::Deref for SsoCredentialsProvider {
-    type Target = Cached<Credentials>;
-
-    fn deref(&self) -> &Cached<Credentials> {
-        &self.cached
-    }
-}
+crate::provider::cached_provider!(
+    SsoCredentialsProvider,
+    credentials,
+    "SsoCredentialsProvider"
+);
 
 impl SsoCredentialsProvider {
     /// A builder over `config`.
@@ -75,17 +66,6 @@ impl SsoCredentialsProvider {
             files: FileOptions::default(),
             window: CREDENTIALS_WINDOW,
         }
-    }
-}
-
-#[async_trait]
-impl ProvideCredentials for SsoCredentialsProvider {
-    async fn provide_credentials(&self) -> Result<Credentials, CredentialsError> {
-        self.get().await
-    }
-
-    fn provider_name(&self) -> &'static str {
-        "SsoCredentialsProvider"
     }
 }
 

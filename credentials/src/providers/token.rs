@@ -10,7 +10,7 @@ use crate::cache::TOKEN_WINDOW;
 use crate::config::ProviderConfig;
 use crate::error::{CredentialsError, ErrorCode};
 use crate::files::FileOptions;
-use crate::provider::{Cached, Load, ProvideToken};
+use crate::provider::{Cached, Load};
 use crate::session::{SessionRequest, session_section, session_token};
 use crate::types::Token;
 
@@ -45,20 +45,7 @@ pub struct SsoTokenProvider {
     cached: Cached<Token>,
 }
 
-impl std::fmt::Debug for SsoTokenProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.cached
-            .finish_debug(&mut f.debug_struct("SsoTokenProvider"))
-    }
-}
-
-impl std::ops::Deref for SsoTokenProvider {
-    type Target = Cached<Token>;
-
-    fn deref(&self) -> &Cached<Token> {
-        &self.cached
-    }
-}
+crate::provider::cached_provider!(SsoTokenProvider, token, "SsoTokenProvider");
 
 impl SsoTokenProvider {
     /// A builder over `config`.
@@ -68,17 +55,6 @@ impl SsoTokenProvider {
             files: FileOptions::default(),
             window: TOKEN_WINDOW,
         }
-    }
-}
-
-#[async_trait]
-impl ProvideToken for SsoTokenProvider {
-    async fn provide_token(&self) -> Result<Token, CredentialsError> {
-        self.get().await
-    }
-
-    fn provider_name(&self) -> &'static str {
-        "SsoTokenProvider"
     }
 }
 

@@ -12,7 +12,7 @@ use crate::cache::CREDENTIALS_WINDOW;
 use crate::config::ProviderConfig;
 use crate::error::{CredentialsError, ErrorCode};
 use crate::files::FileOptions;
-use crate::provider::{Cached, Load, ProvideCredentials};
+use crate::provider::{Cached, Load};
 use crate::providers::assume_role::{default_session_name, sts_credentials};
 use crate::role_chain::{StsTarget, WebIdentity, check_session_name, sts_target};
 use crate::types::Credentials;
@@ -47,31 +47,11 @@ pub struct WebIdentityTokenCredentialsProvider {
     cached: Cached<Credentials>,
 }
 
-impl std::fmt::Debug for WebIdentityTokenCredentialsProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.cached
-            .finish_debug(&mut f.debug_struct("WebIdentityTokenCredentialsProvider"))
-    }
-}
-
-impl std::ops::Deref for WebIdentityTokenCredentialsProvider {
-    type Target = Cached<Credentials>;
-
-    fn deref(&self) -> &Cached<Credentials> {
-        &self.cached
-    }
-}
-
-#[async_trait]
-impl ProvideCredentials for WebIdentityTokenCredentialsProvider {
-    async fn provide_credentials(&self) -> Result<Credentials, CredentialsError> {
-        self.get().await
-    }
-
-    fn provider_name(&self) -> &'static str {
-        "WebIdentityTokenCredentialsProvider"
-    }
-}
+crate::provider::cached_provider!(
+    WebIdentityTokenCredentialsProvider,
+    credentials,
+    "WebIdentityTokenCredentialsProvider"
+);
 
 impl WebIdentityTokenCredentialsProvider {
     /// A builder over `config`.
