@@ -40,6 +40,7 @@ use ssokit_credentials::{
     ProfileCredentialsProvider, ProviderConfig, SsoCredentialsProvider, SsoTokenProvider, TestClock,
 };
 use ssokit_fake_portal::sandbox::Sandbox;
+use ssokit_fake_portal::{Operation, RecordedRequest};
 use ssokit_http::HttpSettings;
 use ssokit_token_cache::LockOptions;
 
@@ -120,6 +121,15 @@ impl World {
         SsoTokenProvider::builder(self.config())
             .profile_name(profile)
             .build()
+    }
+
+    /// The requests the fake received for `operation`, in order.
+    pub fn requests_of(&self, operation: Operation) -> Vec<RecordedRequest> {
+        self.portal
+            .requests()
+            .into_iter()
+            .filter(|r| r.operation == Some(operation))
+            .collect()
     }
 
     pub fn profile(&self, profile: &str) -> ProfileCredentialsProvider {

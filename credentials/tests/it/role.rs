@@ -32,11 +32,7 @@ fn with_profiles(w: &World, extra: &str) {
 }
 
 fn sts_posts(w: &World) -> Vec<RecordedRequest> {
-    w.portal
-        .requests()
-        .into_iter()
-        .filter(|r| r.operation == Some(Operation::AssumeRole))
-        .collect()
+    w.requests_of(Operation::AssumeRole)
 }
 
 /// The `RoleArn` of an `AssumeRole` body, decoded.

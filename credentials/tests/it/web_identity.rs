@@ -23,11 +23,7 @@ fn provider(w: &World) -> WebIdentityTokenCredentialsProvider {
 }
 
 fn web_posts(w: &World) -> Vec<RecordedRequest> {
-    w.portal
-        .requests()
-        .into_iter()
-        .filter(|r| r.operation == Some(Operation::AssumeRoleWithWebIdentity))
-        .collect()
+    w.requests_of(Operation::AssumeRoleWithWebIdentity)
 }
 
 #[tokio::test]
