@@ -528,3 +528,6 @@ fn sts_setting(
         .at(location)),
     }
 }
+
+#[cfg(test)]
+mod conformance;

@@ -120,7 +120,7 @@ pub(crate) struct SsoPlan {
     pub(crate) profile: String,
     pub(crate) account: String,
     pub(crate) role: String,
-    region: String,
+    pub(crate) region: String,
     pub(crate) token: TokenSource,
     portal: Result<EndpointConfig, CredentialsError>,
     client: Result<SsoClient, CredentialsError>,
