@@ -1,7 +1,8 @@
 //! The setup the workspace's integration tests share: a temporary HOME holding a copy of
 //! the generated SPEC §13 home, the fake portal as its SSO and OIDC endpoints, the §13
-//! facts (clock, cache files, secrets), the shared conformance data located in place, and
-//! a [`Capture`] of the `tracing` output.
+//! facts (clock, cache files, secrets), the shared conformance data located in place, its
+//! provider-chain case folders set up against loopback fakes ([`replay`]), and a
+//! [`Capture`] of the `tracing` output.
 //!
 //! It knows no ssokit library crate, so any test binary can use it: each test crate wraps
 //! [`Sandbox`] with its own constructors (a provider configuration, a command line).
@@ -20,6 +21,7 @@
 //! ```
 
 mod capture;
+pub mod replay;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -10,12 +10,21 @@ use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 
 /// The names the https fake's certificate is valid for. The `*.fake.test` names let a test
 /// reach the fake under a name that is not loopback (through a [`FakeProxy`](crate::FakeProxy)
-/// with an upstream, or with the client's host pinning).
+/// with an upstream, or with the client's host pinning); the AWS names are the https hosts
+/// of the conformance data's recorded traffic, which
+/// [`ReplayCase`](crate::sandbox::replay::ReplayCase) pins to the fake (never dialled).
 pub const TLS_NAMES: &[&str] = &[
     "127.0.0.1",
     "localhost",
     "portal.fake.test",
     "oidc.fake.test",
+    "portal.sso.us-east-1.amazonaws.com",
+    "portal.sso.us-east-2.amazonaws.com",
+    "portal.sso-fips.us-east-2.api.aws",
+    "sts.us-east-1.amazonaws.com",
+    "sts.us-east-2.amazonaws.com",
+    "sts.eu-west-1.amazonaws.com",
+    "sts-fips.us-east-1.api.aws",
 ];
 
 /// The server's TLS configuration and the CA certificate (PEM) clients must trust.

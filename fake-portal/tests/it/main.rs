@@ -9,6 +9,7 @@
 
 mod answer;
 mod proxy;
+mod replay;
 mod sandbox;
 mod server;
 mod sts;
