@@ -2,11 +2,12 @@
 //!
 //! - `sso-token-provider/sso-token-cache-behavior.json`: every case end to end through
 //!   `SsoTokenProvider` (session `test-session`, window 0) against the fake portal;
-//! - `profile-provider/<case>/` through `ProfileCredentialsProvider` and
-//!   `default-token-provider-chain/<case>/` through `SsoTokenProvider`: `env.json`, `fs/`
-//!   copied into a temporary root that stands for `/`, the recorded traffic replayed by the
-//!   fake portal. Cases that need assume role (STS) wait for that phase and are skipped with
-//!   the reason printed. `ErrorContains` cases must fail; the wording is ssokit's.
+//! - `profile-provider/<case>/` (18) through `ProfileCredentialsProvider` and
+//!   `default-token-provider-chain/<case>/` (3) through `SsoTokenProvider`, every case, set
+//!   up by fake-portal's [`ReplayCase`] (SPEC §18.24): `env.json`, `fs/` as the root, the
+//!   recorded answers replayed in order by loopback fakes that the recorded hosts are pinned
+//!   to, the requests compared with the recording. `ErrorContains` cases must fail; the
+//!   wording is ssokit's.
 
 use std::fs;
 use std::path::Path;
@@ -17,11 +18,12 @@ use ssokit_config_parser::Env;
 use ssokit_credentials::{
     ErrorCode, ProfileCredentialsProvider, ProviderConfig, SsoTokenProvider, TestClock,
 };
+use ssokit_fake_portal::sandbox::replay::{Expected, ReplayCase};
 use ssokit_fake_portal::{Answer, FakePortal, Operation};
-use ssokit_http::HttpSettings;
+use ssokit_http::{CaBundle, HttpSettings};
 use ssokit_token_cache::{cache_file_name, format_time, parse_time};
 
-use crate::{conformance_dir, copy_tree, ts};
+use crate::{Capture, conformance_dir};
 
 fn str_field<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
@@ -124,186 +126,83 @@ async fn sso_token_cache_behavior() {
     assert_eq!(ran, 6);
 }
 
-/// A request of the recorded traffic and its answer.
-struct Exchange {
-    uri: String,
-    bearer: Option<String>,
-    status: u16,
-    body: String,
-}
-
-fn exchanges(traffic: &Value) -> Vec<Exchange> {
-    let mut out: Vec<Exchange> = Vec::new();
-    for event in traffic["events"].as_array().into_iter().flatten() {
-        let id = usize::try_from(event["connection_id"].as_u64().unwrap()).unwrap();
-        let action = &event["action"];
-        if out.len() <= id {
-            out.resize_with(id + 1, || Exchange {
-                uri: String::new(),
-                bearer: None,
-                status: 0,
-                body: String::new(),
-            });
-        }
-        if let Some(request) = action.get("Request") {
-            let request = &request["request"];
-            request["uri"]
-                .as_str()
-                .unwrap()
-                .clone_into(&mut out[id].uri);
-            out[id].bearer = request["headers"]["x-amz-sso_bearer_token"][0]
-                .as_str()
-                .map(str::to_owned);
-        } else if let Some(response) = action.get("Response") {
-            out[id].status =
-                u16::try_from(response["response"]["Ok"]["status"].as_u64().unwrap()).unwrap();
-        } else if let Some(data) = action.get("Data")
-            && data["direction"] == "Response"
-            && let Some(text) = data["data"]["Utf8"].as_str()
-        {
-            out[id].body.push_str(text);
-        }
-    }
-    out
-}
-
-/// Sorted query parameters of a URI or target.
-fn query_set(uri: &str) -> Vec<String> {
-    let mut params: Vec<String> = uri
-        .split_once('?')
-        .map(|(_, q)| q.split('&').map(str::to_owned).collect())
-        .unwrap_or_default();
-    params.sort();
-    params
-}
-
-/// Runs one provider case directory; returns false when skipped.
-#[allow(clippy::too_many_lines, reason = "one case, read top to bottom")]
-async fn run_case(case_dir: &Path, token_chain: bool) -> bool {
-    let name = case_dir.file_name().unwrap().to_string_lossy().into_owned();
-    let test_case: Value =
-        serde_json::from_slice(&fs::read(case_dir.join("test-case.json")).unwrap()).unwrap();
-    let env_json: Value =
-        serde_json::from_slice(&fs::read(case_dir.join("env.json")).unwrap()).unwrap();
-    let root = tempfile::tempdir().unwrap();
-    if case_dir.join("fs").is_dir() {
-        copy_tree(&case_dir.join("fs"), root.path());
-    }
-    let config_text = fs::read_to_string(root.path().join("home/.aws/config")).unwrap_or_default();
-    if config_text.contains("role_arn") {
-        eprintln!("conformance {name}: SKIPPED: assume role (STS) waits for its phase");
-        return false;
-    }
-    let portal = FakePortal::start().unwrap();
-    let traffic: Value = fs::read(case_dir.join("http-traffic.json"))
-        .ok()
-        .map_or(Value::Null, |b| serde_json::from_slice(&b).unwrap());
-    let exchanges = exchanges(&traffic);
-    if !exchanges.is_empty() {
-        portal.script(
-            Operation::GetRoleCredentials,
-            exchanges
-                .iter()
-                .map(|e| Answer::json(e.status, e.body.clone())),
-        );
-    }
-    let mut env = Env::new();
-    let mut overridden = false;
-    for (key, value) in env_json.as_object().unwrap() {
-        let value = value.as_str().unwrap();
-        let value = if key.starts_with("AWS_ENDPOINT_URL") {
-            // The recorded host stands for the fake portal (DNS of the harness).
-            overridden = true;
-            portal.url().to_owned()
-        } else if let Some(rel) = value.strip_prefix('/') {
-            root.path().join(rel).display().to_string()
-        } else {
-            value.to_owned()
-        };
-        env = env.with(key, value);
-    }
-    if !overridden {
-        env = env.with("AWS_ENDPOINT_URL_SSO", portal.url());
-    }
-    let config = ProviderConfig::new(env, TestClock::new(ts("2026-03-01T12:00:00Z")))
-        .with_http_settings(
-            HttpSettings::default()
-                .without_retry_delay()
-                .max_attempts(1),
-        );
-    let result = &test_case["result"];
-    if token_chain {
-        let outcome = SsoTokenProvider::builder(config).build().get().await;
-        if let Some(ok) = result.get("Ok") {
-            let token = outcome.unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_eq!(Some(token.token()), str_field(ok, "token"), "{name}");
+/// Runs one provider case directory (SPEC §18.24) through `ProfileCredentialsProvider`, or
+/// through `SsoTokenProvider` for the token chain.
+async fn run_case(case_dir: &Path, token_chain: bool) {
+    let case = ReplayCase::load(case_dir);
+    let name = case.name();
+    let (capture, _guard) = Capture::start();
+    let config = replay_config(&case);
+    match (case.expected(), token_chain) {
+        (Expected::Token { token, expiration }, true) => {
+            let got = SsoTokenProvider::builder(config).build().get().await;
+            let got = got.unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(got.token(), token, "{name}");
             assert_eq!(
-                token.expire_time().map(format_time).as_deref(),
-                str_field(ok, "expiration"),
+                got.expire_time().map(format_time).as_deref(),
+                Some(expiration.as_str()),
                 "{name}"
             );
-        } else {
-            assert!(outcome.is_err(), "{name} must fail");
         }
-        return true;
+        (Expected::Credentials(ok), false) => {
+            let provider = ProfileCredentialsProvider::builder(config).build();
+            let got = provider
+                .get()
+                .await
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(got.access_key_id(), ok.access_key_id, "{name}");
+            assert_eq!(got.secret_access_key(), ok.secret_access_key, "{name}");
+            assert_eq!(got.session_token(), ok.session_token.as_deref(), "{name}");
+            assert_eq!(got.account_id(), ok.account_id.as_deref(), "{name}");
+            assert_eq!(
+                got.expire_time().map(jiff::Timestamp::as_second),
+                ok.expiry,
+                "{name}"
+            );
+            assert!(!capture.text().contains(&ok.secret_access_key), "{name}");
+        }
+        (Expected::Error(wanted), _) => {
+            let error = if token_chain {
+                SsoTokenProvider::builder(config)
+                    .build()
+                    .get()
+                    .await
+                    .map(drop)
+            } else {
+                let provider = ProfileCredentialsProvider::builder(config).build();
+                provider.get().await.map(drop)
+            };
+            let error = error.expect_err(name);
+            eprintln!("conformance {name}: fails as expected ({wanted}): {error}");
+        }
+        (expected, _) => panic!("{name}: {expected:?} is not a result of this chain"),
     }
-    let outcome = ProfileCredentialsProvider::builder(config)
-        .build()
-        .get()
-        .await;
-    if let Some(ok) = result.get("Ok") {
-        let creds = outcome.unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(
-            Some(creds.access_key_id()),
-            str_field(ok, "access_key_id"),
-            "{name}"
-        );
-        assert_eq!(
-            Some(creds.secret_access_key()),
-            str_field(ok, "secret_access_key"),
-            "{name}"
-        );
-        assert_eq!(
-            creds.session_token(),
-            str_field(ok, "session_token"),
-            "{name}"
-        );
-        assert_eq!(creds.account_id(), str_field(ok, "account_id"), "{name}");
-        assert_eq!(
-            creds.expire_time().map(jiff::Timestamp::as_second),
-            ok.get("expiry").and_then(Value::as_i64),
-            "{name}"
-        );
-    } else {
-        let error = outcome.expect_err(&name);
-        eprintln!("conformance {name}: failed as expected: {error}");
-    }
-    let requests = portal.requests();
-    assert_eq!(requests.len(), exchanges.len(), "{name}");
-    for (request, expected) in requests.iter().zip(&exchanges) {
-        let path = expected
-            .uri
-            .split_once("://")
-            .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
-            .unwrap();
-        assert_eq!(
-            request.target.split('?').next(),
-            path.split('?').next(),
-            "{name}"
-        );
-        assert_eq!(query_set(&request.target), query_set(path), "{name}");
-        assert_eq!(
-            request.header("x-amz-sso_bearer_token"),
-            expected.bearer.as_deref(),
-            "{name}"
-        );
-    }
-    true
+    case.assert_requests();
 }
 
-async fn run_suite(folder: &str, token_chain: bool) {
+/// A provider configuration for `case`: its environment and clock, its recorded hosts
+/// pinned to the fakes whose CA is the only one trusted, no retry delay, and insecure http
+/// allowed when the recording holds plain http (SPEC §18.24).
+pub fn replay_config(case: &ReplayCase) -> ProviderConfig {
+    let env = Env::from_pairs(case.env_pairs().iter().cloned());
+    let mut settings = HttpSettings::default()
+        .without_retry_delay()
+        .native_roots(false)
+        .ca_bundle(Some(CaBundle::new(case.ca_file(), "the fakes' CA")));
+    if let Some(attempts) = case.max_attempts() {
+        settings = settings.max_attempts(attempts);
+    }
+    for (host, addr) in case.pins() {
+        settings = settings.resolve_to(&host, addr);
+    }
+    ProviderConfig::new(env, TestClock::new(case.now()))
+        .with_http_settings(settings)
+        .with_allow_insecure_http(case.records_plain_http())
+}
+
+async fn run_suite(folder: &str, token_chain: bool) -> usize {
     let Some(dir) = conformance_dir(folder) else {
-        return;
+        return 0;
     };
     let mut cases: Vec<_> = fs::read_dir(dir.join(folder))
         .unwrap()
@@ -312,22 +211,21 @@ async fn run_suite(folder: &str, token_chain: bool) {
         .collect();
     cases.sort();
     assert!(!cases.is_empty(), "{folder}: no cases");
-    let mut ran = 0;
     for case in &cases {
-        if run_case(case, token_chain).await {
-            ran += 1;
-        }
+        run_case(case, token_chain).await;
     }
-    eprintln!("{folder}: {ran} of {} cases ran", cases.len());
-    assert!(ran > 0, "{folder}: every case was skipped");
+    eprintln!("{folder}: {} of {} cases ran", cases.len(), cases.len());
+    cases.len()
 }
 
 #[tokio::test]
 async fn profile_provider_cases() {
-    run_suite("profile-provider", false).await;
+    let ran = run_suite("profile-provider", false).await;
+    assert!(ran == 0 || ran == 18, "{ran} cases");
 }
 
 #[tokio::test]
 async fn default_token_provider_chain_cases() {
-    run_suite("default-token-provider-chain", true).await;
+    let ran = run_suite("default-token-provider-chain", true).await;
+    assert!(ran == 0 || ran == 3, "{ran} cases");
 }
