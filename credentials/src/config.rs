@@ -285,6 +285,27 @@ impl ProviderConfig {
         ))
     }
 
+    /// Whether a file path is set explicitly for a provider whose builder sets these: by
+    /// the builder, by this configuration, or by `AWS_CONFIG_FILE` /
+    /// `AWS_SHARED_CREDENTIALS_FILE`.
+    pub(crate) fn sets_file_path(
+        &self,
+        config_file: Option<&Path>,
+        credentials_file: Option<&Path>,
+    ) -> bool {
+        [
+            config_file,
+            credentials_file,
+            self.config_file.as_deref(),
+            self.credentials_file.as_deref(),
+        ]
+        .iter()
+        .any(Option::is_some)
+            || ["AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"]
+                .iter()
+                .any(|var| self.env.get(var).is_some())
+    }
+
     /// Loads both files (config first).
     pub(crate) fn load_profiles(files: &FileLocations) -> Result<ProfileSet, CredentialsError> {
         ProfileSet::load(files).map_err(|e| load_error(&e))

@@ -165,6 +165,13 @@ impl CredentialsError {
         self
     }
 
+    /// The same error, not configured (the next provider of a chain is asked).
+    #[must_use]
+    pub(crate) fn into_not_configured(mut self) -> Self {
+        self.kind = ErrorKind::NotConfigured;
+        self
+    }
+
     /// A failed error of `code` whose text is `prefix` + this error's text and whose
     /// source is this error (R-ROLE, R-NAMED, W-ROLE wrap their cause so).
     #[must_use]

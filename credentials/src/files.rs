@@ -26,6 +26,14 @@ impl FileOptions {
         )
     }
 
+    /// Whether a file path is set explicitly (builder, configuration or environment).
+    pub(crate) fn sets_file_path(&self, config: &ProviderConfig) -> bool {
+        config.sets_file_path(
+            self.config_file.as_deref(),
+            self.credentials_file.as_deref(),
+        )
+    }
+
     pub(crate) fn profile_name(&self, config: &ProviderConfig) -> String {
         selected_profile(self.profile.as_deref(), config.env()).to_owned()
     }

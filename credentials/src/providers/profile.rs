@@ -10,7 +10,7 @@ use ssokit_config_parser::Source;
 
 use crate::cache::CREDENTIALS_WINDOW;
 use crate::config::ProviderConfig;
-use crate::error::CredentialsError;
+use crate::error::{CredentialsError, ErrorCode};
 use crate::files::FileOptions;
 use crate::provider::{Cached, Load};
 use crate::role_chain::resolve;
@@ -24,8 +24,10 @@ use crate::types::Credentials;
 ///
 /// Each step is cached on its own, and the built steps are kept while the two files are
 /// unchanged, so a chain only calls STS for the hops that expired; [`refresh`] reloads
-/// the last hop only. A profile without credentials is K-NOCREDS (not configured); a
-/// broken chain is failed, with the text of the hop that broke and its `file:line`.
+/// the last hop only. A profile without credentials is K-NOCREDS (not configured), and so
+/// is E-HOME when no file path is set explicitly (builder, configuration,
+/// `AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`); a broken chain is failed, with the
+/// text of the hop that broke and its `file:line`.
 ///
 /// [`SsoCredentialsProvider`]: crate::SsoCredentialsProvider
 /// [`refresh`]: Cached::refresh
@@ -95,7 +97,15 @@ impl ProfileLoad {
     /// The chain's last step: the one built for these files, or a new one. Resolution
     /// errors are returned each time (nothing is kept for them).
     fn top(&self) -> Result<Arc<Step>, CredentialsError> {
-        let files = self.files.locations(&self.config)?;
+        let files = self.files.locations(&self.config).map_err(|e| {
+            // No home and no file path set explicitly: there are no files to read, so the
+            // chain moves on (SPEC §17.1; a container without HOME).
+            if e.code() == ErrorCode::Home && !self.files.sets_file_path(&self.config) {
+                e.into_not_configured()
+            } else {
+                e
+            }
+        })?;
         let set = ProviderConfig::load_profiles(&files)?;
         let mut built = self.built.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(built) = built.as_ref()

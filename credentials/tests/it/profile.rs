@@ -1,7 +1,7 @@
 //! `ProfileCredentialsProvider`: SPEC §10 order, scenarios 44 and 46, K-ROLE, K-HALF,
 //! K-NOCREDS.
 
-use ssokit_credentials::{ErrorCode, ErrorKind, ProvideCredentials};
+use ssokit_credentials::{ErrorCode, ErrorKind, ProfileCredentialsProvider, ProvideCredentials};
 
 use crate::World;
 
@@ -99,4 +99,34 @@ async fn credentials_file_static_keys() {
     let creds = w.profile("default").get().await.unwrap();
     assert_eq!(creds.access_key_id(), "AKIDFILE");
     assert_eq!(creds.session_token(), None);
+}
+
+#[tokio::test]
+async fn no_home_is_not_configured_unless_a_file_path_is_set() {
+    let mut w = World::new();
+    w.unset_env("HOME");
+    let error = w.profile("a").get().await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "Cannot load credentials, HOME path not set"
+    );
+    assert_eq!(
+        (error.code(), error.kind()),
+        (ErrorCode::Home, ErrorKind::NotConfigured)
+    );
+    // A file path set explicitly means these files: without the home they cannot be
+    // found (the other file's default path needs it), which fails.
+    let file = w.path(".aws/config");
+    let in_builder = ProfileCredentialsProvider::builder(w.config())
+        .config_file(file.clone())
+        .build();
+    let in_config = ProfileCredentialsProvider::builder(w.config().with_config_file(file)).build();
+    w.set_env("AWS_SHARED_CREDENTIALS_FILE", "/nowhere/credentials");
+    for provider in [in_builder, in_config, w.profile("a")] {
+        let error = provider.get().await.unwrap_err();
+        assert_eq!(
+            (error.code(), error.kind()),
+            (ErrorCode::Home, ErrorKind::Failed)
+        );
+    }
 }
