@@ -15,6 +15,7 @@
 #[cfg(feature = "aws-sdk")]
 mod aws_sdk;
 mod chains;
+mod conformance;
 mod defaults;
 mod error;
 mod process;
