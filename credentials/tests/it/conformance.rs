@@ -183,7 +183,7 @@ async fn run_case(case_dir: &Path, token_chain: bool) {
 /// A provider configuration for `case`: its environment and clock, its recorded hosts
 /// pinned to the fakes whose CA is the only one trusted, no retry delay, and insecure http
 /// allowed when the recording holds plain http (SPEC §18.24).
-pub fn replay_config(case: &ReplayCase) -> ProviderConfig {
+fn replay_config(case: &ReplayCase) -> ProviderConfig {
     let env = Env::from_pairs(case.env_pairs().iter().cloned());
     let mut settings = HttpSettings::default()
         .without_retry_delay()
