@@ -20,7 +20,7 @@ use crate::error::CredentialsError;
 use crate::providers::sso::{SsoPlan, TokenSource, legacy_read, legacy_usable};
 use crate::providers::token::token_request;
 use crate::providers::web_identity::{environment_sts, environment_web_identity};
-use crate::role_chain::{Base, Hop, RoleChain, StsTarget, WebIdentity, resolve};
+use crate::role_chain::{Base, Hop, RoleChain, Roles, StsTarget, WebIdentity, resolve};
 use crate::session::{SessionRequest, refreshable, session_read, valid};
 
 /// The profiles as the providers read them: both files for credentials, the config file
@@ -165,26 +165,21 @@ pub enum CredentialsRoute {
 
 impl CredentialsRoute {
     fn of(config: &ProviderConfig, files: &PlanFiles, chain: RoleChain) -> Self {
-        let RoleChain { base, hops, sts } = chain;
+        let RoleChain { base, roles } = chain;
         let base_profile = base.profile().map(str::to_owned);
-        let base = Self::of_base(config, files, base, sts.as_ref());
-        match (hops.is_empty(), sts) {
-            (false, Some(sts)) => Self::RoleChain(Box::new(RoleChainRoute {
+        let base = Self::of_base(config, files, base);
+        match roles {
+            Some(Roles { hops, sts }) => Self::RoleChain(Box::new(RoleChainRoute {
                 base,
                 base_profile,
                 hops: hops.into_iter().map(HopRoute::of).collect(),
                 sts: StsRoute::of(&sts),
             })),
-            _ => base,
+            None => base,
         }
     }
 
-    fn of_base(
-        config: &ProviderConfig,
-        files: &PlanFiles,
-        base: Base,
-        sts: Option<&StsTarget>,
-    ) -> Self {
+    fn of_base(config: &ProviderConfig, files: &PlanFiles, base: Base) -> Self {
         match base {
             Base::Static { .. } => Self::StaticKeys,
             Base::Sso(plan) => Self::Sso(Box::new(SsoRoute::of(config, files, &plan))),
@@ -192,10 +187,9 @@ impl CredentialsRoute {
                 location: process.location,
             },
             Base::Named { source, .. } => Self::CredentialSource(source.name()),
-            Base::WebIdentity(web) => match sts {
-                Some(sts) => Self::WebIdentity(Box::new(WebIdentityRoute::of(web, sts))),
-                None => Self::CredentialSource("web identity"),
-            },
+            Base::WebIdentity { web, sts } => {
+                Self::WebIdentity(Box::new(WebIdentityRoute::of(web, &sts)))
+            }
         }
     }
 }

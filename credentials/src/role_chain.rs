@@ -22,13 +22,18 @@ pub(crate) const MAX_HOPS: usize = 8;
 /// The keys K-NOCREDS and R-SRCNOCREDS list.
 const LOOKED_FOR: &str = "aws_access_key_id, role_arn, credential_source, web_identity_token_file, sso_session, sso_start_url, credential_process";
 
-/// What a profile's credentials come from: a base, then the hops in the order they run.
+/// What a profile's credentials come from: a base, then the roles assumed over it.
 pub(crate) struct RoleChain {
     pub(crate) base: Base,
-    /// Base first: `hops[0]` is signed with the base's credentials.
+    /// `None`: the base's credentials are the profile's.
+    pub(crate) roles: Option<Roles>,
+}
+
+/// The `AssumeRole` hops over a base, and the STS they call.
+pub(crate) struct Roles {
+    /// Base first, at least one: `hops[0]` is signed with the base's credentials.
     pub(crate) hops: Vec<Hop>,
-    /// STS, when a hop or the base calls it.
-    pub(crate) sts: Option<StsTarget>,
+    pub(crate) sts: StsTarget,
 }
 
 /// The step that produces credentials without another profile's.
@@ -44,8 +49,8 @@ pub(crate) enum Base {
         source: NamedSource,
         location: Option<Location>,
     },
-    /// `web_identity_token_file` and `role_arn`.
-    WebIdentity(WebIdentity),
+    /// `web_identity_token_file` and `role_arn`, and the STS that takes the token.
+    WebIdentity { web: WebIdentity, sts: StsTarget },
     /// IAM Identity Center (SPEC §8).
     Sso(Box<SsoPlan>),
     /// `credential_process`.
@@ -57,7 +62,7 @@ impl Base {
     pub(crate) fn profile(&self) -> Option<&str> {
         match self {
             Base::Static { profile, .. } | Base::Named { profile, .. } => Some(profile),
-            Base::WebIdentity(web) => web.profile.as_deref(),
+            Base::WebIdentity { web, .. } => web.profile.as_deref(),
             Base::Sso(plan) => Some(&plan.profile),
             Base::Process(step) => Some(&step.profile),
         }
@@ -164,8 +169,11 @@ pub(crate) fn resolve(
             };
         }
         if let Some(file) = profile.property("web_identity_token_file") {
-            break web_identity_base(&profile, file.value(), file.location())
+            let web = web_identity_base(&profile, file.value(), file.location())
                 .map_err(|e| if hops.is_empty() { e } else { e.into_failed() })?;
+            // The path is complete: this base ends it.
+            let sts = sts_target(config, Some((set, &first)), &visited, None)?;
+            break Base::WebIdentity { web, sts };
         }
         let Some(role) = profile.property("role_arn") else {
             let base = profile_base(config, set, &profile, referrer.as_ref(), hops.is_empty());
@@ -217,13 +225,18 @@ pub(crate) fn resolve(
             }
         }
     };
+    if hops.is_empty() {
+        return Ok(RoleChain { base, roles: None });
+    }
     hops.reverse();
-    let sts = if hops.is_empty() && !matches!(base, Base::WebIdentity(_)) {
-        None
-    } else {
-        Some(sts_target(config, Some((set, &first)), &visited, None)?)
+    let sts = match &base {
+        Base::WebIdentity { sts, .. } => sts.clone(),
+        _ => sts_target(config, Some((set, &first)), &visited, None)?,
     };
-    Ok(RoleChain { base, hops, sts })
+    Ok(RoleChain {
+        base,
+        roles: Some(Roles { hops, sts }),
+    })
 }
 
 /// What a role profile names as its source.
@@ -283,12 +296,12 @@ fn named_base(
     })
 }
 
-/// A profile with `web_identity_token_file` (step 3): R-BOTH, W-NOROLE, or the base.
+/// A profile with `web_identity_token_file` (step 3): R-BOTH, W-NOROLE, or its role.
 fn web_identity_base(
     profile: &Section<'_>,
     file: &str,
     location: Location,
-) -> Result<Base, CredentialsError> {
+) -> Result<WebIdentity, CredentialsError> {
     let name = profile.name();
     for other in ["source_profile", "credential_source"] {
         if let Some(p) = profile.property(other) {
@@ -307,13 +320,13 @@ fn web_identity_base(
             "Profile {name} sets mfa_serial, which a web identity role ignores (STS asks no MFA code for AssumeRoleWithWebIdentity)"
         );
     }
-    Ok(Base::WebIdentity(WebIdentity {
+    Ok(WebIdentity {
         profile: Some(name.to_owned()),
         role_arn: role_arn.to_owned(),
         token_file: PathBuf::from(file),
         session_name: session_name(profile)?,
         duration_seconds: duration(profile)?,
-    }))
+    })
 }
 
 /// A profile's own credentials (step 5). `referrer` is the profile whose

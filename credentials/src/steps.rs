@@ -13,7 +13,7 @@ use crate::provider::{Cached, Load};
 use crate::providers::assume_role::AssumeRoleLoad;
 use crate::providers::environment::environment_credentials;
 use crate::providers::web_identity::assume_role_with_web_identity;
-use crate::role_chain::{Base, NamedSource, RoleChain, StsTarget};
+use crate::role_chain::{Base, NamedSource, RoleChain, Roles};
 use crate::types::Credentials;
 
 /// One built step: the base or a hop, cached.
@@ -26,21 +26,23 @@ crate::provider::cached_provider!(Step, credentials, "ProfileCredentialsProvider
 /// Builds the steps of `chain` (no I/O) and returns the last one, whose value is the
 /// chain's.
 pub(crate) fn build(config: &ProviderConfig, chain: RoleChain, window: Duration) -> Arc<Step> {
-    let RoleChain { base, hops, sts } = chain;
+    let RoleChain { base, roles } = chain;
     let base_load = BaseLoad {
         config: config.clone(),
         base,
-        sts: sts.clone(),
     };
     let mut top = Arc::new(Step {
         cached: Cached::new(config.clock_arc(), window, base_load),
     });
+    let Some(Roles { hops, sts }) = roles else {
+        return top;
+    };
     for hop in hops {
         let load = AssumeRoleLoad {
             config: config.clone(),
             source: top,
             hop,
-            sts: sts.clone().ok_or_else(no_sts),
+            sts: Ok(sts.clone()),
         };
         top = Arc::new(Step {
             cached: Cached::new(config.clock_arc(), window, load),
@@ -49,16 +51,10 @@ pub(crate) fn build(config: &ProviderConfig, chain: RoleChain, window: Duration)
     top
 }
 
-/// A chain with hops always has an STS target; this is the error if it had none.
-fn no_sts() -> CredentialsError {
-    CredentialsError::failed(ErrorCode::Endpoint, "no STS endpoint was resolved")
-}
-
 /// The base's load.
 struct BaseLoad {
     config: ProviderConfig,
     base: Base,
-    sts: Option<StsTarget>,
 }
 
 #[async_trait]
@@ -80,8 +76,7 @@ impl Load<Credentials> for BaseLoad {
                 )
                 .at(location.clone())
             }),
-            Base::WebIdentity(web) => {
-                let sts = self.sts.as_ref().ok_or_else(no_sts)?;
+            Base::WebIdentity { web, sts } => {
                 assume_role_with_web_identity(&self.config, web, sts).await
             }
             Base::Sso(plan) => plan.run(&self.config).await,

@@ -89,7 +89,7 @@ fn base_element(set: &ProfileSet, base: &Base) -> Result<Value, CredentialsError
             ],
         ),
         Base::Named { source, .. } => json!({ "NamedSource": source.name() }),
-        Base::WebIdentity(web) => element(
+        Base::WebIdentity { web, .. } => element(
             "WebIdentityToken",
             &[
                 ("role_arn", Some(&web.role_arn)),
@@ -127,7 +127,7 @@ fn base_element(set: &ProfileSet, base: &Base) -> Result<Value, CredentialsError
 /// The whole chain, base first, as the suite's `ProfileChain`.
 fn profile_chain(set: &ProfileSet, chain: &RoleChain) -> Result<Vec<Value>, CredentialsError> {
     let mut out = vec![base_element(set, &chain.base)?];
-    out.extend(chain.hops.iter().map(|hop| {
+    out.extend(chain.roles.iter().flat_map(|roles| &roles.hops).map(|hop| {
         element(
             "AssumeRole",
             &[
