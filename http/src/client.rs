@@ -220,6 +220,7 @@ impl Transport {
         if status.is_success() {
             return Ok(Response {
                 status: status.as_u16(),
+                headers,
                 body,
             });
         }

@@ -241,6 +241,7 @@ pub(crate) struct Call {
 #[derive(Clone)]
 pub struct Response {
     pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
 }
 
@@ -249,7 +250,7 @@ impl fmt::Debug for Response {
         f.debug_struct("Response")
             .field("status", &self.status)
             .field("body_len", &self.body.len())
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -262,6 +263,11 @@ impl Response {
     /// The body.
     pub fn body(&self) -> &[u8] {
         &self.body
+    }
+
+    /// The first value of header `name` (any case), if it is text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 }
 

@@ -33,6 +33,7 @@ pub struct HttpSettings {
     pub(crate) native_roots: bool,
     pub(crate) proxy: ProxySettings,
     pub(crate) resolve: HashMap<String, SocketAddr>,
+    delay_unit: Duration,
     sleep: SleepFn,
     jitter: JitterFn,
 }
@@ -47,6 +48,7 @@ impl fmt::Debug for HttpSettings {
             .field("native_roots", &self.native_roots)
             .field("proxy", &self.proxy)
             .field("resolve", &self.resolve)
+            .field("delay_unit", &self.delay_unit)
             .finish_non_exhaustive()
     }
 }
@@ -61,6 +63,7 @@ impl Default for HttpSettings {
             native_roots: true,
             proxy: ProxySettings::default(),
             resolve: HashMap::new(),
+            delay_unit: Duration::from_secs(1),
             sleep: Arc::new(|d| Box::pin(tokio::time::sleep(d))),
             jitter: Arc::new(random_fraction),
         }
@@ -130,6 +133,14 @@ impl HttpSettings {
         self
     }
 
+    /// The unit of the retry delays (default 1 s): the delay before retry `i` is uniform in
+    /// `[0, min(2^i, 20) × unit)`. IMDS uses 0.1 s.
+    #[must_use]
+    pub fn retry_delay_unit(mut self, unit: Duration) -> Self {
+        self.delay_unit = unit;
+        self
+    }
+
     /// How to wait between attempts (default: `tokio::time::sleep`).
     #[must_use]
     pub fn sleep(
@@ -154,13 +165,13 @@ impl HttpSettings {
         self.sleep(|_| Box::pin(std::future::ready(())))
     }
 
-    /// The delay before retry `i` (0 for the first retry): `jitter * min(2^i, 20) s`.
+    /// The delay before retry `i` (0 for the first retry): `jitter * min(2^i, 20) * unit`.
     pub(crate) fn retry_delay(&self, retry: u32) -> Duration {
         let cap = 2f64
             .powi(i32::try_from(retry.min(5)).unwrap_or(5))
             .min(20.0);
         let fraction = (self.jitter)().clamp(0.0, 1.0);
-        Duration::from_secs_f64(fraction * cap)
+        self.delay_unit.mul_f64(fraction * cap)
     }
 
     pub(crate) fn wait(&self, delay: Duration) -> SleepFuture {
