@@ -66,6 +66,9 @@ pub const SECRETS: &[&str] = &[
     "eyJ.web.",
 ];
 
+/// The variable that turns the instance metadata service off; every sandbox sets it.
+pub const IMDS_DISABLED: &str = "AWS_EC2_METADATA_DISABLED";
+
 /// Asserts that no [`SECRETS`] entry appears in `text`.
 ///
 /// # Panics
@@ -206,13 +209,17 @@ impl Sandbox {
     }
 
     /// The environment that points at this sandbox: `HOME`, and the portal as
-    /// `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC` and `AWS_ENDPOINT_URL_STS`.
-    pub fn env_pairs(&self) -> [(&'static str, String); 4] {
+    /// `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC` and `AWS_ENDPOINT_URL_STS`; and
+    /// the instance metadata service disabled (`AWS_EC2_METADATA_DISABLED=true`), so that no
+    /// test world ever reaches 169.254.169.254: a test of IMDS points
+    /// `AWS_EC2_METADATA_SERVICE_ENDPOINT` at a fake and unsets the flag.
+    pub fn env_pairs(&self) -> [(&'static str, String); 5] {
         [
             ("HOME", self.home_str()),
             ("AWS_ENDPOINT_URL_SSO", self.portal.url().to_owned()),
             ("AWS_ENDPOINT_URL_SSO_OIDC", self.portal.url().to_owned()),
             ("AWS_ENDPOINT_URL_STS", self.portal.url().to_owned()),
+            (IMDS_DISABLED, "true".to_owned()),
         ]
     }
 

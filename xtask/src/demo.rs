@@ -133,7 +133,9 @@ pub(crate) fn sandboxed(binary: &Path, home: &Path, portal: &FakePortal, args: &
         .env("HOME", home)
         .env("AWS_ENDPOINT_URL_SSO", portal.url())
         .env("AWS_ENDPOINT_URL_SSO_OIDC", portal.url())
-        .env("AWS_ENDPOINT_URL_STS", portal.url());
+        .env("AWS_ENDPOINT_URL_STS", portal.url())
+        // Never the real instance metadata address, from the demo or a benchmark.
+        .env("AWS_EC2_METADATA_DISABLED", "true");
     command
 }
 
