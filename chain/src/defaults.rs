@@ -5,8 +5,9 @@
 use std::sync::Arc;
 
 use ssokit_credentials::{
-    Credentials, EnvironmentCredentialsProvider, ProfileCredentialsProvider, ProvideCredentials,
-    ProvideToken, ProviderConfig, SsoTokenProvider, Token, WebIdentityTokenCredentialsProvider,
+    ContainerCredentialsProvider, Credentials, EnvironmentCredentialsProvider,
+    ImdsCredentialsProvider, ProfileCredentialsProvider, ProvideCredentials, ProvideToken,
+    ProviderConfig, SsoTokenProvider, Token, WebIdentityTokenCredentialsProvider,
 };
 
 use crate::chains::{CredentialsProviderChain, TokenProviderChain};
@@ -20,10 +21,11 @@ use crate::process::provider_config_from_process;
 /// Without a profile name, the profile is `AWS_PROFILE` (else `default`) and the credentials
 /// chain is SPEC §17.1's: `EnvironmentCredentialsProvider(AWS)`,
 /// `EnvironmentCredentialsProvider(AMAZON)`, `ProfileCredentialsProvider` (role chains
-/// included), `WebIdentityTokenCredentialsProvider`. With
-/// [`profile_name`](Self::profile_name) (as the AWS CLI's `--profile`), that profile is
-/// used and the environment's providers (keys, web identity) are skipped. The token chain
-/// is `[SsoTokenProvider]`.
+/// included), `WebIdentityTokenCredentialsProvider`, `ContainerCredentialsProvider`,
+/// `ImdsCredentialsProvider`. With [`profile_name`](Self::profile_name) (as the AWS CLI's
+/// `--profile`), that profile is used, its absence stops the chain, and the environment's
+/// keys and web identity are skipped (the container and IMDS stay). The token chain is
+/// `[SsoTokenProvider]`.
 ///
 /// ```
 /// use ssokit_chain::config::Env;
@@ -39,10 +41,15 @@ use crate::process::provider_config_from_process;
 ///         "EnvironmentCredentialsProvider(AMAZON)",
 ///         "ProfileCredentialsProvider",
 ///         "WebIdentityTokenCredentialsProvider",
+///         "ContainerCredentialsProvider",
+///         "ImdsCredentialsProvider",
 ///     ]
 /// );
 /// let names: Vec<_> = defaults.profile_name("dev").credentials_providers().iter().map(|p| p.provider_name().to_owned()).collect();
-/// assert_eq!(names, ["ProfileCredentialsProvider"]);
+/// assert_eq!(
+///     names,
+///     ["ProfileCredentialsProvider", "ContainerCredentialsProvider", "ImdsCredentialsProvider"]
+/// );
 /// # Ok::<(), jiff::Error>(())
 /// ```
 #[derive(Clone, Debug)]
@@ -87,9 +94,14 @@ impl DefaultProviders {
     /// The default credentials providers, in order. No I/O.
     pub fn credentials_providers(&self) -> Vec<Arc<dyn ProvideCredentials>> {
         let config = &self.config;
+        let container = Arc::new(ContainerCredentialsProvider::new(config.clone()));
+        let mut imds = ImdsCredentialsProvider::builder(config.clone());
         if let Some(name) = &self.profile_name {
-            let profile = ProfileCredentialsProvider::builder(config.clone()).profile_name(name);
-            return vec![Arc::new(profile.build())];
+            let profile = ProfileCredentialsProvider::builder(config.clone())
+                .profile_name(name)
+                .required(true);
+            imds = imds.profile_name(name);
+            return vec![Arc::new(profile.build()), container, Arc::new(imds.build())];
         }
         vec![
             Arc::new(EnvironmentCredentialsProvider::new(config.clone(), "AWS")),
@@ -99,6 +111,8 @@ impl DefaultProviders {
             )),
             Arc::new(ProfileCredentialsProvider::builder(config.clone()).build()),
             Arc::new(WebIdentityTokenCredentialsProvider::builder(config.clone()).build()),
+            container,
+            Arc::new(imds.build()),
         ]
     }
 

@@ -140,6 +140,8 @@ pub use ssokit_config_parser as config;
 pub use ssokit_credentials as credentials;
 /// The HTTP stack: settings, proxies, CA bundles, endpoints (`ssokit-http`).
 pub use ssokit_http as http;
+/// The container credentials endpoint and IMDSv2 (`ssokit-metadata-client`).
+pub use ssokit_metadata_client as metadata_client;
 /// `GetRoleCredentials` and `CreateToken` (`ssokit-sso-client`).
 pub use ssokit_sso_client as sso_client;
 /// `AssumeRole` and `AssumeRoleWithWebIdentity` (`ssokit-sts-client`).
@@ -148,8 +150,9 @@ pub use ssokit_sts_client as sts_client;
 pub use ssokit_token_cache as token_cache;
 
 pub use ssokit_credentials::{
-    AssumeRoleCredentialsProvider, Clock, Credentials, CredentialsError,
-    EnvironmentCredentialsProvider, ErrorCode, ErrorKind, ProfileCredentialsProvider,
-    ProvideCredentials, ProvideMfaCode, ProvideToken, ProviderConfig, SsoCredentialsProvider,
-    SsoTokenProvider, TestClock, Token, WebIdentityTokenCredentialsProvider,
+    AssumeRoleCredentialsProvider, Clock, ContainerCredentialsProvider, Credentials,
+    CredentialsError, EnvironmentCredentialsProvider, ErrorCode, ErrorKind,
+    ImdsCredentialsProvider, ProfileCredentialsProvider, ProvideCredentials, ProvideMfaCode,
+    ProvideToken, ProviderConfig, SsoCredentialsProvider, SsoTokenProvider, TestClock, Token,
+    WebIdentityTokenCredentialsProvider,
 };

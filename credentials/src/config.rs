@@ -14,6 +14,7 @@ use ssokit_http::{
     CaBundle, EndpointConfig, EndpointOverrideSources, HttpSettings, NamedValue, ProxySettings,
     ServiceEndpoint,
 };
+use ssokit_metadata_client::{ContainerClient, ImdsClient, ImdsEndpoint};
 use ssokit_sso_client::{Service, SsoClient};
 use ssokit_sts_client::StsClient;
 use ssokit_token_cache::{DEFAULT_CORRUPT_RETRY_DELAY, LockOptions, TokenCacheFile, cache_dir};
@@ -49,6 +50,9 @@ pub struct ProviderConfig {
     clock: Arc<dyn Clock>,
     client: Option<SsoClient>,
     lazy_clients: Arc<Mutex<HashMap<ClientKey, SsoClient>>>,
+    /// One IMDS client (token, path state) per endpoint and IMDSv1 setting, shared by
+    /// every clone.
+    imds_clients: Arc<Mutex<HashMap<ImdsKey, Arc<ImdsClient>>>>,
     http_settings: Option<HttpSettings>,
     config_file: Option<PathBuf>,
     credentials_file: Option<PathBuf>,
@@ -97,6 +101,7 @@ impl ProviderConfig {
             clock: Arc::new(clock),
             client: None,
             lazy_clients: Arc::default(),
+            imds_clients: Arc::default(),
             http_settings: None,
             config_file: None,
             credentials_file: None,
@@ -376,6 +381,42 @@ impl ProviderConfig {
         Ok(StsClient::with_http(self.client(profile)?.http().clone()))
     }
 
+    /// The base HTTP settings with the environment's proxies (the metadata clients set
+    /// their own timeouts and attempts, and send plain http directly).
+    fn metadata_settings(&self) -> HttpSettings {
+        let env = self.env.clone();
+        self.http_settings
+            .clone()
+            .unwrap_or_default()
+            .proxy(ProxySettings::from_lookup(|name| {
+                env.get(name).map(str::to_owned)
+            }))
+    }
+
+    /// A container endpoint client over the configuration's HTTP settings. No I/O.
+    pub(crate) fn container_client(&self) -> ContainerClient {
+        ContainerClient::new(self.metadata_settings())
+    }
+
+    /// The IMDS client of `endpoint` (and IMDSv1 setting): one per configuration, so the
+    /// providers of a chain share the session token.
+    pub(crate) fn imds_client(
+        &self,
+        endpoint: ImdsEndpoint,
+        v1_disabled: Option<String>,
+    ) -> Arc<ImdsClient> {
+        let mut clients = self
+            .imds_clients
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let settings = self.metadata_settings();
+        Arc::clone(
+            clients
+                .entry((endpoint.to_string(), v1_disabled.clone()))
+                .or_insert_with(|| Arc::new(ImdsClient::new(endpoint, settings, v1_disabled))),
+        )
+    }
+
     /// The HTTP settings that the environment and `profile` decide: the CA bundle
     /// (`AWS_CA_BUNDLE`, else `ca_bundle`) and the attempts (`AWS_MAX_ATTEMPTS`, else
     /// `max_attempts`).
@@ -521,6 +562,9 @@ fn services_endpoint(
         })
 }
 
+/// An IMDS client's key: the endpoint's URL and the setting that disables IMDSv1.
+type ImdsKey = (String, Option<String>);
+
 /// The HTTP settings that differ between profiles; one client is built per distinct key.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct ClientKey {
@@ -528,7 +572,7 @@ struct ClientKey {
     max_attempts: Option<u32>,
 }
 
-fn bool_error(e: &ssokit_config_parser::BoolError) -> CredentialsError {
+pub(crate) fn bool_error(e: &ssokit_config_parser::BoolError) -> CredentialsError {
     let location = e.location().cloned();
     CredentialsError::failed(ErrorCode::Bool, e.to_string())
         .at(location)

@@ -77,6 +77,15 @@ pub enum ErrorCode {
     WebIdentityNotSet,
     /// W-READ: the web identity token file cannot be read or is empty.
     WebIdentityToken,
+    /// C-NONE: neither container credentials variable is set.
+    ContainerNotSet,
+    /// C-URL, C-HOST, C-TOKEN, C-HTTP, C-SHAPE: the container endpoint gave no
+    /// credentials.
+    Container,
+    /// I-DISABLED, I-UNREACH, I-NOROLE: no instance metadata credentials here.
+    ImdsUnavailable,
+    /// I-HTTP, I-TOKEN, I-SHAPE, I-V1OFF, I-ENDPOINT: the instance metadata service failed.
+    Imds,
     /// K-NOCREDS, R-SRCNOCREDS: the profile holds no credentials.
     NoCredentials,
     /// `credential_process` failed.

@@ -143,7 +143,9 @@ pub use provider::{Cached, ProvideCredentials, ProvideToken};
 pub use providers::assume_role::{
     AssumeRoleCredentialsProvider, AssumeRoleCredentialsProviderBuilder,
 };
+pub use providers::container::ContainerCredentialsProvider;
 pub use providers::environment::EnvironmentCredentialsProvider;
+pub use providers::imds::{ImdsCredentialsProvider, ImdsCredentialsProviderBuilder};
 pub use providers::profile::{ProfileCredentialsProvider, ProfileCredentialsProviderBuilder};
 pub use providers::sso::{SsoCredentialsProvider, SsoCredentialsProviderBuilder};
 pub use providers::token::{SsoTokenProvider, SsoTokenProviderBuilder};

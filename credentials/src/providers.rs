@@ -2,7 +2,9 @@
 //! by the crate's `Cache`, with a builder over a `ProviderConfig`.
 
 pub(crate) mod assume_role;
+pub(crate) mod container;
 pub(crate) mod environment;
+pub(crate) mod imds;
 pub(crate) mod profile;
 pub(crate) mod sso;
 pub(crate) mod token;

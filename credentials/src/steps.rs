@@ -11,7 +11,9 @@ use crate::config::ProviderConfig;
 use crate::error::{CredentialsError, ErrorCode};
 use crate::provider::{Cached, Load};
 use crate::providers::assume_role::AssumeRoleLoad;
+use crate::providers::container::container_credentials;
 use crate::providers::environment::environment_credentials;
+use crate::providers::imds::ImdsLoad;
 use crate::providers::web_identity::assume_role_with_web_identity;
 use crate::role_chain::{Base, NamedSource, RoleChain, Roles};
 use crate::types::Credentials;
@@ -66,7 +68,7 @@ impl Load<Credentials> for BaseLoad {
                 profile,
                 source,
                 location,
-            } => named(&self.config, *source).map_err(|e| {
+            } => named(&self.config, *source).await.map_err(|e| {
                 e.wrapped(
                     ErrorCode::CredentialSource,
                     &format!(
@@ -85,18 +87,16 @@ impl Load<Credentials> for BaseLoad {
     }
 }
 
-/// The credentials a `credential_source` names.
-fn named(config: &ProviderConfig, source: NamedSource) -> Result<Credentials, CredentialsError> {
+/// The credentials a `credential_source` names: the environment's keys, the container
+/// endpoint's or IMDS's (sharing the configuration's IMDS state).
+async fn named(
+    config: &ProviderConfig,
+    source: NamedSource,
+) -> Result<Credentials, CredentialsError> {
     match source {
         NamedSource::Environment => environment_credentials(config.env(), "AWS")
             .or_else(|aws| environment_credentials(config.env(), "AMAZON").map_err(|_| aws)),
-        NamedSource::Ec2InstanceMetadata => Err(CredentialsError::failed(
-            ErrorCode::CredentialSource,
-            "ssokit cannot get credentials from the instance metadata service yet",
-        )),
-        NamedSource::EcsContainer => Err(CredentialsError::failed(
-            ErrorCode::CredentialSource,
-            "ssokit cannot get credentials from the container credentials endpoint yet",
-        )),
+        NamedSource::Ec2InstanceMetadata => ImdsLoad::for_source(config.clone()).load().await,
+        NamedSource::EcsContainer => container_credentials(config).await,
     }
 }

@@ -58,21 +58,37 @@ impl Credentials {
     /// The same credentials with the account id set (`None` clears it).
     #[must_use]
     pub fn with_account_id(self, account_id: Option<String>) -> Self {
-        let inner = match Arc::try_unwrap(self.0) {
+        let inner = self.into_inner();
+        Self(Arc::new(CredentialsInner {
+            account_id: account_id.filter(|a| !a.is_empty()),
+            ..inner
+        }))
+    }
+
+    /// The same credentials with another expiry (`None`: they never expire). IMDS's static
+    /// stability uses it to extend credentials it could not refresh.
+    #[must_use]
+    pub fn with_expiry(self, expire_time: Option<Timestamp>) -> Self {
+        let inner = self.into_inner();
+        Self(Arc::new(CredentialsInner {
+            expire_time,
+            ..inner
+        }))
+    }
+
+    /// The parts, moved out when this is the only handle, else copied.
+    fn into_inner(self) -> CredentialsInner {
+        match Arc::try_unwrap(self.0) {
             Ok(inner) => inner,
             Err(shared) => CredentialsInner {
                 access_key_id: shared.access_key_id.clone(),
                 secret_access_key: shared.secret_access_key.clone(),
                 session_token: shared.session_token.clone(),
                 expire_time: shared.expire_time,
-                account_id: None,
+                account_id: shared.account_id.clone(),
                 provider_name: shared.provider_name,
             },
-        };
-        Self(Arc::new(CredentialsInner {
-            account_id: account_id.filter(|a| !a.is_empty()),
-            ..inner
-        }))
+        }
     }
 
     /// The access key id (`AKIA…`, `ASIA…`); not a secret.

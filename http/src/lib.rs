@@ -98,5 +98,5 @@ pub use error::{Cause, Error, ServiceError, is_throttling_code};
 pub use partition::{Partition, partition_of};
 pub use proxy::ProxySettings;
 pub use request::{ErrorAnswer, Method, Request, Response, USER_AGENT_VALUE, encode_component};
-pub use settings::{HttpSettings, SleepFuture};
+pub use settings::{HttpSettings, SleepFuture, random_fraction};
 pub use tls::CaBundle;

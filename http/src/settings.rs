@@ -179,8 +179,10 @@ impl HttpSettings {
     }
 }
 
-/// A random number in `[0, 1)` from std's randomly keyed hasher (no clock, no extra crate).
-fn random_fraction() -> f64 {
+/// A random number in `[0, 1)` from std's randomly keyed hasher (no clock, no extra crate):
+/// the default jitter, and the randomness of anything else that spreads retries or
+/// extensions (IMDS's static stability).
+pub fn random_fraction() -> f64 {
     let bits = RandomState::new().build_hasher().finish() >> 11;
     #[allow(
         clippy::cast_precision_loss,

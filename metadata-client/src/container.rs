@@ -85,7 +85,11 @@ impl ContainerEndpoint {
         if let Some(relative) = set(relative_uri) {
             let var = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
             if !relative.starts_with('/') {
-                return Err(url_error(&relative, var, "a relative URI must start with /"));
+                return Err(url_error(
+                    &relative,
+                    var,
+                    "a relative URI must start with /",
+                ));
             }
             return Self::parse(&format!("http://{ECS_HOST}{relative}"), &relative, var).map(Some);
         }
@@ -256,7 +260,10 @@ mod tests {
         let endpoint = ContainerEndpoint::from_variables(Some("/v2/creds?id=1"), Some("https://x"))
             .unwrap()
             .unwrap();
-        assert_eq!(endpoint.url_without_query(), "http://169.254.170.2/v2/creds");
+        assert_eq!(
+            endpoint.url_without_query(),
+            "http://169.254.170.2/v2/creds"
+        );
         assert_eq!(endpoint.var(), "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
         assert_eq!(
             ContainerEndpoint::from_variables(Some("v2/creds"), None)
@@ -264,7 +271,10 @@ mod tests {
                 .to_string(),
             "invalid container credentials URL \"v2/creds\" from AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: a relative URI must start with /"
         );
-        assert_eq!(ContainerEndpoint::from_variables(Some(""), Some("")).unwrap(), None);
+        assert_eq!(
+            ContainerEndpoint::from_variables(Some(""), Some("")).unwrap(),
+            None
+        );
     }
 
     #[test]
@@ -300,7 +310,9 @@ mod tests {
 
     #[test]
     fn the_query_is_kept_but_not_shown() {
-        let endpoint = full("http://127.0.0.1:9/creds?task=secret-ish").unwrap().unwrap();
+        let endpoint = full("http://127.0.0.1:9/creds?task=secret-ish")
+            .unwrap()
+            .unwrap();
         assert_eq!(endpoint.url_without_query(), "http://127.0.0.1:9/creds");
         assert!(!format!("{endpoint:?}").contains("task="));
     }

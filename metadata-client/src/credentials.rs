@@ -164,7 +164,10 @@ mod tests {
         assert_eq!(creds.account_id(), Some("210987654321"));
         assert_eq!(creds.expiration().to_string(), "2026-03-01T18:00:00Z");
         let shown = format!("{creds:?}");
-        assert!(!shown.contains("s3cr3t") && !shown.contains("t0k3n"), "{shown}");
+        assert!(
+            !shown.contains("s3cr3t") && !shown.contains("t0k3n"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -173,7 +173,11 @@ impl ImdsClient {
     /// A client of `endpoint` with `settings`' sleep and jitter (its timeouts, attempts
     /// and proxies are replaced by IMDS's own). `v1_disabled` names the setting that
     /// disables the IMDSv1 fallback, if one does. No I/O.
-    pub fn new(endpoint: ImdsEndpoint, settings: HttpSettings, v1_disabled: Option<String>) -> Self {
+    pub fn new(
+        endpoint: ImdsEndpoint,
+        settings: HttpSettings,
+        v1_disabled: Option<String>,
+    ) -> Self {
         let settings = settings
             .connect_timeout(Duration::from_secs(1))
             .attempt_timeout(Duration::from_secs(1))
@@ -263,9 +267,14 @@ impl Load<'_> {
 
     /// `PUT /latest/api/token`.
     async fn new_token(&mut self) -> Result<Mode, ImdsError> {
-        let request = Request::new("IMDS token", Method::Put, &self.client.endpoint.endpoint, TOKEN_PATH)
-            .header(TTL_HEADER, MAX_TTL.to_string())
-            .header("content-length", "0");
+        let request = Request::new(
+            "IMDS token",
+            Method::Put,
+            &self.client.endpoint.endpoint,
+            TOKEN_PATH,
+        )
+        .header(TTL_HEADER, MAX_TTL.to_string())
+        .header("content-length", "0");
         match self.send("PUT", TOKEN_PATH, &request).await {
             Ok(response) => {
                 let token = self.check_token(response.body())?;
@@ -386,7 +395,11 @@ impl Load<'_> {
     ) -> Result<Response, Failure> {
         let first = std::mem::replace(&mut self.first, false);
         let mut earlier = 0;
-        let client = if first { &self.client.probe } else { &self.client.http };
+        let client = if first {
+            &self.client.probe
+        } else {
+            &self.client.http
+        };
         let outcome = match client.send(request).await {
             Err(e @ (ssokit_http::Error::Io { .. } | ssokit_http::Error::Timeout { .. }))
                 if first =>
@@ -443,24 +456,41 @@ mod tests {
         let url = |e: Option<(&str, &str)>, m: Option<(&str, &str)>| {
             ImdsEndpoint::resolve(e, m).map(|e| e.token_url())
         };
-        assert_eq!(url(None, None).unwrap(), "http://169.254.169.254/latest/api/token");
         assert_eq!(
-            url(None, Some(("ipV6", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"))).unwrap(),
+            url(None, None).unwrap(),
+            "http://169.254.169.254/latest/api/token"
+        );
+        assert_eq!(
+            url(
+                None,
+                Some(("ipV6", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"))
+            )
+            .unwrap(),
             "http://[fd00:ec2::254]/latest/api/token"
         );
         assert_eq!(
-            url(Some(("http://127.0.0.1:9/prefix/", "x")), Some(("IPv6", "m"))).unwrap(),
+            url(
+                Some(("http://127.0.0.1:9/prefix/", "x")),
+                Some(("IPv6", "m"))
+            )
+            .unwrap(),
             "http://127.0.0.1:9/prefix/latest/api/token"
         );
         assert_eq!(
-            url(None, Some(("IPv5", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE")))
-                .unwrap_err()
-                .to_string(),
+            url(
+                None,
+                Some(("IPv5", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"))
+            )
+            .unwrap_err()
+            .to_string(),
             "invalid value \"IPv5\" for AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE: expected IPv4 or IPv6"
         );
-        let error = url(Some(("169.254.169.254", "AWS_EC2_METADATA_SERVICE_ENDPOINT")), None)
-            .unwrap_err()
-            .to_string();
+        let error = url(
+            Some(("169.254.169.254", "AWS_EC2_METADATA_SERVICE_ENDPOINT")),
+            None,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(
             error.starts_with(
                 "invalid IMDS endpoint \"169.254.169.254\" from AWS_EC2_METADATA_SERVICE_ENDPOINT: "

@@ -74,7 +74,9 @@ async fn scenario_45_nothing_configured_lists_every_provider() {
          EnvironmentCredentialsProvider(AWS): AWS_ACCESS_KEY_ID is not set; \
          EnvironmentCredentialsProvider(AMAZON): AMAZON_ACCESS_KEY_ID is not set; \
          ProfileCredentialsProvider: Profile default not found; \
-         WebIdentityTokenCredentialsProvider: AWS_WEB_IDENTITY_TOKEN_FILE is not set"
+         WebIdentityTokenCredentialsProvider: AWS_WEB_IDENTITY_TOKEN_FILE is not set; \
+         ContainerCredentialsProvider: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set; \
+         ImdsCredentialsProvider: IMDS is disabled (AWS_EC2_METADATA_DISABLED=true)"
     );
     assert_eq!(error.kind(), ChainErrorKind::NoneConfigured);
     let error = world.defaults().token_chain().resolve().await.unwrap_err();
@@ -118,10 +120,10 @@ async fn an_explicit_profile_skips_the_environment() {
     let error = resolve_credentials(world.defaults().profile_name("nope"))
         .await
         .unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "Could not load credentials from any providers: ProfileCredentialsProvider: Profile nope not found"
-    );
+    // A named profile that does not exist stops the chain (SPEC §17.1): the container and
+    // IMDS after it are not asked.
+    assert_eq!(error.to_string(), "Profile nope not found");
+    assert_eq!(error.kind(), ChainErrorKind::ProviderFailed);
 }
 
 #[tokio::test]

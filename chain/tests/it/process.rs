@@ -35,7 +35,9 @@ fn the_process_chains_hold_the_default_providers() {
             "EnvironmentCredentialsProvider(AWS)",
             "EnvironmentCredentialsProvider(AMAZON)",
             "ProfileCredentialsProvider",
-            "WebIdentityTokenCredentialsProvider"
+            "WebIdentityTokenCredentialsProvider",
+            "ContainerCredentialsProvider",
+            "ImdsCredentialsProvider"
         ]
     );
     let token = ssokit_chain::TokenProviderChain::from_process();

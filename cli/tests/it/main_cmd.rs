@@ -30,8 +30,7 @@ fn a_missing_profile() {
     let sandbox = Sandbox::new();
     assert_eq!(
         sandbox.run(&["credentials", "--profile", "nope"]).failure(),
-        "ssokit: error: Could not load credentials from any providers: \
-         ProfileCredentialsProvider: Profile nope not found\n"
+        "ssokit: error: Profile nope not found\n"
     );
     assert_eq!(
         sandbox.run(&["token", "--profile", "nope"]).failure(),
@@ -49,7 +48,9 @@ fn nothing_configured_lists_every_provider() {
          EnvironmentCredentialsProvider(AWS): AWS_ACCESS_KEY_ID is not set; \
          EnvironmentCredentialsProvider(AMAZON): AMAZON_ACCESS_KEY_ID is not set; \
          ProfileCredentialsProvider: Profile default not found; \
-         WebIdentityTokenCredentialsProvider: AWS_WEB_IDENTITY_TOKEN_FILE is not set\n"
+         WebIdentityTokenCredentialsProvider: AWS_WEB_IDENTITY_TOKEN_FILE is not set; \
+         ContainerCredentialsProvider: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set; \
+         ImdsCredentialsProvider: IMDS is disabled (AWS_EC2_METADATA_DISABLED=true)\n"
     );
 }
 

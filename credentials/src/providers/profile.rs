@@ -50,6 +50,7 @@ impl ProfileCredentialsProvider {
             config,
             files: FileOptions::default(),
             window: CREDENTIALS_WINDOW,
+            required: false,
         }
     }
 }
@@ -61,10 +62,19 @@ pub struct ProfileCredentialsProviderBuilder {
     config: ProviderConfig,
     files: FileOptions,
     window: Duration,
+    required: bool,
 }
 
 impl ProfileCredentialsProviderBuilder {
     crate::builder::builder_setters!(@credentials_provider);
+
+    /// The profile the user named (the CLI's `--profile`): its absence is failed, so a
+    /// chain stops there instead of asking the providers after it (SPEC §17.1). By default
+    /// an absent profile is not configured (it came from `AWS_PROFILE` or is `default`).
+    pub fn required(mut self, required: bool) -> Self {
+        self.required = required;
+        self
+    }
 
     /// The provider. No I/O.
     pub fn build(self) -> ProfileCredentialsProvider {
@@ -72,6 +82,7 @@ impl ProfileCredentialsProviderBuilder {
             config: self.config.clone(),
             files: self.files,
             window: self.window,
+            required: self.required,
             built: Mutex::default(),
         };
         ProfileCredentialsProvider {
@@ -84,6 +95,7 @@ struct ProfileLoad {
     config: ProviderConfig,
     files: FileOptions,
     window: Duration,
+    required: bool,
     built: Mutex<Option<Built>>,
 }
 
@@ -114,7 +126,13 @@ impl ProfileLoad {
             return Ok(Arc::clone(&built.top));
         }
         let name = self.files.profile_name(&self.config);
-        let chain = resolve(&self.config, &set, &name)?;
+        let chain = resolve(&self.config, &set, &name).map_err(|e| {
+            if self.required && e.code() == ErrorCode::ProfileNotFound {
+                e.into_failed()
+            } else {
+                e
+            }
+        })?;
         let top = build(&self.config, chain, self.window);
         let [config, credentials] = set.sources();
         *built = Some(Built {
