@@ -11,7 +11,8 @@ use serde_json::{Map, Value, json};
 use ssokit_chain::config::{SectionKind, selected_profile};
 use ssokit_chain::credentials::{
     CacheEntry, CacheState, CredentialsError, CredentialsRoute, Freshness, PlanFiles, ProfilePlan,
-    RoleChainRoute, StsRoute, TokenRoute, WebIdentityRoute, environment_web_identity_route,
+    RoleChainRoute, StsRoute, TokenRoute, WebIdentityRoute, container_route,
+    environment_web_identity_route, imds_endpoint_route,
 };
 use ssokit_chain::{ProviderConfig, provider_config_from_process};
 
@@ -36,13 +37,14 @@ struct Answer {
     details: Map<String, Value>,
 }
 
-/// Whether the provider would answer, fail (the chain stops) or is not configured (the
-/// chain moves on).
+/// Whether the provider would answer, fail (the chain stops), is not configured (the
+/// chain moves on), or cannot be told without the network (IMDS).
 #[derive(Clone, Copy)]
 enum Outcome {
     Answers,
     Fails,
     None,
+    Unknown,
 }
 
 impl Outcome {
@@ -51,6 +53,7 @@ impl Outcome {
             Outcome::Answers => "answers",
             Outcome::Fails => "fails",
             Outcome::None => "none",
+            Outcome::Unknown => "unknown",
         }
     }
 }
@@ -96,6 +99,8 @@ impl Answer {
 const PROFILE: &str = "ProfileCredentialsProvider";
 const TOKEN: &str = "SsoTokenProvider";
 const WEB_IDENTITY: &str = "WebIdentityTokenCredentialsProvider";
+const CONTAINER: &str = "ContainerCredentialsProvider";
+const IMDS: &str = "ImdsCredentialsProvider";
 
 pub(crate) fn run(format: ProfilesFormat) -> Result<String, Failure> {
     let config = provider_config_from_process();
@@ -121,6 +126,10 @@ struct Report {
     env_keys: Vec<&'static str>,
     /// `WebIdentityTokenCredentialsProvider` (the environment's web identity).
     web_identity: Answer,
+    /// `ContainerCredentialsProvider`.
+    container: Answer,
+    /// `ImdsCredentialsProvider` (never contacted: at best `unknown`).
+    instance_metadata: Answer,
     profiles: Vec<ProfileRow>,
     sessions: Vec<SessionRow>,
 }
@@ -176,6 +185,26 @@ impl Report {
             ),
             Err(error) => Answer::error(WEB_IDENTITY, &error),
         };
+        let container = match container_route(config) {
+            Ok(route) => {
+                let from = route
+                    .authorization()
+                    .map(|var| format!(", authorization from {var}"))
+                    .unwrap_or_default();
+                Answer::new(CONTAINER, format!("{}{from}", route.url()))
+            }
+            Err(error) => Answer::error(CONTAINER, &error),
+        };
+        let instance_metadata = match imds_endpoint_route(config, Some(files), selected) {
+            Ok(endpoint) => Answer {
+                outcome: Outcome::Unknown,
+                ..Answer::new(
+                    IMDS,
+                    format!("asked last at {endpoint} (not contacted by this command)"),
+                )
+            },
+            Err(error) => Answer::error(IMDS, &error),
+        };
         let profiles = set
             .sections(SectionKind::Profile)
             .iter()
@@ -199,6 +228,8 @@ impl Report {
             from,
             env_keys,
             web_identity,
+            container,
+            instance_metadata,
             profiles,
             sessions,
         }
@@ -221,6 +252,8 @@ impl Report {
         };
         let _ = writeln!(text, "environment: {environment}");
         let _ = writeln!(text, "web identity: {}", self.web_identity.text());
+        let _ = writeln!(text, "container: {}", self.container.text());
+        let _ = writeln!(text, "instance metadata: {}", self.instance_metadata.text());
         for row in &self.profiles {
             let selected = if row.selected { " [selected]" } else { "" };
             let _ = writeln!(text, "\nprofile {}{selected} ({})", row.name, row.location);
@@ -283,6 +316,8 @@ impl Report {
             "selected_profile": self.selected,
             "environment_keys": self.env_keys,
             "web_identity": self.web_identity.json(),
+            "container": self.container.json(),
+            "instance_metadata": self.instance_metadata.json(),
             "profiles": profiles,
             "sso_sessions": sessions,
         })

@@ -134,9 +134,9 @@ pub use config::ProviderConfig;
 pub use error::{CredentialsError, ErrorCode, ErrorKind, TokenError};
 pub use mfa::ProvideMfaCode;
 pub use plan::{
-    CacheEntry, CacheState, CredentialsRoute, Freshness, HopRoute, PlanFiles, ProfilePlan,
-    RoleChainRoute, SsoRoute, StsRoute, TokenRoute, TokenStatus, WebIdentityRoute,
-    environment_web_identity_route,
+    CacheEntry, CacheState, ContainerRoute, CredentialsRoute, Freshness, HopRoute, PlanFiles,
+    ProfilePlan, RoleChainRoute, SsoRoute, StsRoute, TokenRoute, TokenStatus, WebIdentityRoute,
+    container_route, environment_web_identity_route, imds_endpoint_route,
 };
 pub use process::{MAX_PROCESS_DEPTH, PROCESS_DEPTH_VAR};
 pub use provider::{Cached, ProvideCredentials, ProvideToken};

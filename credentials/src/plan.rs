@@ -17,6 +17,8 @@ use ssokit_token_cache::{CachedToken, ReadError, TokenCacheFile};
 use crate::cache::TOKEN_WINDOW;
 use crate::config::ProviderConfig;
 use crate::error::CredentialsError;
+use crate::providers::container::{authorization_source, container_endpoint};
+use crate::providers::imds::imds_settings;
 use crate::providers::sso::{SsoPlan, TokenSource, legacy_read, legacy_usable};
 use crate::providers::token::token_request;
 use crate::providers::web_identity::{environment_sts, environment_web_identity};
@@ -338,6 +340,50 @@ impl StsRoute {
     pub fn region_source(&self) -> &str {
         &self.region_source
     }
+}
+
+/// What `ContainerCredentialsProvider` would call: the URL (without its query) and where
+/// the authorization token would come from.
+#[derive(Debug)]
+pub struct ContainerRoute {
+    url: String,
+    authorization: Option<&'static str>,
+}
+
+impl ContainerRoute {
+    /// The endpoint's URL without its query.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The variable the `authorization` header would come from, if any
+    /// (`AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` or `AWS_CONTAINER_AUTHORIZATION_TOKEN`).
+    pub fn authorization(&self) -> Option<&str> {
+        self.authorization
+    }
+}
+
+/// What `ContainerCredentialsProvider` would do with the environment of `config`: its
+/// route, or its error (C-NONE is not configured; C-URL, C-HOST failed). Reads nothing.
+pub fn container_route(config: &ProviderConfig) -> Result<ContainerRoute, CredentialsError> {
+    let endpoint = container_endpoint(config.env())?;
+    Ok(ContainerRoute {
+        url: endpoint.url_without_query(),
+        authorization: authorization_source(config.env()),
+    })
+}
+
+/// What `ImdsCredentialsProvider` would use for profile `profile` of `files` (when it
+/// exists) and the environment of `config`: the endpoint, or its error (I-DISABLED not
+/// configured; I-ENDPOINT, E-BOOL failed). A plan never contacts the service, so whether it
+/// is there stays unknown.
+pub fn imds_endpoint_route(
+    config: &ProviderConfig,
+    files: Option<&PlanFiles>,
+    profile: &str,
+) -> Result<String, CredentialsError> {
+    let section = files.and_then(|files| files.profiles().profile(profile));
+    imds_settings(config, section.as_ref(), None).map(|settings| settings.endpoint.to_string())
 }
 
 /// What `WebIdentityTokenCredentialsProvider` would do with the environment, with profile

@@ -15,6 +15,8 @@ credentials file: {home}/.aws/credentials (absent)
 selected profile: default (from the default)
 environment: no AWS_* or AMAZON_* access keys set
 web identity: none: WebIdentityTokenCredentialsProvider: AWS_WEB_IDENTITY_TOKEN_FILE is not set
+container: none: ContainerCredentialsProvider: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set
+instance metadata: none: ImdsCredentialsProvider: IMDS is disabled (AWS_EC2_METADATA_DISABLED=true)
 
 profile a ({home}/.aws/config:1)
   credentials: answers: ProfileCredentialsProvider: SSO (legacy sso_start_url form): account 111122223333, role LegacyRole (GetRoleCredentials)

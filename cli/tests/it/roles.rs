@@ -139,7 +139,22 @@ fn s21_profiles_show_each_chain_and_the_environment_web_identity() {
     sandbox.env("AWS_WEB_IDENTITY_TOKEN_FILE", &token);
     sandbox.env("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/Web");
     sandbox.env("AWS_ROLE_SESSION_NAME", "ci");
+    sandbox.unset("AWS_EC2_METADATA_DISABLED");
+    let imds = sandbox.portal.url().to_owned();
+    sandbox.env("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds);
     let out = sandbox.run(&["profiles"]).success();
+    assert!(
+        out.contains(
+            "\ncontainer: none: ContainerCredentialsProvider: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "\ninstance metadata: unknown: ImdsCredentialsProvider: asked last at {imds} (not contacted by this command)\n"
+        )),
+        "{out}"
+    );
     let line = |profile: &str| {
         let header = format!("\nprofile {profile} (");
         let at = out
@@ -191,4 +206,34 @@ fn s21_profiles_show_each_chain_and_the_environment_web_identity() {
     assert_eq!(h3["credentials"]["sts_region"], "us-east-1");
     assert_eq!(h3["credentials"]["chain"].as_array().unwrap().len(), 4);
     assert_eq!(json["web_identity"]["outcome"], "answers");
+}
+
+#[test]
+fn profiles_name_the_container_endpoint_and_its_token_source() {
+    let mut sandbox = Sandbox::new();
+    sandbox.env(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "http://127.0.0.1:9/creds?task=1",
+    );
+    sandbox.env(
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+        "/nonexistent/pod-token",
+    );
+    let out = sandbox.run(&["profiles"]).success();
+    assert!(
+        out.contains(
+            "\ncontainer: answers: ContainerCredentialsProvider: http://127.0.0.1:9/creds, authorization from AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE\n"
+        ),
+        "{out}"
+    );
+    sandbox.env(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "http://192.0.2.10/creds",
+    );
+    let out = sandbox.run(&["profiles"]).success();
+    assert!(
+        out.contains("\ncontainer: fails: ContainerCredentialsProvider: refusing container credentials over plain http from 192.0.2.10"),
+        "{out}"
+    );
+    assert!(sandbox.portal.requests().is_empty(), "no network");
 }

@@ -170,7 +170,10 @@ impl ImdsLoad {
 
     /// The credentials IMDS gives now, extended when they are already expired.
     async fn fetch(&self) -> Result<Credentials, CredentialsError> {
-        let settings = imds_settings(&self.config, &self.files, self.endpoint.as_deref())?;
+        let set = profiles_if_any(&self.config, &self.files)?;
+        let name = self.files.profile_name(&self.config);
+        let profile = set.as_ref().and_then(|set| set.profile(&name));
+        let settings = imds_settings(&self.config, profile.as_ref(), self.endpoint.as_deref())?;
         let client = self
             .config
             .imds_client(settings.endpoint, settings.v1_disabled);
@@ -254,12 +257,26 @@ pub(crate) struct ImdsSettings {
     pub(crate) v1_disabled: Option<String>,
 }
 
-/// I-DISABLED (not configured), E-BOOL, I-ENDPOINT, or the endpoint and the IMDSv1 rule
-/// (SPEC §16.2), from `in_code`, the environment and the selected profile (no home is the
-/// environment alone).
-pub(crate) fn imds_settings(
+/// The two files, or `None` without a home (then the environment alone counts).
+fn profiles_if_any(
     config: &ProviderConfig,
     files: &FileOptions,
+) -> Result<Option<ProfileSet>, CredentialsError> {
+    match files
+        .locations(config)
+        .and_then(|files| ProviderConfig::load_profiles(&files))
+    {
+        Ok(set) => Ok(Some(set)),
+        Err(e) if e.code() == ErrorCode::Home => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// I-DISABLED (not configured), E-BOOL, I-ENDPOINT, or the endpoint and the IMDSv1 rule
+/// (SPEC §16.2), from `in_code`, the environment and the selected `profile` if it exists.
+pub(crate) fn imds_settings(
+    config: &ProviderConfig,
+    profile: Option<&Section<'_>>,
     in_code: Option<&str>,
 ) -> Result<ImdsSettings, CredentialsError> {
     let env = config.env();
@@ -269,21 +286,11 @@ pub(crate) fn imds_settings(
             format!("IMDS is disabled ({DISABLED}=true)"),
         ));
     }
-    let set = match files
-        .locations(config)
-        .and_then(|files| ProviderConfig::load_profiles(&files))
-    {
-        Ok(set) => Some(set),
-        Err(e) if e.code() == ErrorCode::Home => None,
-        Err(e) => return Err(e),
-    };
-    let name = files.profile_name(config);
-    let profile = set.as_ref().and_then(|set: &ProfileSet| set.profile(&name));
     let setting = |var: &'static str, key: &str| -> Option<(String, String)> {
         if let Some(v) = env.get(var) {
             return Some((v.to_owned(), var.to_owned()));
         }
-        let p: &Section<'_> = profile.as_ref()?;
+        let p = profile?;
         p.get(key)
             .map(|v| (v.to_owned(), format!("{key} of profile {}", p.name())))
     };
@@ -299,7 +306,7 @@ pub(crate) fn imds_settings(
     let v1_disabled = match env.get_bool(V1_DISABLED).map_err(|e| bool_error(&e))? {
         Some(true) => Some(V1_DISABLED.to_owned()),
         Some(false) => None,
-        None => match profile.as_ref() {
+        None => match profile {
             Some(p)
                 if p.get_bool("ec2_metadata_v1_disabled")
                     .map_err(|e| bool_error(&e))?
