@@ -402,6 +402,19 @@ impl tower_service::Service<Uri> for Connector {
                     .map_err(|(var, reason)| {
                         ConnectError::new(format!("invalid proxy URL in {var}: {reason}"), None)
                     })?;
+            #[cfg(feature = "loopback-guard")]
+            {
+                let (target, pinned) = match &choice {
+                    ProxyChoice::Direct => (
+                        (bare.clone(), port),
+                        resolve.get(&bare.to_ascii_lowercase()).copied(),
+                    ),
+                    ProxyChoice::Via(p) => ((p.host.clone(), p.port), None),
+                };
+                if let Err(refusal) = loopback_target(&target.0, target.1, pinned) {
+                    loopback_guard_abort(&refusal);
+                }
+            }
             let connect = async {
                 match choice {
                     ProxyChoice::Direct => {
@@ -447,5 +460,85 @@ impl tower_service::Service<Uri> for Connector {
             let _ = stream.set_nodelay(true);
             Ok(TokioIo::new(stream))
         })
+    }
+}
+
+/// Whether a connection to `host:port` (or to `pinned`, where the host is pinned) stays on
+/// this machine: a pinned loopback address, a loopback IP literal, or `localhost`. No
+/// lookup. The `loopback-guard` feature (test builds) aborts on a refusal.
+pub(crate) fn loopback_target(
+    host: &str,
+    port: u16,
+    pinned: Option<SocketAddr>,
+) -> Result<(), String> {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let local = pinned.map_or_else(
+        || {
+            bare.parse::<std::net::IpAddr>().map_or_else(
+                |_| bare.eq_ignore_ascii_case("localhost"),
+                |ip| ip.is_loopback(),
+            )
+        },
+        |addr| addr.ip().is_loopback(),
+    );
+    if local {
+        Ok(())
+    } else {
+        Err(format!(
+            "a test tried to connect to {host}:{port}{}, which is not loopback",
+            pinned.map(|a| format!(" ({a})")).unwrap_or_default()
+        ))
+    }
+}
+
+/// The `loopback-guard` feature's end: the refusal on stderr, then abort (a panic inside a
+/// provider's load would only fail that load, and a chain could move on).
+#[cfg(feature = "loopback-guard")]
+#[allow(
+    clippy::print_stderr,
+    reason = "a test build stopping itself must say why where the test runner shows it"
+)]
+fn loopback_guard_abort(refusal: &str) -> ! {
+    eprintln!(
+        "ssokit loopback guard: {refusal}. Test worlds point every endpoint at a loopback fake \
+         (AWS_ENDPOINT_URL_*, AWS_EC2_METADATA_SERVICE_ENDPOINT, AWS_CONTAINER_CREDENTIALS_FULL_URI) \
+         or pin its name with HttpSettings::resolve_to, and keep AWS_EC2_METADATA_DISABLED=true \
+         otherwise (ssokit_fake_portal::sandbox does)."
+    );
+    std::process::abort()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_targets_pass_the_guard() {
+        let pinned: SocketAddr = "127.0.0.1:4000".parse().unwrap_or_else(|_| unreachable!());
+        for (host, pin) in [
+            ("127.0.0.1", None),
+            ("127.9.9.9", None),
+            ("[::1]", None),
+            ("localhost", None),
+            ("LOCALHOST", None),
+            ("portal.sso.us-east-1.amazonaws.com", Some(pinned)),
+            ("169.254.169.254", Some(pinned)),
+        ] {
+            assert!(loopback_target(host, 80, pin).is_ok(), "{host}");
+        }
+        for host in [
+            "169.254.169.254",
+            "169.254.170.2",
+            "169.254.170.23",
+            "[fd00:ec2::254]",
+            "[fd00:ec2::23]",
+            "sts.amazonaws.com",
+            "192.0.2.10",
+        ] {
+            let refusal = loopback_target(host, 80, None).unwrap_err();
+            assert!(refusal.contains(host), "{refusal}");
+        }
+        let outside: SocketAddr = "192.0.2.10:80".parse().unwrap_or_else(|_| unreachable!());
+        assert!(loopback_target("x.example", 80, Some(outside)).is_err());
     }
 }

@@ -176,14 +176,19 @@ fn insecure_http_needs_the_flag() {
         "ssokit: error: refusing to send SSO credentials over plain http to sso.example.invalid \
          (from AWS_ENDPOINT_URL_SSO); use https, or allow insecure http explicitly\n"
     );
-    // Opted in, it is sent (and fails to connect: the host does not exist).
+    // Opted in, it is sent: through a proxy on a closed loopback port, so nothing (not even
+    // a name lookup) leaves the machine, and the attempt shows in the error.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    sandbox.env("HTTP_PROXY", &proxy);
     let stderr = sandbox
         .run(&["--allow-insecure-http", "credentials", "--profile", "a"])
         .failure();
     assert!(
         stderr.starts_with(
             "ssokit: error: GetRoleCredentials request to http://sso.example.invalid:8080"
-        ),
+        ) && stderr.contains(&format!("could not connect to proxy {}", &proxy[7..])),
         "{stderr}"
     );
 }
