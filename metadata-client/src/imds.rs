@@ -312,20 +312,10 @@ impl Load<'_> {
 
     /// I-TOKEN: 1-4096 bytes of `0x21-0x7E`.
     fn check_token(&self, body: &[u8]) -> Result<String, ImdsError> {
-        let invalid = |detail| ImdsError::Token {
+        valid_token(body).map_err(|detail| ImdsError::Token {
             endpoint: self.endpoint(),
             detail,
-        };
-        if body.is_empty() {
-            return Err(invalid("empty"));
-        }
-        if body.len() > 4096 {
-            return Err(invalid("longer than 4096 bytes"));
-        }
-        if !body.iter().all(|b| (0x21..=0x7e).contains(b)) {
-            return Err(invalid("characters outside 0x21-0x7E"));
-        }
-        Ok(String::from_utf8_lossy(body).into_owned())
+        })
     }
 
     /// The role the listing names (SPEC §16.4 step 1).
@@ -430,6 +420,20 @@ impl Load<'_> {
             }
         })
     }
+}
+
+/// The token of a 200 answer to the token request, or what is wrong with it.
+pub(crate) fn valid_token(body: &[u8]) -> Result<String, &'static str> {
+    if body.is_empty() {
+        return Err("empty");
+    }
+    if body.len() > 4096 {
+        return Err("longer than 4096 bytes");
+    }
+    if !body.iter().all(|b| (0x21..=0x7e).contains(b)) {
+        return Err("characters outside 0x21-0x7E");
+    }
+    Ok(String::from_utf8_lossy(body).into_owned())
 }
 
 /// A request that did not succeed: an error status the caller may act on (with the I-HTTP

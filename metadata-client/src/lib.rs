@@ -47,6 +47,10 @@ mod credentials;
 mod error;
 mod imds;
 
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use container::{ContainerClient, ContainerEndpoint, ECS_HOST, check_authorization};
 pub use credentials::{MetadataCredentials, ShapeDetail};
 pub use error::{ContainerError, ImdsError};

@@ -25,6 +25,7 @@ const TARGETS: &[(&str, Seeds)] = &[
     ("token_cache_file", token_cache_seeds),
     ("sso_responses", sso_response_seeds),
     ("sts_responses", sts_response_seeds),
+    ("metadata_responses", metadata_response_seeds),
 ];
 
 /// Seeds larger than this are cut at a line end: libFuzzer's inputs grow from the corpus,
@@ -254,6 +255,10 @@ fn sso_response_seeds(ws: &Workspace) -> Result<Vec<Seed>, String> {
 
 fn sts_response_seeds(ws: &Workspace) -> Result<Vec<Seed>, String> {
     hand_written(ws, "sts_responses")
+}
+
+fn metadata_response_seeds(ws: &Workspace) -> Result<Vec<Seed>, String> {
+    hand_written(ws, "metadata_responses")
 }
 
 /// The hand-written seeds in `fuzz/seeds/<target>/`.

@@ -63,7 +63,7 @@ const RULES: &[(&str, &[&str], &str)] = &[
         "a leaf: signing is pure computation on ring, shared by a client and the fake",
     ),
     (
-        "ssokit-sso-client ssokit-sts-client",
+        "ssokit-sso-client ssokit-sts-client ssokit-metadata-client",
         &[
             "ssokit-config-parser",
             "ssokit-token-cache",
@@ -74,12 +74,17 @@ const RULES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "ssokit-sso-client",
-        &["ssokit-sts-client"],
+        &["ssokit-sts-client", "ssokit-metadata-client"],
         "a service client knows no other service",
     ),
     (
         "ssokit-sts-client",
-        &["ssokit-sso-client"],
+        &["ssokit-sso-client", "ssokit-metadata-client"],
+        "a service client knows no other service",
+    ),
+    (
+        "ssokit-metadata-client",
+        &["ssokit-sso-client", "ssokit-sts-client", "ssokit-sigv4"],
         "a service client knows no other service",
     ),
     (
