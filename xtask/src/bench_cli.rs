@@ -46,6 +46,16 @@ pub(crate) fn run(ws: &Workspace, runs: Option<&str>) -> Result<(), String> {
         ms(figures.chain_p90)
     );
     println!(
+        "cold `ssokit credentials`, nothing configured but the container endpoint (the fake): median {}",
+        ms(figures.container_median)
+    );
+    println!(
+        "the K-ANY error with IMDS at a closed loopback port: median {}; at a listener that never answers ({} runs): median {}",
+        ms(figures.absent_imds_median),
+        figures.silent_imds_runs,
+        ms(figures.silent_imds_median)
+    );
+    println!(
         "  floor (`ssokit --version`: process start, argument parsing, exit): median {}",
         ms(figures.floor_median)
     );
@@ -87,7 +97,17 @@ pub(crate) struct CliFigures {
     /// The three-role chain `h3`.
     pub(crate) chain_median: Duration,
     pub(crate) chain_p90: Duration,
+    /// Nothing configured but the container endpoint (the fake): the whole default chain.
+    pub(crate) container_median: Duration,
+    /// Nothing configured, IMDS at a closed loopback port: to the K-ANY error.
+    pub(crate) absent_imds_median: Duration,
+    /// Nothing configured, IMDS at a loopback listener that never answers (fewer runs).
+    pub(crate) silent_imds_median: Duration,
+    pub(crate) silent_imds_runs: usize,
 }
+
+/// Runs of the silent-IMDS drill (each takes about a second).
+const SILENT_RUNS: usize = 5;
 
 /// Builds the release binary and times `runs` cold `ssokit credentials` runs and as many
 /// `ssokit --version` runs (the floor).
@@ -111,11 +131,34 @@ pub(crate) fn measure(ws: &Workspace, runs: usize) -> Result<CliFigures, String>
             command
         }
     };
-    let mut times = timed(runs, 5, command("s"), |stdout| stdout.starts_with(b"{"))?;
-    let mut chain = timed(runs, 5, command("h3"), |stdout| {
-        String::from_utf8_lossy(stdout).contains("ASIASTS")
+    let mut times = timed(runs, 5, command("s"), |out| {
+        succeeded(out, "\"AccessKeyId\"")
     })?;
+    let mut chain = timed(runs, 5, command("h3"), |out| succeeded(out, "ASIASTS"))?;
     chain.sort_unstable();
+    let metadata = MetadataDrills::start(&binary, &portal)?;
+    let mut container = timed(
+        runs,
+        5,
+        || metadata.container(),
+        |out| succeeded(out, "ASIACONT"),
+    )?;
+    container.sort_unstable();
+    let absent_text = "ImdsCredentialsProvider: no instance metadata service at";
+    let mut absent = timed(
+        runs,
+        5,
+        || metadata.imds(&metadata.closed),
+        |out| failed_with(out, absent_text),
+    )?;
+    absent.sort_unstable();
+    let mut silent = timed(
+        SILENT_RUNS,
+        1,
+        || metadata.imds(&metadata.silent),
+        |out| failed_with(out, "no response within 1 s"),
+    )?;
+    silent.sort_unstable();
     // The floor: the same binary starting, parsing its arguments and printing its version.
     let mut floor = timed(
         runs,
@@ -125,7 +168,7 @@ pub(crate) fn measure(ws: &Workspace, runs: usize) -> Result<CliFigures, String>
             command.arg("--version").env_clear().stdout(Stdio::piped());
             command
         },
-        |stdout| stdout.starts_with(b"ssokit"),
+        |out| succeeded(out, "ssokit"),
     )?;
     times.sort_unstable();
     floor.sort_unstable();
@@ -152,16 +195,105 @@ pub(crate) fn measure(ws: &Workspace, runs: usize) -> Result<CliFigures, String>
         floor_median: floor[floor.len() / 2],
         chain_median: chain[chain.len() / 2],
         chain_p90: chain[(chain.len() - 1) * 9 / 10],
+        container_median: container[container.len() / 2],
+        absent_imds_median: absent[absent.len() / 2],
+        silent_imds_median: silent[silent.len() / 2],
+        silent_imds_runs: SILENT_RUNS,
     })
 }
 
+/// Exit 0 and `needle` on stdout.
+fn succeeded(output: &std::process::Output, needle: &str) -> bool {
+    output.status.success() && String::from_utf8_lossy(&output.stdout).contains(needle)
+}
+
+/// Exit 1, nothing on stdout, and `needle` on stderr.
+fn failed_with(output: &std::process::Output, needle: &str) -> bool {
+    output.status.code() == Some(1)
+        && output.stdout.is_empty()
+        && String::from_utf8_lossy(&output.stderr).contains(needle)
+}
+
+/// The default chain with nothing configured in an empty home, but one of: the container
+/// endpoint at the fake, or IMDS at a closed loopback port or at a loopback listener that
+/// accepts and never answers. Everything stays on loopback.
+struct MetadataDrills<'a> {
+    binary: &'a std::path::Path,
+    home: tempfile::TempDir,
+    portal: &'a FakePortal,
+    closed: String,
+    silent: String,
+    _listener: std::net::TcpListener,
+}
+
+impl<'a> MetadataDrills<'a> {
+    fn start(binary: &'a std::path::Path, portal: &'a FakePortal) -> Result<Self, String> {
+        let home =
+            tempfile::tempdir().map_err(|e| format!("could not make a sandbox HOME: {e}"))?;
+        let bind = || {
+            std::net::TcpListener::bind("127.0.0.1:0")
+                .map_err(|e| format!("could not listen on loopback: {e}"))
+        };
+        let closed = bind()?;
+        let closed_url = format!("http://{}", local(&closed)?);
+        drop(closed);
+        // Accepted by the kernel's backlog and never read: no answer ever comes.
+        let listener = bind()?;
+        let silent = format!("http://{}", local(&listener)?);
+        Ok(Self {
+            binary,
+            home,
+            portal,
+            closed: closed_url,
+            silent,
+            _listener: listener,
+        })
+    }
+
+    fn base(&self) -> Command {
+        let mut command = Command::new(self.binary);
+        command
+            .arg("credentials")
+            .env_clear()
+            .env("HOME", self.home.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        command
+    }
+
+    /// The container endpoint at the fake; IMDS disabled.
+    fn container(&self) -> Command {
+        let mut command = self.base();
+        command
+            .env(
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                format!("{}/creds", self.portal.url()),
+            )
+            .env("AWS_EC2_METADATA_DISABLED", "true");
+        command
+    }
+
+    /// IMDS at `endpoint`, nothing else.
+    fn imds(&self, endpoint: &str) -> Command {
+        let mut command = self.base();
+        command.env("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint);
+        command
+    }
+}
+
+fn local(listener: &std::net::TcpListener) -> Result<std::net::SocketAddr, String> {
+    listener
+        .local_addr()
+        .map_err(|e| format!("could not read a loopback address: {e}"))
+}
+
 /// Runs `command()` `warmup + runs` times; the wall times of the last `runs`, each from
-/// spawn to exit with its output read. Fails unless each run succeeds and `ok(stdout)`.
+/// spawn to exit with its output read. Fails unless `ok(output)` for each run.
 fn timed(
     runs: usize,
     warmup: usize,
     command: impl Fn() -> Command,
-    ok: impl Fn(&[u8]) -> bool,
+    ok: impl Fn(&std::process::Output) -> bool,
 ) -> Result<Vec<Duration>, String> {
     let mut times = Vec::with_capacity(runs);
     for i in 0..runs + warmup {
@@ -170,9 +302,10 @@ fn timed(
             .output()
             .map_err(|e| format!("could not run ssokit: {e}"))?;
         let elapsed = start.elapsed();
-        if !output.status.success() || !ok(&output.stdout) {
+        if !ok(&output) {
             return Err(format!(
-                "ssokit failed: {}",
+                "ssokit did not end as expected ({}): {}",
+                output.status,
                 String::from_utf8_lossy(&output.stderr)
             ));
         }

@@ -376,6 +376,9 @@ fn cli_section(w: &mut String, f: &Figures<'_>) {
          | min / max | {} / {} | |\n\
          | floor (`--version`), median | {} | |\n\
          | a three-role chain (`--profile h3`: `GetRoleCredentials`, then three `AssumeRole` each signed by the hop below, the fake checking every signature), median / p90 | {} / {} | |\n\
+         | nothing configured but the container endpoint (the fake, `AWS_CONTAINER_CREDENTIALS_FULL_URI`): the whole default chain to the container's credentials, median | {} | |\n\
+         | no instance metadata service: IMDS at a closed loopback port, to the K-ANY error (one connection attempt), median | {} | |\n\
+         | an instance metadata service that never answers: a loopback listener that accepts and stays silent, to the K-ANY error (one connection, the 1 s absence bound), median of {} runs | {} | at most about 1 s plus the floor |\n\
          | release binary, stripped | {} bytes ({mib:.2} MiB) | under 4 MB: {} |\n\
          | clean release build of the CLI (empty target folder, `cargo build --release --locked -p ssokit-cli`) | {:.0} s | |\n\
          | crates in the CLI's build (normal dependencies, this host) | {} | |\n",
@@ -387,6 +390,10 @@ fn cli_section(w: &mut String, f: &Figures<'_>) {
         ms(cli.floor_median),
         ms(cli.chain_median),
         ms(cli.chain_p90),
+        ms(cli.container_median),
+        ms(cli.absent_imds_median),
+        cli.silent_imds_runs,
+        ms(cli.silent_imds_median),
         cli.size,
         met(cli.size < 4_000_000),
         f.build.as_secs_f64(),
