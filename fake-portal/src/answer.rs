@@ -12,6 +12,9 @@ pub const DEFAULT_CREDENTIALS_BODY: &str = r#"{"roleCredentials":{"accessKeyId":
 pub const DEFAULT_TOKEN_BODY: &str =
     r#"{"accessToken":"at-2","tokenType":"Bearer","expiresIn":3600,"refreshToken":"rt-2"}"#;
 
+/// The default container credentials body (SPEC §18 "F's container").
+pub const DEFAULT_CONTAINER_BODY: &str = r#"{"AccessKeyId":"ASIACONT","SecretAccessKey":"cont-secret","Token":"cont-token","Expiration":"2026-03-01T13:00:00Z","AccountId":"111122223333"}"#;
+
 /// How the body is delivered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Delivery {
@@ -65,21 +68,34 @@ impl Answer {
     }
 
     /// The default answer of `operation`: for the SSO operations the fixed SPEC §13
-    /// "Portal" body; for the STS operations the fake STS itself, which checks the request
-    /// (the SigV4 signature of `AssumeRole` against the trusted keys, the parameters) and
-    /// answers with newly issued keys or STS's error (see
-    /// [`FakePortal`](crate::FakePortal)). Scripted, it can be combined with
-    /// [`delay`](Self::delay), [`header`](Self::header) and the delivery faults like any
-    /// other answer.
+    /// "Portal" body; for the container endpoint [`DEFAULT_CONTAINER_BODY`]; for the STS
+    /// operations the fake STS itself, which checks the request (the SigV4 signature of
+    /// `AssumeRole` against the trusted keys, the parameters) and answers with newly issued
+    /// keys or STS's error; for the IMDS operations the fake IMDS, which issues session
+    /// tokens and checks them (see [`FakePortal`](crate::FakePortal)). Scripted, it can be
+    /// combined with [`delay`](Self::delay), [`header`](Self::header) and the delivery
+    /// faults like any other answer.
     pub fn default_for(operation: Operation) -> Self {
         match operation {
             Operation::GetRoleCredentials => Self::json(200, DEFAULT_CREDENTIALS_BODY),
             Operation::CreateToken => Self::json(200, DEFAULT_TOKEN_BODY),
-            Operation::AssumeRole | Operation::AssumeRoleWithWebIdentity => Self {
+            Operation::ContainerCredentials => Self::json(200, DEFAULT_CONTAINER_BODY),
+            Operation::AssumeRole
+            | Operation::AssumeRoleWithWebIdentity
+            | Operation::ImdsToken
+            | Operation::ImdsExtendedRoles
+            | Operation::ImdsExtendedCredentials
+            | Operation::ImdsRoles
+            | Operation::ImdsCredentials => Self {
                 checked: true,
                 ..Self::empty(200)
             },
         }
+    }
+
+    /// `status` with a `text/plain` `body`, as IMDS answers.
+    pub fn text(status: u16, body: impl Into<String>) -> Self {
+        Self::raw(status, body.into()).header("content-type", "text/plain")
     }
 
     /// An STS error answer as STS sends it: `status`, `content-type: text/xml`, an
@@ -121,7 +137,9 @@ impl Answer {
     /// A modeled error as the real service sends it: its status, and for the SSO services
     /// an `x-amzn-ErrorType` header and the body shape of the service (`{"message":…}` for
     /// the portal, the OAuth `{"error":…,"error_description":…}` for OIDC), for STS
-    /// [`sts_error`](Self::sts_error)'s XML. Unknown codes get status 400.
+    /// [`sts_error`](Self::sts_error)'s XML, for the container endpoint
+    /// `{"Code":…,"Message":…}`, for IMDS (which has no error codes) the message as
+    /// `text/plain`. Unknown codes get status 400.
     pub fn service_error(operation: Operation, code: &str, message: &str) -> Self {
         let status = modeled_status(operation, code);
         let message_json = serde_json::Value::String(message.to_owned()).to_string();
@@ -129,6 +147,18 @@ impl Answer {
             Operation::AssumeRole | Operation::AssumeRoleWithWebIdentity => {
                 Self::sts_error(status, code, message)
             }
+            Operation::ContainerCredentials => {
+                let code_json = serde_json::Value::String(code.to_owned()).to_string();
+                Self::json(
+                    status,
+                    format!(r#"{{"Code":{code_json},"Message":{message_json}}}"#),
+                )
+            }
+            Operation::ImdsToken
+            | Operation::ImdsExtendedRoles
+            | Operation::ImdsExtendedCredentials
+            | Operation::ImdsRoles
+            | Operation::ImdsCredentials => Self::text(status, message),
             Operation::GetRoleCredentials => {
                 Self::json(status, format!(r#"{{"message":{message_json}}}"#)).header(
                     "x-amzn-ErrorType",

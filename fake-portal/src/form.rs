@@ -18,7 +18,7 @@ impl Form {
                         Some(i) => (&part[..i], &part[i + 1..]),
                         None => (part, &[][..]),
                     };
-                    (decode(name), decode(value))
+                    (decode(name, true), decode(value, true))
                 })
                 .collect(),
         )
@@ -33,12 +33,19 @@ impl Form {
     }
 }
 
-fn decode(encoded: &[u8]) -> String {
+/// A path segment decoded: `%XX` is a byte, `+` stays a `+` (a broken escape stays as
+/// written; bytes that are not UTF-8 become U+FFFD).
+pub(crate) fn decode_path_segment(encoded: &[u8]) -> String {
+    decode(encoded, false)
+}
+
+/// `%XX` decoded, and `+` as a space when `plus_is_space` (forms).
+fn decode(encoded: &[u8], plus_is_space: bool) -> String {
     let mut out = Vec::with_capacity(encoded.len());
     let mut i = 0;
     while let Some(&b) = encoded.get(i) {
         match b {
-            b'+' => out.push(b' '),
+            b'+' if plus_is_space => out.push(b' '),
             b'%' => {
                 let hex = encoded
                     .get(i + 1..i + 3)

@@ -1,10 +1,14 @@
-//! A loopback fake of the AWS SSO portal (`GetRoleCredentials`), SSO-OIDC (`CreateToken`)
-//! and STS (`AssumeRole`, `AssumeRoleWithWebIdentity`) for tests and demos. Dev-only: never
-//! published, never a dependency of a library's normal build.
+//! A loopback fake of the AWS SSO portal (`GetRoleCredentials`), SSO-OIDC (`CreateToken`),
+//! STS (`AssumeRole`, `AssumeRoleWithWebIdentity`), the EC2 instance metadata service
+//! (IMDSv2: the session token and the credentials paths) and the container credentials
+//! endpoint for tests and demos. Dev-only: never published, never a dependency of a
+//! library's normal build.
 //!
 //! What it does: a real hyper 1 HTTP/1.1 server on `127.0.0.1` (an ephemeral port) that
-//! answers `GET …/federation/credentials`, `POST …/token` and STS's form-encoded `POST …/`
-//! (any path prefix) with the SPEC §13 "Portal" defaults, a faithful STS, or scripted
+//! answers `GET …/federation/credentials`, `POST …/token`, STS's form-encoded `POST …/`,
+//! IMDS's `PUT …/latest/api/token` and `GET …/latest/meta-data/iam/security-credentials…`,
+//! and any other `GET` as the container endpoint (any path prefix) with the SPEC §13
+//! "Portal" and §18 "F" defaults, a faithful STS, a token-checking IMDS, or scripted
 //! [`Answer`]s (status, headers, body, delay, dropped connection, truncated or oversized
 //! body), records every request ([`RecordedRequest`]) and counts requests per
 //! [`Operation`]. The fake STS speaks STS's wire format (query protocol, XML answers and
@@ -19,7 +23,9 @@
 //! shared conformance data located in place, and a capture of the `tracing` output.
 //!
 //! What it does not do: listen on anything but loopback; tunnel to anything but loopback;
-//! validate bearer tokens, client secrets or web identity tokens (beyond "not empty");
+//! validate bearer tokens, client secrets, web identity tokens (beyond "not empty") or
+//! container authorization tokens; expire IMDS tokens; serve IMDS paths other than the
+//! token and the credentials;
 //! compare signing times with a clock; implement the login operations or any other STS
 //! operation.
 //!
@@ -50,6 +56,7 @@
 mod answer;
 mod background;
 mod form;
+mod imds;
 mod operation;
 mod proxy;
 mod request;
@@ -59,7 +66,8 @@ mod sts;
 mod tls;
 mod xml;
 
-pub use answer::{Answer, DEFAULT_CREDENTIALS_BODY, DEFAULT_TOKEN_BODY};
+pub use answer::{Answer, DEFAULT_CONTAINER_BODY, DEFAULT_CREDENTIALS_BODY, DEFAULT_TOKEN_BODY};
+pub use imds::{DEFAULT_IMDS_CREDENTIALS_BODY, IMDS_ROLE};
 pub use operation::Operation;
 pub use proxy::FakeProxy;
 pub use request::RecordedRequest;

@@ -1,8 +1,20 @@
 //! The operations the fake serves, and how a request is routed to one.
 
-use crate::form::Form;
+use crate::form::{Form, decode_path_segment};
 
-/// The operations the fake serves: two of IAM Identity Center, two of STS.
+/// The path of the IMDSv2 session token (`PUT`).
+const IMDS_TOKEN_PATH: &str = "/latest/api/token";
+/// The extended credentials path of IMDS (the listing; a role name follows for its
+/// credentials).
+const IMDS_EXTENDED: &str = "/latest/meta-data/iam/security-credentials-extended/";
+/// The legacy credentials path of IMDS.
+const IMDS_LEGACY: &str = "/latest/meta-data/iam/security-credentials/";
+/// Paths holding this segment belong to IMDS: those that are none of its operations are
+/// no route, never the container endpoint.
+const IMDS_SPACE: &str = "/latest/";
+
+/// The operations the fake serves: two of IAM Identity Center, two of STS, five of the EC2
+/// instance metadata service (IMDS) and the container credentials endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Operation {
     /// `GET …/federation/credentials` (SSO portal).
@@ -14,15 +26,51 @@ pub enum Operation {
     /// STS `AssumeRoleWithWebIdentity`: `POST …/` with the form parameter
     /// `Action=AssumeRoleWithWebIdentity`.
     AssumeRoleWithWebIdentity,
+    /// IMDSv2's session token: `PUT …/latest/api/token`.
+    ImdsToken,
+    /// IMDS's role listing on the extended path:
+    /// `GET …/latest/meta-data/iam/security-credentials-extended/`.
+    ImdsExtendedRoles,
+    /// A role's credentials on the extended path (with `AccountId`):
+    /// `GET …/latest/meta-data/iam/security-credentials-extended/<role>`.
+    ImdsExtendedCredentials,
+    /// IMDS's role listing on the legacy path:
+    /// `GET …/latest/meta-data/iam/security-credentials/`.
+    ImdsRoles,
+    /// A role's credentials on the legacy path (no `AccountId`):
+    /// `GET …/latest/meta-data/iam/security-credentials/<role>`.
+    ImdsCredentials,
+    /// The container credentials endpoint (ECS, EKS Pod Identity): any other `GET`, e.g.
+    /// `/creds?task=1` or `/v2/credentials/<id>`, but not one under `…/latest/`.
+    ContainerCredentials,
 }
 
 impl Operation {
+    /// Every operation, in declaration order.
+    pub const ALL: [Self; 10] = [
+        Self::GetRoleCredentials,
+        Self::CreateToken,
+        Self::AssumeRole,
+        Self::AssumeRoleWithWebIdentity,
+        Self::ImdsToken,
+        Self::ImdsExtendedRoles,
+        Self::ImdsExtendedCredentials,
+        Self::ImdsRoles,
+        Self::ImdsCredentials,
+        Self::ContainerCredentials,
+    ];
+
     /// The operation a request is routed to: by method and path suffix (so a path prefix
     /// of the endpoint URL is accepted), and for STS (a `POST` to a path ending in `/`) by
-    /// the `Action` parameter of the form-encoded `body`.
+    /// the `Action` parameter of the form-encoded `body`. A `GET` that is neither the SSO
+    /// portal's nor under `…/latest/` is the container endpoint's; a `GET` under
+    /// `…/latest/` that is not one of IMDS's credentials paths has no route.
     pub fn route(method: &str, path: &str, body: &[u8]) -> Option<Self> {
         match method {
             "GET" if path.ends_with("/federation/credentials") => Some(Self::GetRoleCredentials),
+            "GET" if path.contains(IMDS_SPACE) => Self::route_imds_get(path),
+            "GET" => Some(Self::ContainerCredentials),
+            "PUT" if path.ends_with(IMDS_TOKEN_PATH) => Some(Self::ImdsToken),
             "POST" if path.ends_with("/token") => Some(Self::CreateToken),
             "POST" if path.ends_with('/') => match Form::parse(body).get("Action") {
                 Some("AssumeRole") => Some(Self::AssumeRole),
@@ -33,6 +81,34 @@ impl Operation {
         }
     }
 
+    /// A `GET` under `…/latest/`: one of the four credentials operations, or none.
+    fn route_imds_get(path: &str) -> Option<Self> {
+        let (role, extended) = imds_role(path)?;
+        Some(match (role.is_empty(), extended) {
+            (true, true) => Self::ImdsExtendedRoles,
+            (false, true) => Self::ImdsExtendedCredentials,
+            (true, false) => Self::ImdsRoles,
+            (false, false) => Self::ImdsCredentials,
+        })
+    }
+
+    /// Whether this is one of IMDS's operations.
+    pub fn is_imds(self) -> bool {
+        matches!(
+            self,
+            Self::ImdsToken
+                | Self::ImdsExtendedRoles
+                | Self::ImdsExtendedCredentials
+                | Self::ImdsRoles
+                | Self::ImdsCredentials
+        )
+    }
+
+    /// Whether this is one of STS's operations.
+    pub fn is_sts(self) -> bool {
+        matches!(self, Self::AssumeRole | Self::AssumeRoleWithWebIdentity)
+    }
+
     /// The operation's name, as in STS's `<Op>Response` and `<Op>Result` elements.
     pub fn name(self) -> &'static str {
         match self {
@@ -40,6 +116,27 @@ impl Operation {
             Self::CreateToken => "CreateToken",
             Self::AssumeRole => "AssumeRole",
             Self::AssumeRoleWithWebIdentity => "AssumeRoleWithWebIdentity",
+            Self::ImdsToken => "ImdsToken",
+            Self::ImdsExtendedRoles => "ImdsExtendedRoles",
+            Self::ImdsExtendedCredentials => "ImdsExtendedCredentials",
+            Self::ImdsRoles => "ImdsRoles",
+            Self::ImdsCredentials => "ImdsCredentials",
+            Self::ContainerCredentials => "ContainerCredentials",
         }
     }
+}
+
+/// For a path ending in one of IMDS's two credentials paths, the role that follows it
+/// (percent-decoded; empty for the listing) and whether the path is the extended one.
+/// `None` for any other path, or a role with a `/`.
+pub(crate) fn imds_role(path: &str) -> Option<(String, bool)> {
+    let (index, marker, extended) = match path.rfind(IMDS_EXTENDED) {
+        Some(index) => (index, IMDS_EXTENDED, true),
+        None => (path.rfind(IMDS_LEGACY)?, IMDS_LEGACY, false),
+    };
+    let role = &path[index + marker.len()..];
+    if role.contains('/') {
+        return None;
+    }
+    Some((decode_path_segment(role.as_bytes()), extended))
 }

@@ -16,6 +16,7 @@ use hyper_util::rt::TokioIo;
 
 use crate::answer::{Answer, Delivery};
 use crate::background::Background;
+use crate::imds::Imds;
 use crate::operation::Operation;
 use crate::request::RecordedRequest;
 use crate::sts::Keyring;
@@ -27,6 +28,7 @@ struct State {
     connections: usize,
     log: Vec<RecordedRequest>,
     sts: Keyring,
+    imds: Imds,
 }
 
 type Shared = Arc<Mutex<State>>;
@@ -35,8 +37,8 @@ fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, State> {
     shared.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// A running fake portal: the SSO portal, SSO-OIDC and STS on one loopback port. Stops when
-/// dropped.
+/// A running fake portal: the SSO portal, SSO-OIDC, STS, the EC2 instance metadata service
+/// and the container credentials endpoint on one loopback port. Stops when dropped.
 ///
 /// # The fake STS
 ///
@@ -67,6 +69,38 @@ fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, State> {
 ///   `sts-token-<n>` for `AssumeRole`, `ASIAWEB<n>` / `web-secret-<n>` / `web-token-<n>`
 ///   for web identity (n from 1), expiring 2026-03-01T13:00:00Z, for the assumed-role ARN
 ///   `arn:<partition>:sts::<account>:assumed-role/<role name>/<session name>`.
+///
+/// # The fake IMDS
+///
+/// Unscripted (or scripted with [`Answer::default_for`]), the five IMDS operations behave as
+/// IMDSv2 does (SPEC §18 "F's IMDS"), under any path prefix:
+///
+/// - `PUT …/latest/api/token` needs `x-aws-ec2-metadata-token-ttl-seconds` of 1-21600 (else
+///   400) and answers `imds-token-<n>` (n from 1, per `PUT`; [`reset`](Self::reset)
+///   restarts it) as `text/plain`, the TTL echoed in the same header. Every token served in
+///   a 2xx `ImdsToken` answer, scripted or not, is one the fake issued; the tokens never
+///   expire and stay valid across [`reset`](Self::reset).
+/// - A `GET` whose `x-aws-ec2-metadata-token` the fake did not issue is 401. A `GET` without
+///   the header is served (IMDSv1) unless [`imds_require_token`](Self::imds_require_token)
+///   was called; then it is 401.
+/// - The listings (`…/security-credentials-extended/` and `…/security-credentials/`) answer
+///   [`IMDS_ROLE`](crate::IMDS_ROLE) (`role-1`); its credentials are
+///   [`DEFAULT_IMDS_CREDENTIALS_BODY`](crate::DEFAULT_IMDS_CREDENTIALS_BODY) (`ASIAIMDS`,
+///   expiring 2026-03-01T18:00:00Z), with `"AccountId":"210987654321"` added on the
+///   extended path only; another role is 404. All as `text/plain`, as IMDS sends them.
+///
+/// A script overrides any of them: "no extended path" is the two extended operations
+/// scripted to 404, "no role" the listing answering 404.
+///
+/// # The fake container endpoint
+///
+/// Any other `GET` (not `…/federation/credentials`, nothing under `…/latest/`) is
+/// [`Operation::ContainerCredentials`]: [`DEFAULT_CONTAINER_BODY`](crate::DEFAULT_CONTAINER_BODY)
+/// (`ASIACONT`, account `111122223333`) as `application/json`, whatever the path, query or
+/// `authorization` header (the request log has the header as sent).
+///
+/// The fake STS trusts the keys of every 2xx IMDS or container credentials answer it
+/// serves too, so they can sign an `AssumeRole` (`credential_source`).
 ///
 /// `Debug` shows the URL only: no trusted secret or session token.
 pub struct FakePortal {
@@ -181,14 +215,25 @@ impl FakePortal {
             .trust(access_key_id, secret_access_key, session_token);
     }
 
-    /// Forgets scripts, counters (the numbers of issued keys included: the next `AssumeRole`
-    /// issues `ASIASTS1` again), connections and the log. Trusted keys stay trusted.
+    /// From now on the fake IMDS answers a `GET` without `x-aws-ec2-metadata-token` with
+    /// 401, as an instance that requires IMDSv2 does (until [`reset`](Self::reset)).
+    pub fn imds_require_token(&self) {
+        lock(&self.state).imds.require_token();
+    }
+
+    /// Forgets scripts, counters (the numbers of issued keys and IMDS tokens included: the
+    /// next `AssumeRole` issues `ASIASTS1` again, the next IMDS token is `imds-token-1`),
+    /// connections, the log and [`imds_require_token`](Self::imds_require_token). Trusted
+    /// keys stay trusted and issued IMDS tokens stay valid.
     pub fn reset(&self) {
         let mut state = lock(&self.state);
         let mut sts = std::mem::take(&mut state.sts);
         sts.restart();
+        let mut imds = std::mem::take(&mut state.imds);
+        imds.restart();
         *state = State {
             sts,
+            imds,
             ..State::default()
         };
     }
@@ -272,12 +317,13 @@ async fn handle(
                     Some(script) => script[index.min(script.len() - 1)].clone(),
                     None => Answer::default_for(op),
                 };
-                let answer = if chosen.checked {
-                    state.sts.answer(op, &recorded).dressed_as(&chosen)
-                } else {
-                    chosen
+                let answer = match (chosen.checked, op.is_imds()) {
+                    (true, true) => state.imds.answer(op, &recorded).dressed_as(&chosen),
+                    (true, false) => state.sts.answer(op, &recorded).dressed_as(&chosen),
+                    (false, _) => chosen,
                 };
                 state.sts.trust_served(op, &answer);
+                state.imds.note_served(op, &answer);
                 answer
             }
         };

@@ -151,7 +151,8 @@ impl Keyring {
     }
 
     /// Trusts the keys of a credentials answer the fake serves (a 2xx `GetRoleCredentials`
-    /// JSON or STS XML answer, scripted or not), so that what it hands out can sign.
+    /// JSON, STS XML, IMDS or container credentials JSON answer, scripted or not), so that
+    /// what it hands out can sign.
     pub(crate) fn trust_served(&mut self, operation: Operation, answer: &Answer) {
         if !(200..300).contains(&answer.status) {
             return;
@@ -177,7 +178,23 @@ impl Keyring {
                     field("SessionToken"),
                 )
             }
-            Operation::CreateToken => return,
+            Operation::ImdsExtendedCredentials
+            | Operation::ImdsCredentials
+            | Operation::ContainerCredentials => {
+                let Ok(json) = serde_json::from_slice::<serde_json::Value>(&answer.body) else {
+                    return;
+                };
+                let field = |name: &str| json[name].as_str().map(str::to_owned);
+                (
+                    field("AccessKeyId"),
+                    field("SecretAccessKey"),
+                    field("Token"),
+                )
+            }
+            Operation::CreateToken
+            | Operation::ImdsToken
+            | Operation::ImdsExtendedRoles
+            | Operation::ImdsRoles => return,
         };
         if let (Some(id), Some(secret)) = (id, secret)
             && !id.is_empty()
@@ -199,7 +216,7 @@ impl Keyring {
             Operation::AssumeRoleWithWebIdentity => {
                 self.assume_role_with_web_identity(&form, &request_id)
             }
-            Operation::GetRoleCredentials | Operation::CreateToken => Err(Refusal::new(
+            _ => Err(Refusal::new(
                 400,
                 "InvalidAction",
                 format!(

@@ -6,17 +6,20 @@
 //!   paths (`HOME=/home`, `AWS_WEB_IDENTITY_TOKEN_FILE=/token.jwt`) and the
 //!   `web_identity_token_file = /…` settings of the copied files point into it (no `HOME`:
 //!   no home);
-//! - the recorded answers are scripted, in order and per [`Operation`], on two loopback
-//!   fakes (plain http and https, the latter with its own CA), and every recorded host is
+//! - the recorded answers are scripted, in order and per [`Operation`] (IMDS's and the
+//!   container endpoint's included), on two loopback fakes (plain http and https, the
+//!   latter with its own CA), and every recorded host is
 //!   pinned to the fake of its scheme: the client must be built with [`pins`](ReplayCase::pins)
 //!   and [`ca_file`](ReplayCase::ca_file). Past the recording a fake drops the connection
 //!   (a connection error), and a host that was not recorded is sent to a closed loopback
 //!   proxy (`ALL_PROXY`, the recorded hosts in `NO_PROXY`): nothing is ever dialled;
+//!   IMDS's extended credentials path, when not recorded, is answered 404 (the service
+//!   without it), as SPEC §18.24 says;
 //! - [`assert_requests`](ReplayCase::assert_requests) then compares what each fake received
 //!   with the recording: count, method, host, path, the query as a set, and the
 //!   `content-type`, `x-amz-sso_bearer_token` and `x-aws-ec2-metadata-token` headers
 //!   (aws-config compares URIs and the first and last of those headers; bodies are not
-//!   compared).
+//!   compared), leaving out the unrecorded requests of the extended IMDS path.
 
 use std::fs;
 use std::net::SocketAddr;
@@ -31,12 +34,12 @@ use crate::answer::Answer;
 use crate::operation::Operation;
 use crate::server::FakePortal;
 
-/// The operations the fakes serve, each scripted for every case.
-const OPERATIONS: [Operation; 4] = [
-    Operation::GetRoleCredentials,
-    Operation::CreateToken,
-    Operation::AssumeRole,
-    Operation::AssumeRoleWithWebIdentity,
+/// IMDS's extended credentials path (SPEC §16.4), which the recordings (aws-config asks
+/// the legacy path only) never hold: answered 404 when unrecorded, as an instance without
+/// it does, and not compared (SPEC §18.24).
+const EXTENDED: [Operation; 2] = [
+    Operation::ImdsExtendedRoles,
+    Operation::ImdsExtendedCredentials,
 ];
 
 /// The request headers compared with the recording.
@@ -190,15 +193,18 @@ impl ReplayCase {
         let secure =
             FakePortal::start_https().unwrap_or_else(|e| panic!("{name}: https fake: {e}"));
         for (fake, scheme_secure) in [(&plain, false), (&secure, true)] {
-            for operation in OPERATIONS {
-                let recorded = exchanges
+            for operation in Operation::ALL {
+                let recorded: Vec<Answer> = exchanges
                     .iter()
                     .filter(|e| e.secure == scheme_secure && e.operation() == Some(operation))
-                    .map(Exchange::answer);
-                fake.script(
-                    operation,
-                    recorded.chain(std::iter::once(Answer::drop_connection())),
-                );
+                    .map(Exchange::answer)
+                    .collect();
+                let past = if recorded.is_empty() && EXTENDED.contains(&operation) {
+                    Answer::text(404, "404 - Not Found")
+                } else {
+                    Answer::drop_connection()
+                };
+                fake.script(operation, recorded.into_iter().chain(std::iter::once(past)));
             }
         }
         let scratch = temp_dir();
@@ -300,7 +306,8 @@ impl ReplayCase {
     }
 
     /// Asserts that each fake received exactly the recorded requests of its scheme, in
-    /// order: method, host, path, query set and [`COMPARED_HEADERS`].
+    /// order: method, host, path, query set and [`COMPARED_HEADERS`]. Requests to IMDS's
+    /// extended credentials path are left out when the recording holds none.
     ///
     /// # Panics
     ///
@@ -314,7 +321,16 @@ impl ReplayCase {
                 .iter()
                 .filter(|e| e.secure == secure)
                 .collect();
-            let received = fake.requests();
+            let received: Vec<crate::RecordedRequest> = fake
+                .requests()
+                .into_iter()
+                .filter(|r| {
+                    r.operation.is_none_or(|op| {
+                        !EXTENDED.contains(&op)
+                            || expected.iter().any(|e| e.operation() == Some(op))
+                    })
+                })
+                .collect();
             let lines: Vec<String> = received
                 .iter()
                 .map(crate::RecordedRequest::request_line)

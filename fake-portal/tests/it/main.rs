@@ -8,6 +8,7 @@
 )]
 
 mod answer;
+mod imds;
 mod proxy;
 mod replay;
 mod sandbox;

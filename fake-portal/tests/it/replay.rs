@@ -136,3 +136,71 @@ fn the_recording_is_answered_in_order_then_the_connection_drops() {
     // Past the recording: no answer.
     assert!(exchange(plain, &request).is_empty());
 }
+
+const IMDS_TRAFFIC: &str = r#"{"version": "V0", "events": [
+  {"connection_id": 0, "action": {"Request": {"request": {"uri": "http://169.254.169.254/latest/api/token",
+    "headers": {"x-aws-ec2-metadata-token-ttl-seconds": ["21600"]}, "method": "PUT"}}}},
+  {"connection_id": 0, "action": {"Response": {"response": {"Ok": {"status": 200, "version": "HTTP/1.1",
+    "headers": {"x-aws-ec2-metadata-token-ttl-seconds": ["21600"], "content-length": ["9"]}}}}}},
+  {"connection_id": 0, "action": {"Data": {"data": {"Utf8": "recorded1"}, "direction": "Response"}}},
+  {"connection_id": 1, "action": {"Request": {"request": {"uri": "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
+    "headers": {"x-aws-ec2-metadata-token": ["recorded1"]}, "method": "GET"}}}},
+  {"connection_id": 1, "action": {"Response": {"response": {"Ok": {"status": 200, "version": "HTTP/1.1", "headers": {}}}}}},
+  {"connection_id": 1, "action": {"Data": {"data": {"Utf8": "recorded-role"}, "direction": "Response"}}},
+  {"connection_id": 2, "action": {"Request": {"request": {"uri": "http://169.254.170.2/v2/credentials/abc",
+    "headers": {}, "method": "GET"}}}},
+  {"connection_id": 2, "action": {"Response": {"response": {"Ok": {"status": 200, "version": "HTTP/1.1", "headers": {}}}}}},
+  {"connection_id": 2, "action": {"Data": {"data": {"Utf8": "{\"AccessKeyId\":\"ASIAREC\"}"}, "direction": "Response"}}}
+]}"#;
+
+#[test]
+fn imds_and_container_recordings_are_replayed_and_the_extended_path_is_404() {
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path().join("imds_case");
+    write(&dir, "env.json", "{}");
+    write(&dir, "http-traffic.json", IMDS_TRAFFIC);
+    write(
+        &dir,
+        "test-case.json",
+        r#"{"name": "x", "docs": "x", "result": {"ErrorContains": "x"}}"#,
+    );
+    let case = ReplayCase::load(&dir);
+    let pins = case.pins();
+    let hosts: Vec<&str> = pins.iter().map(|(h, _)| h.as_str()).collect();
+    assert_eq!(hosts, ["169.254.169.254", "169.254.170.2"]);
+    let plain = pins[0].1;
+    let send = |head: &str| {
+        parse(&exchange(
+            plain,
+            &format!("{head}\r\nConnection: close\r\n\r\n"),
+        ))
+    };
+    let imds = "Host: 169.254.169.254";
+    let token = send(&format!(
+        "PUT /latest/api/token HTTP/1.1\r\n{imds}\r\nx-aws-ec2-metadata-token-ttl-seconds: 21600\r\ncontent-length: 0"
+    ));
+    assert_eq!(token.body_text(), "recorded1");
+    // The extended path is not in the recording: 404, however often.
+    for _ in 0..2 {
+        let extended = send(&format!(
+            "GET /latest/meta-data/iam/security-credentials-extended/ HTTP/1.1\r\n{imds}\r\nx-aws-ec2-metadata-token: recorded1"
+        ));
+        assert_eq!(extended.status_line, "HTTP/1.1 404 Not Found");
+    }
+    let roles = send(&format!(
+        "GET /latest/meta-data/iam/security-credentials/ HTTP/1.1\r\n{imds}\r\nx-aws-ec2-metadata-token: recorded1"
+    ));
+    assert_eq!(roles.body_text(), "recorded-role");
+    let container = send("GET /v2/credentials/abc HTTP/1.1\r\nHost: 169.254.170.2");
+    assert_eq!(container.body_text(), r#"{"AccessKeyId":"ASIAREC"}"#);
+    // Everything recorded was received; the extended requests are not compared.
+    case.assert_requests();
+    // Past the recording: no answer.
+    assert!(
+        exchange(
+            plain,
+            "GET /v2/credentials/abc HTTP/1.1\r\nHost: 169.254.170.2\r\nConnection: close\r\n\r\n"
+        )
+        .is_empty()
+    );
+}

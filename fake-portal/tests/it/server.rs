@@ -24,7 +24,10 @@ fn routes_by_method_and_path_suffix() {
         Operation::route("POST", "/federation/credentials", b""),
         None
     );
-    assert_eq!(Operation::route("GET", "/token", b""), None);
+    assert_eq!(
+        Operation::route("GET", "/token", b""),
+        Some(Operation::ContainerCredentials)
+    );
     assert_eq!(
         Operation::route("POST", "/", b"Action=AssumeRole&Version=2011-06-15"),
         Some(Operation::AssumeRole)
@@ -47,7 +50,74 @@ fn routes_by_method_and_path_suffix() {
     );
     assert_eq!(Operation::route("POST", "/", b""), None);
     assert_eq!(Operation::route("POST", "/sts", b"Action=AssumeRole"), None);
-    assert_eq!(Operation::route("GET", "/", b"Action=AssumeRole"), None);
+    assert_eq!(
+        Operation::route("GET", "/", b"Action=AssumeRole"),
+        Some(Operation::ContainerCredentials)
+    );
+}
+
+#[test]
+fn routes_imds_and_the_container_endpoint() {
+    let route = |method: &str, path: &str| Operation::route(method, path, b"");
+    let extended = "/latest/meta-data/iam/security-credentials-extended/";
+    let legacy = "/latest/meta-data/iam/security-credentials/";
+    for prefix in ["", "/prefix", "/a/b"] {
+        assert_eq!(
+            route("PUT", &format!("{prefix}/latest/api/token")),
+            Some(Operation::ImdsToken),
+            "{prefix}"
+        );
+        assert_eq!(
+            route("GET", &format!("{prefix}{extended}")),
+            Some(Operation::ImdsExtendedRoles)
+        );
+        assert_eq!(
+            route("GET", &format!("{prefix}{extended}role-1")),
+            Some(Operation::ImdsExtendedCredentials)
+        );
+        assert_eq!(
+            route("GET", &format!("{prefix}{legacy}")),
+            Some(Operation::ImdsRoles)
+        );
+        assert_eq!(
+            route("GET", &format!("{prefix}{legacy}role%2B1")),
+            Some(Operation::ImdsCredentials)
+        );
+    }
+    // Not IMDS: another method, another path under /latest/, a role with a slash.
+    assert_eq!(route("GET", "/latest/api/token"), None);
+    // A POST to …/token is SSO-OIDC's, whatever comes before.
+    assert_eq!(
+        route("POST", "/latest/api/token"),
+        Some(Operation::CreateToken)
+    );
+    assert_eq!(route("PUT", "/latest/api/tokens"), None);
+    assert_eq!(route("GET", "/latest/meta-data/ami-id"), None);
+    assert_eq!(route("GET", &format!("{legacy}a/b")), None);
+    assert_eq!(
+        route("GET", "/latest/meta-data/iam/security-credentials"),
+        None
+    );
+    // Every other GET is the container endpoint's.
+    for path in ["/creds", "/v2/credentials/52b19262", "/v1/credentials", "/"] {
+        assert_eq!(
+            route("GET", path),
+            Some(Operation::ContainerCredentials),
+            "{path}"
+        );
+    }
+    assert_eq!(route("PUT", "/creds"), None);
+    assert_eq!(route("DELETE", "/creds"), None);
+    assert_eq!(Operation::ALL.len(), 10);
+    for op in Operation::ALL {
+        assert_eq!(op.is_imds(), op.name().starts_with("Imds"), "{}", op.name());
+        assert_eq!(
+            op.is_sts(),
+            op.name().starts_with("AssumeRole"),
+            "{}",
+            op.name()
+        );
+    }
 }
 
 #[test]
@@ -60,7 +130,7 @@ fn the_log_holds_every_request_as_sent() {
         "/p/federation/credentials?account_id=0123&role_name=Role%2BName%2F%C3%A9%20x",
     );
     post(fake.addr(), "/token", r#"{"clientId":"cid"}"#);
-    let unknown = parse(&get(fake.addr(), "/nope"));
+    let unknown = parse(&get(fake.addr(), "/latest/meta-data/nope"));
     assert_eq!(unknown.status_line, "HTTP/1.1 404 Not Found");
     assert_eq!(
         unknown.header("x-amzn-errortype"),

@@ -408,6 +408,52 @@ fn issued_keys_sign_the_next_hop() {
 }
 
 #[test]
+fn imds_and_container_keys_are_trusted_once_served() {
+    let fake = FakePortal::start().unwrap();
+    let imds = keys("ASIAIMDS", "imds-secret", Some("imds-token"));
+    let container = keys("ASIACONT", "cont-secret", Some("cont-token"));
+    for signer in [imds, container] {
+        let before = assume_role(&fake, signer, R1_BODY);
+        assert_eq!(before.status_line, "HTTP/1.1 403 Forbidden");
+    }
+    // The listing serves no keys; the credentials do (on either path).
+    get(fake.addr(), "/latest/meta-data/iam/security-credentials/");
+    assert_eq!(
+        assume_role(&fake, imds, R1_BODY).status_line,
+        "HTTP/1.1 403 Forbidden"
+    );
+    get(
+        fake.addr(),
+        "/latest/meta-data/iam/security-credentials/role-1",
+    );
+    get(fake.addr(), "/creds?task=1");
+    for signer in [imds, container] {
+        let after = assume_role(&fake, signer, R1_BODY);
+        assert_eq!(
+            after.status_line,
+            "HTTP/1.1 200 OK",
+            "{}",
+            after.body_text()
+        );
+    }
+    // An error answer serves no keys.
+    fake.script(
+        Operation::ContainerCredentials,
+        [Answer::json(
+            500,
+            r#"{"AccessKeyId":"ASIABAD","SecretAccessKey":"bad-secret","Token":"bad-token","Expiration":"2026-03-01T13:00:00Z"}"#,
+        )],
+    );
+    get(fake.addr(), "/creds");
+    let bad = assume_role(
+        &fake,
+        keys("ASIABAD", "bad-secret", Some("bad-token")),
+        R1_BODY,
+    );
+    assert_eq!(bad.status_line, "HTTP/1.1 403 Forbidden");
+}
+
+#[test]
 fn requests_without_a_usable_signature_are_refused() {
     let fake = FakePortal::start().unwrap();
     fake.trust_keys("AKIDBASE", "base-secret", None);
