@@ -1,8 +1,9 @@
 //! The setup the workspace's integration tests share: a temporary HOME holding a copy of
 //! the generated SPEC §13 home, the fake portal as its SSO and OIDC endpoints, the §13
 //! facts (clock, cache files, secrets), the shared conformance data located in place, its
-//! provider-chain case folders set up against loopback fakes ([`replay`]), and a
-//! [`Capture`] of the `tracing` output.
+//! provider-chain case folders set up against loopback fakes ([`replay`]), loopback
+//! addresses that never answer ([`silent_listener`], [`closed_port`]), and a [`Capture`] of
+//! the `tracing` output.
 //!
 //! It knows no ssokit library crate, so any test binary can use it: each test crate wraps
 //! [`Sandbox`] with its own constructors (a provider configuration, a command line).
@@ -22,6 +23,7 @@
 
 mod capture;
 pub mod replay;
+mod silent;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -30,6 +32,7 @@ use jiff::Timestamp;
 use tempfile::TempDir;
 
 pub use capture::{Capture, CaptureGuard};
+pub use silent::{SilentListener, closed_port, silent_listener};
 
 use crate::operation::Operation;
 use crate::server::FakePortal;
@@ -44,9 +47,12 @@ pub const LEGACY_CACHE: &str = ".aws/sso/cache/40a89917e3175433e361b710a9d43528d
 /// The cache file of sso-session `dev` (profile S), relative to the home.
 pub const SESSION_CACHE: &str = ".aws/sso/cache/34c6fceca75e456f25e7e99531e2425c6c1de443.json";
 
-/// Every secret of the §13 home and of the fake portal's default answers, and the prefixes
-/// of the secret keys and session tokens the fake STS issues: none may appear in a `Debug`,
-/// `Display`, error or log text.
+/// Every secret of the §13 home and of the fake portal's default answers (the IMDS and
+/// container credentials included), the prefixes of the secret keys and session tokens the
+/// fake STS issues and of the IMDS session tokens the fake IMDS issues (`imds-token`), and
+/// the container authorization tokens of SPEC §18.13 (`pod-token-<n>` in a file,
+/// `env-token` in the variable): none may appear in a `Debug`, `Display`, error or log
+/// text.
 pub const SECRETS: &[&str] = &[
     "legacy-at",
     "session-at",
@@ -64,6 +70,12 @@ pub const SECRETS: &[&str] = &[
     "a-secret",
     "b-secret",
     "eyJ.web.",
+    "imds-secret",
+    "imds-token",
+    "cont-secret",
+    "cont-token",
+    "pod-token",
+    "env-token",
 ];
 
 /// The variable that turns the instance metadata service off; every sandbox sets it.

@@ -4,8 +4,8 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use ssokit_fake_portal::sandbox::{
-    Capture, LEGACY_CACHE, NOW, SECRETS, SESSION_CACHE, Sandbox, assert_no_secret, copy_tree,
-    generated_home, ts,
+    Capture, LEGACY_CACHE, NOW, SECRETS, SESSION_CACHE, Sandbox, assert_no_secret, closed_port,
+    copy_tree, generated_home, silent_listener, ts,
 };
 
 use crate::{get, post};
@@ -133,4 +133,50 @@ fn a_capture_records_this_thread_only_while_started() {
         ["WARN message=captured answer=42", "span step id=\"s1\"",]
     );
     assert_eq!(capture.text(), capture.lines().join("\n"));
+}
+
+#[test]
+fn a_silent_listener_accepts_and_never_answers() {
+    use std::io::{Read, Write};
+    use std::time::Duration;
+
+    let silent = silent_listener();
+    assert_eq!(silent.url(), format!("http://{}", silent.addr()));
+    assert_eq!(silent.connections(), 0);
+    let mut stream = std::net::TcpStream::connect(silent.addr()).unwrap();
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let mut buffer = [0u8; 16];
+    let error = stream.read(&mut buffer).unwrap_err();
+    assert!(
+        matches!(
+            error.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
+        "{error}"
+    );
+    let _second = std::net::TcpStream::connect(silent.addr()).unwrap();
+    // The accept loop runs on its own thread: wait for it to count.
+    for _ in 0..200 {
+        if silent.connections() == 2 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(silent.connections(), 2);
+    let addr = silent.addr();
+    drop(silent);
+    assert!(std::net::TcpStream::connect(addr).is_err());
+}
+
+#[test]
+fn a_closed_port_refuses_connections() {
+    let addr = closed_port();
+    assert!(addr.ip().is_loopback());
+    let error = std::net::TcpStream::connect(addr).unwrap_err();
+    assert_eq!(error.kind(), std::io::ErrorKind::ConnectionRefused);
 }
