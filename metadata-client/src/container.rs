@@ -149,6 +149,12 @@ impl ContainerEndpoint {
         })
     }
 
+    /// The whole URL, query included: what is requested. Messages show
+    /// [`url_without_query`](Self::url_without_query) instead.
+    pub fn url(&self) -> String {
+        format!("{}{}", self.endpoint.url(), self.target)
+    }
+
     /// The URL without its query, as messages show it.
     pub fn url_without_query(&self) -> String {
         let path = self.target.split('?').next().unwrap_or_default();
@@ -314,6 +320,7 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(endpoint.url_without_query(), "http://127.0.0.1:9/creds");
+        assert_eq!(endpoint.url(), "http://127.0.0.1:9/creds?task=secret-ish");
         assert!(!format!("{endpoint:?}").contains("task="));
     }
 
