@@ -17,9 +17,11 @@
 
 mod cache;
 mod conformance;
+mod container;
 mod drills;
 mod environment;
 mod error;
+mod imds;
 mod plan;
 mod process;
 mod profile;
@@ -130,6 +132,13 @@ impl World {
             .into_iter()
             .filter(|r| r.operation == Some(operation))
             .collect()
+    }
+
+    /// Points IMDS at the fake (instead of leaving it disabled, as every world starts).
+    pub fn use_fake_imds(&mut self) {
+        self.unset_env("AWS_EC2_METADATA_DISABLED");
+        let url = self.portal.url().to_owned();
+        self.set_env("AWS_EC2_METADATA_SERVICE_ENDPOINT", &url);
     }
 
     pub fn profile(&self, profile: &str) -> ProfileCredentialsProvider {
