@@ -71,7 +71,31 @@ impl HttpClient {
     /// [`error reader`](Request::error_reader) found).
     pub async fn send(&self, request: &Request) -> Result<Response, Error> {
         let call = request.prepare()?;
-        self.transport.send(&call).await
+        self.transport
+            .send(&call, 0, self.settings().max_attempts)
+            .await
+    }
+
+    /// Sends `request` once, whatever the retry policy: a caller that must learn at once
+    /// whether a service is there (IMDS's absence rule) sends its first request so, and
+    /// goes on with [`send_continued`](Self::send_continued) when the answer is worth a
+    /// retry.
+    pub async fn send_once(&self, request: &Request) -> Result<Response, Error> {
+        let call = request.prepare()?;
+        self.transport.send(&call, 0, 1).await
+    }
+
+    /// Sends `request` as the rest of the retry policy after `made` attempts that failed
+    /// retryably: the delay before retry `made` first, then attempts `made + 1` up to
+    /// `max_attempts` in all, and at least one (the error counts them all).
+    pub async fn send_continued(&self, request: &Request, made: u32) -> Result<Response, Error> {
+        let call = request.prepare()?;
+        let max = self.settings().max_attempts.max(made + 1);
+        self.transport
+            .settings
+            .wait(self.transport.settings.retry_delay(made.saturating_sub(1)))
+            .await;
+        self.transport.send(&call, made, max).await
     }
 }
 
@@ -114,8 +138,9 @@ impl Transport {
         Ok(client)
     }
 
-    /// Sends `call` with retries; returns the 2xx response or the final error.
-    async fn send(&self, call: &Call) -> Result<Response, Error> {
+    /// Sends `call` with retries, as attempts `made + 1` to `max`; returns the 2xx response
+    /// or the final error.
+    async fn send(&self, call: &Call, made: u32, max: u32) -> Result<Response, Error> {
         if let Err((var, reason)) = self.settings.proxy.choose(&call.host, call.secure) {
             return Err(Error::Proxy { var, reason });
         }
@@ -124,8 +149,7 @@ impl Transport {
         } else {
             None
         };
-        let max = self.settings.max_attempts;
-        let mut attempt = 1;
+        let mut attempt = made + 1;
         loop {
             let outcome = self.attempt(call, https.as_ref(), attempt).await;
             match outcome {
@@ -466,6 +490,7 @@ impl tower_service::Service<Uri> for Connector {
 /// Whether a connection to `host:port` (or to `pinned`, where the host is pinned) stays on
 /// this machine: a pinned loopback address, a loopback IP literal, or `localhost`. No
 /// lookup. The `loopback-guard` feature (test builds) aborts on a refusal.
+#[cfg(any(test, feature = "loopback-guard"))]
 pub(crate) fn loopback_target(
     host: &str,
     port: u16,

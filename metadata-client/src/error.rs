@@ -69,7 +69,7 @@ impl ContainerError {
                 service.message(),
                 Attempts(service.attempts())
             ),
-            other => exchange_detail(other, 0),
+            other => exchange_detail(other),
         };
         ContainerError::Http {
             url: url.to_owned(),
@@ -178,23 +178,21 @@ impl fmt::Display for Attempts {
 }
 
 /// The part of an exchange error after `failed: `: the I/O error or the timeout, with the
-/// attempts (`earlier` made before this client's); for an error answer, its status.
-pub(crate) fn exchange_detail(error: &ssokit_http::Error, earlier: u32) -> String {
+/// attempts; for an error answer, its status.
+pub(crate) fn exchange_detail(error: &ssokit_http::Error) -> String {
     match error {
-        ssokit_http::Error::Service(service) => format!(
-            "HTTP {}{}",
-            service.status(),
-            Attempts(service.attempts() + earlier)
-        ),
+        ssokit_http::Error::Service(service) => {
+            format!("HTTP {}{}", service.status(), Attempts(service.attempts()))
+        }
         ssokit_http::Error::Io {
             message, attempts, ..
-        } => format!("{message}{}", Attempts(attempts + earlier)),
+        } => format!("{message}{}", Attempts(*attempts)),
         ssokit_http::Error::Timeout {
             timeout, attempts, ..
         } => format!(
             "no response within {} s{}",
             seconds(*timeout),
-            Attempts(attempts + earlier)
+            Attempts(*attempts)
         ),
         ssokit_http::Error::BodyTooLarge { .. } => "the answer is larger than 1 MiB".to_owned(),
         other => other.to_string(),

@@ -150,10 +150,6 @@ enum Mode {
 /// proxy. `Debug` shows the endpoint only, never the token.
 pub struct ImdsClient {
     endpoint: ImdsEndpoint,
-    /// One attempt: the load's first request (the absence rule).
-    probe: HttpClient,
-    /// The two attempts left to a first request that got a 5xx.
-    rest: HttpClient,
     http: HttpClient,
     /// The setting that disables IMDSv1, when it does.
     v1_disabled: Option<String>,
@@ -185,8 +181,6 @@ impl ImdsClient {
             .proxy(ProxySettings::none());
         Self {
             endpoint,
-            probe: HttpClient::new(settings.clone().max_attempts(1)),
-            rest: HttpClient::new(settings.clone().max_attempts(2)),
             http: HttpClient::new(settings.max_attempts(3)),
             v1_disabled,
             state: Mutex::new(State::default()),
@@ -384,35 +378,32 @@ impl Load<'_> {
         request: &Request,
     ) -> Result<Response, Failure> {
         let first = std::mem::replace(&mut self.first, false);
-        let mut earlier = 0;
-        let client = if first {
-            &self.client.probe
+        let http = &self.client.http;
+        let outcome = if first {
+            match http.send_once(request).await {
+                Err(e @ (ssokit_http::Error::Io { .. } | ssokit_http::Error::Timeout { .. })) => {
+                    return Err(Failure::Done(ImdsError::Unreachable {
+                        endpoint: self.endpoint(),
+                        detail: exchange_detail(&e),
+                        cause: Box::new(e),
+                    }));
+                }
+                // An answer came, so the service is there: a 5xx gets the rest of the
+                // attempts, with their delays.
+                Err(ssokit_http::Error::Service(service)) if service.status() >= 500 => {
+                    http.send_continued(request, 1).await
+                }
+                other => other,
+            }
         } else {
-            &self.client.http
-        };
-        let outcome = match client.send(request).await {
-            Err(e @ (ssokit_http::Error::Io { .. } | ssokit_http::Error::Timeout { .. }))
-                if first =>
-            {
-                return Err(Failure::Done(ImdsError::Unreachable {
-                    endpoint: self.endpoint(),
-                    detail: exchange_detail(&e, 0),
-                    cause: Box::new(e),
-                }));
-            }
-            // An answer came, so the service is there: a 5xx gets the other two attempts.
-            Err(ssokit_http::Error::Service(service)) if first && service.status() >= 500 => {
-                earlier = 1;
-                self.client.rest.send(request).await
-            }
-            other => other,
+            http.send(request).await
         };
         outcome.map_err(|error| {
             let http = ImdsError::Http {
                 method,
                 path: path.to_owned(),
                 endpoint: self.endpoint(),
-                detail: exchange_detail(&error, earlier),
+                detail: exchange_detail(&error),
             };
             match error {
                 ssokit_http::Error::Service(service) => Failure::Status(service.status(), http),

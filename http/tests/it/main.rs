@@ -208,3 +208,38 @@ async fn a_refused_connection_keeps_the_io_error_as_its_source() {
     }
     assert_eq!(kind, Some(std::io::ErrorKind::ConnectionRefused));
 }
+
+/// A first request sent once, then the rest of the policy: the same attempts and delays in
+/// all as one `send` (IMDS's absence rule rests on this), and the unit scales the delays.
+#[tokio::test]
+async fn send_once_then_send_continued_is_one_policy() {
+    let portal = FakePortal::start().unwrap();
+    portal.script(Operation::CreateToken, [Answer::empty(503)]);
+    let delays = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let recorded = std::sync::Arc::clone(&delays);
+    let settings = HttpSettings::default()
+        .max_attempts(3)
+        .jitter(|| 0.5)
+        .retry_delay_unit(std::time::Duration::from_millis(100))
+        .sleep(move |d| {
+            recorded.lock().unwrap().push(d);
+            Box::pin(std::future::ready(()))
+        });
+    let client = HttpClient::new(settings);
+    let request = Request::new("MakeWidget", Method::Post, &endpoint(&portal), "/token");
+    let first = client.send_once(&request).await.unwrap_err();
+    assert_eq!(first.attempts(), 1);
+    assert_eq!(portal.count(Operation::CreateToken), 1);
+    assert!(delays.lock().unwrap().is_empty());
+    let rest = client.send_continued(&request, 1).await.unwrap_err();
+    assert_eq!(rest.attempts(), 3);
+    assert_eq!(portal.count(Operation::CreateToken), 3);
+    // 0.5 × min(2^i, 20) × 100 ms before retries 0 and 1.
+    assert_eq!(
+        *delays.lock().unwrap(),
+        [
+            std::time::Duration::from_millis(50),
+            std::time::Duration::from_millis(100)
+        ]
+    );
+}
