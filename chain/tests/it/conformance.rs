@@ -5,10 +5,9 @@
 //! the recorded hosts are pinned to, the requests compared with the recording.
 //! `ErrorContains` cases must fail; the wording is ssokit's.
 //!
-//! The cases that need container credentials (ECS, EKS Pod Identity) or the instance
-//! metadata service wait for those providers (#13, SPEC §16); they are named in
-//! [`WAITING_FOR_13`], printed as skipped, and the test asserts that exactly they were
-//! skipped.
+//! All 29 run, the container (ECS, EKS Pod Identity) and IMDS cases included: their
+//! link-local hosts are pinned to the loopback fakes like every recorded host, never
+//! dialled.
 
 #![allow(
     clippy::print_stderr,
@@ -28,24 +27,6 @@ use ssokit_fake_portal::sandbox::{Capture, conformance_dir};
 /// The suite's folder and its case count (conformance README §4).
 const SUITE: &str = "default-credential-provider-chain";
 const CASES: usize = 29;
-
-/// The cases that need the container or IMDS providers (#13), which the chain does not
-/// have yet.
-const WAITING_FOR_13: [&str; 13] = [
-    "ecs_assume_role",
-    "ecs_credentials",
-    "ecs_credentials_invalid_profile",
-    "eks_pod_identity_credentials",
-    "eks_pod_identity_no_token_file",
-    "imds_assume_role",
-    "imds_config_with_no_creds",
-    "imds_default_chain_error",
-    "imds_default_chain_retries",
-    "imds_default_chain_success",
-    "imds_disabled",
-    "imds_no_iam_role",
-    "imds_token_fail",
-];
 
 /// The chain's configuration for `case`: its environment and clock, its recorded hosts
 /// pinned to the fakes, whose CA is the only one trusted, no retry delay, and insecure
@@ -117,20 +98,8 @@ async fn default_credential_provider_chain_cases() {
         .collect();
     cases.sort();
     assert_eq!(cases.len(), CASES, "{SUITE}");
-    let mut skipped = Vec::new();
     for case in &cases {
-        let name = case.file_name().unwrap().to_str().unwrap();
-        if WAITING_FOR_13.contains(&name) {
-            eprintln!("conformance {name}: SKIPPED: needs the container or IMDS provider (#13)");
-            skipped.push(name);
-            continue;
-        }
         run_case(case).await;
     }
-    eprintln!(
-        "{SUITE}: {} of {CASES} cases ran, {} skipped (#13)",
-        CASES - skipped.len(),
-        skipped.len()
-    );
-    assert_eq!(skipped, WAITING_FOR_13);
+    eprintln!("{SUITE}: {CASES} of {CASES} cases ran, none skipped");
 }
