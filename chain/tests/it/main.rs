@@ -18,6 +18,7 @@ mod chains;
 mod conformance;
 mod defaults;
 mod error;
+mod metadata;
 mod process;
 
 use std::ops::Deref;
@@ -60,6 +61,10 @@ impl World {
             sandbox,
             clock: TestClock::new(ts(NOW)),
         }
+    }
+
+    pub fn unset_env(&mut self, name: &str) {
+        self.env = self.env.clone().without(name);
     }
 
     pub fn set_env(&mut self, name: &str, value: &str) {

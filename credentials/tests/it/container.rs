@@ -5,7 +5,7 @@
 use ssokit_credentials::{ContainerCredentialsProvider, ErrorCode, ErrorKind};
 use ssokit_fake_portal::{Answer, Operation};
 
-use crate::{World, assert_no_secret, ts};
+use crate::{Capture, World, assert_no_secret, ts};
 
 /// A world whose container variables point at the fake, with a token file and variable.
 fn container_world() -> World {
@@ -21,6 +21,7 @@ fn container_world() -> World {
 
 #[tokio::test]
 async fn s13_the_container_endpoint_with_a_rotating_token_file() {
+    let (capture, _guard) = Capture::start();
     let w = container_world();
     let provider = ContainerCredentialsProvider::new(w.config());
     let creds = provider.get().await.unwrap();
@@ -40,6 +41,9 @@ async fn s13_the_container_endpoint_with_a_rotating_token_file() {
     assert_eq!(gets.len(), 2);
     assert_eq!(gets[1].header("authorization"), Some("pod-token-2"));
     assert_no_secret(&format!("{provider:?} {creds:?} {creds}"));
+    let trace = capture.text();
+    assert!(trace.contains("container credentials"), "{trace}");
+    assert_no_secret(&trace);
 }
 
 #[tokio::test]
