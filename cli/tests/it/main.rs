@@ -14,6 +14,7 @@
 
 mod format;
 mod main_cmd;
+mod metadata;
 mod profiles;
 mod roles;
 mod trace;
