@@ -6,7 +6,8 @@
 //! - [`CredentialsProviderChain`] (the SDK's default credential provider chain, SPEC §17:
 //!   `AWS_*` and `AMAZON_*` variables, then the profile: static keys, SSO,
 //!   `credential_process`, web identity and `credential_source`, with the `role_arn` hops
-//!   of its `source_profile` path; then the environment's web identity) and
+//!   of its `source_profile` path; then the environment's web identity, the container
+//!   endpoint and IMDS) and
 //!   [`TokenProviderChain`] (the SSO token provider), with
 //!   builders to add, insert, remove and reorder providers. A provider that is not
 //!   configured is skipped; one that is configured but failed stops the walk with its
@@ -20,13 +21,13 @@
 //!   [`DefaultProviders::from_process`], [`CredentialsProviderChain::from_process`],
 //!   [`TokenProviderChain::from_process`], and the one-call [`credentials()`] and [`token()`];
 //! - the lower crates as modules ([`config`], [`token_cache`], [`http`], [`sso_client`],
-//!   [`sts_client`], [`credentials`](mod@credentials)) and their main types at the root;
+//!   [`sts_client`], [`metadata_client`], [`credentials`](mod@credentials)) and their main
+//!   types at the root;
 //! - `tracing` events for each step (which provider, why it was skipped, which one
 //!   answered; the providers add files, refreshes and calls), never with a secret.
 //!
-//! What it does **not** do: log in (`aws sso login`); read ECS, EKS or IMDS credentials
-//! (a `credential_source` naming them fails with "not yet"; the container/IMDS phase adds
-//! them); sign requests other than its own STS calls; install a
+//! What it does **not** do: log in (`aws sso login`); sign requests other than its own STS
+//! calls; install a
 //! process-wide crypto provider (TLS uses rustls with ring, passed as a value); cache
 //! values itself (the providers do).
 //!

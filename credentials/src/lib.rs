@@ -16,8 +16,9 @@
 //! - [`EnvironmentCredentialsProvider`] (`AWS_*`, `AMAZON_*`),
 //!   [`ProfileCredentialsProvider`] (static keys, SSO, `credential_process`, web identity,
 //!   `credential_source`, and the `role_arn` hops of a `source_profile` path, SPEC §15) and
-//!   [`WebIdentityTokenCredentialsProvider`] (`AWS_WEB_IDENTITY_TOKEN_FILE`), which the
-//!   chain crate puts in order;
+//!   [`WebIdentityTokenCredentialsProvider`] (`AWS_WEB_IDENTITY_TOKEN_FILE`),
+//!   [`ContainerCredentialsProvider`] (ECS, EKS Pod Identity) and [`ImdsCredentialsProvider`]
+//!   (IMDSv2, with static stability), which the chain crate puts in order;
 //! - [`AssumeRoleCredentialsProvider`]: STS `AssumeRole` signed by any source provider's
 //!   credentials, one hop of a role chain, asking a [`ProvideMfaCode`] when the role wants
 //!   MFA;
@@ -32,9 +33,7 @@
 //! What it does **not** do: read the process environment, the home directory or the system
 //! clock (a [`ProviderConfig`] brings an [`Env`](ssokit_config_parser::Env) snapshot, the
 //! home and a [`Clock`]; the chain crate has the real ones); order providers into chains;
-//! log in (`aws sso login`); speak HTTP or sign (the service clients do); get container or
-//! instance metadata credentials (not yet: a `credential_source` naming them fails);
-//! print secrets.
+//! log in (`aws sso login`); speak HTTP or sign (the service clients do); print secrets.
 //!
 //! # Example
 //!
