@@ -306,7 +306,7 @@ impl ReplayCase {
     }
 
     /// Asserts that each fake received exactly the recorded requests of its scheme, in
-    /// order: method, host, path, query set and [`COMPARED_HEADERS`] (a case that must
+    /// order: method, host, path, query set and the compared headers (`content-type`, `x-amz-sso_bearer_token`, `x-aws-ec2-metadata-token`) (a case that must
     /// fail may have sent more after them, each of which failed). Requests to IMDS's
     /// extended credentials path are left out when the recording holds none.
     ///
