@@ -6,6 +6,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use ssokit_config_parser::{Env, Location, Section};
+use ssokit_http::Seconds;
 use ssokit_token_cache::parse_time;
 use tokio::io::AsyncReadExt;
 
@@ -122,7 +123,7 @@ async fn run_process(
     };
     let (status, out) = tokio::time::timeout(timeout, run)
         .await
-        .map_err(|_| process_error(format!("timed out after {} s", seconds(timeout))))??;
+        .map_err(|_| process_error(format!("timed out after {} s", Seconds(timeout))))??;
     if !status.success() {
         return Err(process_error(format!("exited with {status}")));
     }
@@ -132,15 +133,6 @@ async fn run_process(
             format!("{PROCESS_ERROR}, could not parse response: invalid JSON in response"),
         )
     })
-}
-
-/// `10`, `0.2`: a duration in seconds as people write it.
-fn seconds(d: Duration) -> String {
-    if d.subsec_nanos() == 0 {
-        d.as_secs().to_string()
-    } else {
-        d.as_secs_f64().to_string()
-    }
 }
 
 /// Version 1 JSON: `AccessKeyId`, `SecretAccessKey`, optional `SessionToken`,
@@ -203,7 +195,7 @@ mod tests {
 
     #[test]
     fn seconds_render_like_people_write_them() {
-        assert_eq!(seconds(Duration::from_secs(60)), "60");
-        assert_eq!(seconds(Duration::from_millis(200)), "0.2");
+        assert_eq!(Seconds(Duration::from_secs(60)).to_string(), "60");
+        assert_eq!(Seconds(Duration::from_millis(200)).to_string(), "0.2");
     }
 }

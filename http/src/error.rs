@@ -9,9 +9,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Renders `<n>`: ` (after <k> attempts)` when `k > 1`, else nothing.
+/// Renders `<n>` of the error texts: ` (after <k> attempts)` when `k > 1`, else nothing.
+/// Service clients that word their own exchange errors use it too.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Attempts(pub(crate) u32);
+pub struct Attempts(pub u32);
 
 impl fmt::Display for Attempts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -24,7 +25,8 @@ impl fmt::Display for Attempts {
 }
 
 /// A duration in seconds as people write it: `10`, `3.1`, `0.25`.
-pub(crate) struct Seconds(pub(crate) Duration);
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Seconds(pub Duration);
 
 impl fmt::Display for Seconds {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

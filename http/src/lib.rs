@@ -94,7 +94,7 @@ pub use endpoint::{
     Endpoint, EndpointConfig, EndpointError, EndpointOverride, EndpointOverrideSources, NamedValue,
     Regional, ServiceEndpoint, is_loopback_host, standard_regional_host,
 };
-pub use error::{Cause, Error, ServiceError, is_throttling_code};
+pub use error::{Attempts, Cause, Error, Seconds, ServiceError, is_throttling_code};
 pub use partition::{Partition, partition_of};
 pub use proxy::ProxySettings;
 pub use request::{ErrorAnswer, Method, Request, Response, USER_AGENT_VALUE, encode_component};

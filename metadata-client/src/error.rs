@@ -1,9 +1,7 @@
 //! The errors of the two endpoints (SPEC §16.6), with their whole texts. No variant holds a
 //! key, a session token or an authorization token.
 
-use std::fmt;
-
-use ssokit_http::ErrorAnswer;
+use ssokit_http::{Attempts, ErrorAnswer, Seconds};
 
 use crate::credentials::ShapeDetail;
 
@@ -164,19 +162,6 @@ impl ImdsError {
     }
 }
 
-/// ` (after <n> attempts)` when more than one.
-pub(crate) struct Attempts(pub(crate) u32);
-
-impl fmt::Display for Attempts {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0 > 1 {
-            write!(f, " (after {} attempts)", self.0)
-        } else {
-            Ok(())
-        }
-    }
-}
-
 /// The part of an exchange error after `failed: `: the I/O error or the timeout, with the
 /// attempts; for an error answer, its status.
 pub(crate) fn exchange_detail(error: &ssokit_http::Error) -> String {
@@ -191,19 +176,11 @@ pub(crate) fn exchange_detail(error: &ssokit_http::Error) -> String {
             timeout, attempts, ..
         } => format!(
             "no response within {} s{}",
-            seconds(*timeout),
+            Seconds(*timeout),
             Attempts(*attempts)
         ),
         ssokit_http::Error::BodyTooLarge { .. } => "the answer is larger than 1 MiB".to_owned(),
         other => other.to_string(),
-    }
-}
-
-fn seconds(d: std::time::Duration) -> String {
-    if d.subsec_nanos() == 0 {
-        d.as_secs().to_string()
-    } else {
-        d.as_secs_f64().to_string()
     }
 }
 
