@@ -3,7 +3,10 @@
 //!
 //! This crate
 //!
-//! - names the file of a cache key ([`cache_file_name`], [`cache_dir`], [`TokenCacheFile`]);
+//! - names the file of a cache key ([`cache_file_name`], [`cache_dir`], [`TokenCacheFile`]),
+//!   and the files the AWS CLI names by the SHA-1 of a small JSON key written as Python's
+//!   `json.dumps` writes it ([`cli_key_json`], [`cli_key_file_name`]; the client
+//!   registration cache, [`registration_file_name`]);
 //! - reads every variant the tools have written, leniently but never silently
 //!   ([`TokenCacheFile::read`]): a leading BOM is skipped, `expiresAt` follows the grammar
 //!   of [`parse_time`] or is epoch milliseconds, empty and `null` files count as "not
@@ -84,12 +87,14 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod cli_key;
 mod file;
 mod key;
 mod lock;
 mod time;
 mod token;
 
+pub use cli_key::{KeyValue, Separators, cli_key_file_name, cli_key_json, registration_file_name};
 pub use file::{DEFAULT_CORRUPT_RETRY_DELAY, TokenCacheFile, WriteError};
 pub use key::{cache_dir, cache_file_name};
 pub use lock::{CacheLock, LockError, LockOptions};
