@@ -43,14 +43,22 @@ pub enum Separators {
 /// assert_eq!(json, r#"{"accountId":"1","roleName":"R"}"#);
 /// ```
 pub fn cli_key_json(members: &[(&str, KeyValue<'_>)], separators: Separators) -> String {
+    let mut sorted: Vec<&(&str, KeyValue<'_>)> = members.iter().collect();
+    sorted.sort_by(|a, b| a.0.chars().cmp(b.0.chars()));
+    write_members(sorted.into_iter(), separators)
+}
+
+/// The object of `members`, in the order they come.
+fn write_members<'m, 'v: 'm>(
+    members: impl Iterator<Item = &'m (&'m str, KeyValue<'v>)>,
+    separators: Separators,
+) -> String {
     let (between, after) = match separators {
         Separators::Spaced => (", ", ": "),
         Separators::Compact => (",", ":"),
     };
-    let mut sorted: Vec<&(&str, KeyValue<'_>)> = members.iter().collect();
-    sorted.sort_by(|a, b| a.0.chars().cmp(b.0.chars()));
     let mut out = String::from("{");
-    for (i, (key, value)) in sorted.into_iter().enumerate() {
+    for (i, (key, value)) in members.enumerate() {
         if i > 0 {
             out.push_str(between);
         }
@@ -76,6 +84,12 @@ pub fn cli_key_json(members: &[(&str, KeyValue<'_>)], separators: Separators) ->
     }
     out.push('}');
     out
+}
+
+/// `members` in the order given, as `json.dumps` writes a dict built in that order (the
+/// files the AWS CLI writes, such as the client registration: spaced separators).
+pub(crate) fn cli_json_in_order(members: &[(&str, KeyValue<'_>)]) -> String {
+    write_members(members.iter(), Separators::Spaced)
 }
 
 /// The cache file name of a key document: the lowercase hex SHA-1 of its UTF-8, `.json`.

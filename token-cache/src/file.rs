@@ -104,6 +104,20 @@ impl TokenCacheFile {
     /// On any failure the temporary file is removed; the target is never truncated or
     /// written in place. Callers warn about errors and go on with the token they hold.
     pub fn write(&self, token: &CachedToken) -> Result<(), WriteError> {
+        self.write_bytes(token.render().as_bytes(), Some(token.origin()))
+    }
+
+    /// Replaces the file with `bytes` the same atomic way (0600 temporary file, fsync,
+    /// rename, directories 0700), but without step 3: whatever the file holds now is
+    /// replaced. For writes that win by design (a login's new token, a client
+    /// registration), made under the caller's lock.
+    pub fn replace(&self, bytes: &[u8]) -> Result<(), WriteError> {
+        self.write_bytes(bytes, None)
+    }
+
+    /// The atomic write; `origin` (the SHA-1 of the bytes a token was parsed from) makes it
+    /// refuse a file that changed since.
+    fn write_bytes(&self, bytes: &[u8], origin: Option<[u8; 20]>) -> Result<(), WriteError> {
         let dir = match self.path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -113,7 +127,7 @@ impl TokenCacheFile {
             source: Arc::new(e),
         })?;
         let (temp_path, mut temp) = self.create_temp(&dir)?;
-        let result = self.finish_write(token, &temp_path, &mut temp, &dir);
+        let result = self.finish_write(bytes, origin, &temp_path, &mut temp, &dir);
         if result.is_err() {
             drop(temp);
             let _ = fs::remove_file(&temp_path);
@@ -147,31 +161,34 @@ impl TokenCacheFile {
 
     fn finish_write(
         &self,
-        token: &CachedToken,
+        bytes: &[u8],
+        origin: Option<[u8; 20]>,
         temp_path: &Path,
         temp: &mut File,
         dir: &Path,
     ) -> Result<(), WriteError> {
-        temp.write_all(token.render().as_bytes())
+        temp.write_all(bytes)
             .and_then(|()| temp.sync_all())
             .map_err(|e| WriteError::WriteTemp {
                 path: temp_path.to_path_buf(),
                 source: Arc::new(e),
             })?;
-        let unchanged = match fs::read(&self.path) {
-            Ok(current) => sha1_smol::Sha1::from(&current).digest().bytes() == token.origin(),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
-            Err(e) => {
-                return Err(WriteError::Reread {
+        if let Some(origin) = origin {
+            let unchanged = match fs::read(&self.path) {
+                Ok(current) => sha1_smol::Sha1::from(&current).digest().bytes() == origin,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+                Err(e) => {
+                    return Err(WriteError::Reread {
+                        path: self.path.clone(),
+                        source: Arc::new(e),
+                    });
+                }
+            };
+            if !unchanged {
+                return Err(WriteError::Changed {
                     path: self.path.clone(),
-                    source: Arc::new(e),
                 });
             }
-        };
-        if !unchanged {
-            return Err(WriteError::Changed {
-                path: self.path.clone(),
-            });
         }
         fs::rename(temp_path, &self.path).map_err(|e| WriteError::Rename {
             from: temp_path.to_path_buf(),

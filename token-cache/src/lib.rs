@@ -7,6 +7,9 @@
 //!   and the files the AWS CLI names by the SHA-1 of a small JSON key written as Python's
 //!   `json.dumps` writes it ([`cli_key_json`], [`cli_key_file_name`]; the client
 //!   registration cache, [`registration_file_name`]);
+//! - reads and writes the client registrations the AWS CLI caches beside the tokens
+//!   ([`ClientRegistration`], [`registration_file`], [`write_registration`]), in its
+//!   format, and says whether one may be reused;
 //! - reads every variant the tools have written, leniently but never silently
 //!   ([`TokenCacheFile::read`]): a leading BOM is skipped, `expiresAt` follows the grammar
 //!   of [`parse_time`] or is epoch milliseconds, empty and `null` files count as "not
@@ -91,6 +94,7 @@ mod cli_key;
 mod file;
 mod key;
 mod lock;
+mod registration;
 mod time;
 mod token;
 
@@ -98,5 +102,9 @@ pub use cli_key::{KeyValue, Separators, cli_key_file_name, cli_key_json, registr
 pub use file::{DEFAULT_CORRUPT_RETRY_DELAY, TokenCacheFile, WriteError};
 pub use key::{cache_dir, cache_file_name};
 pub use lock::{CacheLock, LockError, LockOptions};
+pub use registration::{
+    ClientRegistration, REGISTRATION_WINDOW, RegistrationProblem, registration_file,
+    write_registration,
+};
 pub use time::{format_time, parse_time};
 pub use token::{CachedToken, CorruptDetail, InvalidTime, ReadError};

@@ -17,6 +17,7 @@ mod conformance;
 mod file;
 mod key;
 mod lock;
+mod registration;
 mod time;
 mod token;
 
