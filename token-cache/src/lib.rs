@@ -7,6 +7,8 @@
 //!   and the files the AWS CLI names by the SHA-1 of a small JSON key written as Python's
 //!   `json.dumps` writes it ([`cli_key_json`], [`cli_key_file_name`]; the client
 //!   registration cache, [`registration_file_name`]);
+//! - renders the token file a login writes, merged losslessly into the existing one
+//!   ([`LoginToken`]);
 //! - reads and writes the client registrations the AWS CLI caches beside the tokens
 //!   ([`ClientRegistration`], [`registration_file`], [`write_registration`]), in its
 //!   format, and says whether one may be reused;
@@ -94,6 +96,7 @@ mod cli_key;
 mod file;
 mod key;
 mod lock;
+mod login;
 mod registration;
 mod time;
 mod token;
@@ -102,6 +105,7 @@ pub use cli_key::{KeyValue, Separators, cli_key_file_name, cli_key_json, registr
 pub use file::{DEFAULT_CORRUPT_RETRY_DELAY, TokenCacheFile, WriteError};
 pub use key::{cache_dir, cache_file_name};
 pub use lock::{CacheLock, LockError, LockOptions};
+pub use login::LoginToken;
 pub use registration::{
     ClientRegistration, REGISTRATION_WINDOW, RegistrationProblem, registration_file,
     write_registration,

@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 use crate::time::{format_time, parse_epoch_millis, parse_time};
 
 const REDACTED: &str = "** redacted **";
-const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(crate) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// The members this crate interprets; `Debug` lists only the names of the others.
 const KNOWN: [&str; 8] = [
     "accessToken",
@@ -242,15 +242,7 @@ impl CachedToken {
     /// The file contents for this token: a JSON object with 2-space indent, `\n` line ends
     /// and no trailing newline. Holds secrets: write it to the cache file, nowhere else.
     pub fn render(&self) -> String {
-        let mut out = String::from("{");
-        for (i, (key, raw)) in self.members.iter().enumerate() {
-            out.push_str(if i == 0 { "\n  " } else { ",\n  " });
-            out.push_str(&json_string(key));
-            out.push_str(": ");
-            out.push_str(raw);
-        }
-        out.push_str(if self.members.is_empty() { "}" } else { "\n}" });
-        out
+        render_members(&self.members)
     }
 
     pub(crate) fn origin(&self) -> [u8; 20] {
@@ -478,7 +470,7 @@ impl<'a> Json<'a> {
 }
 
 /// A JSON string literal for `s`, escaped as `serde_json` does.
-fn json_string(s: &str) -> String {
+pub(crate) fn json_string(s: &str) -> String {
     use fmt::Write as _;
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -501,8 +493,22 @@ fn json_string(s: &str) -> String {
     out
 }
 
+/// Members as a JSON object: 2-space indent, `\n` line ends, no trailing newline (the
+/// layout of every token file this crate writes).
+pub(crate) fn render_members(members: &[(String, String)]) -> String {
+    let mut out = String::from("{");
+    for (i, (key, raw)) in members.iter().enumerate() {
+        out.push_str(if i == 0 { "\n  " } else { ",\n  " });
+        out.push_str(&json_string(key));
+        out.push_str(": ");
+        out.push_str(raw);
+    }
+    out.push_str(if members.is_empty() { "}" } else { "\n}" });
+    out
+}
+
 /// The members of a JSON object, in order, duplicates kept, values as raw text.
-struct Members(Vec<(String, String)>);
+pub(crate) struct Members(pub(crate) Vec<(String, String)>);
 
 impl<'de> Deserialize<'de> for Members {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
