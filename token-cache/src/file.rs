@@ -90,6 +90,22 @@ impl TokenCacheFile {
         CacheLock::acquire(self.lock_path(), options)
     }
 
+    /// The login lock: `<cache file>.login.lock` (SPEC §19.9), held by a login from before
+    /// its client registration to after its token write, so one login per target runs at
+    /// a time. Its recorded time ([`CacheLock::record_attempt`]) is that of the last
+    /// successful login. Separate from [`lock`](Self::lock), which a refresh takes.
+    pub fn login_lock_path(&self) -> PathBuf {
+        let mut name = self.path.as_os_str().to_owned();
+        name.push(".login.lock");
+        PathBuf::from(name)
+    }
+
+    /// Takes the login lock (a zero timeout tries once: [`LockError::TimedOut`] says
+    /// another login holds it).
+    pub fn login_lock(&self, options: &LockOptions) -> Result<CacheLock, LockError> {
+        CacheLock::acquire(self.login_lock_path(), options)
+    }
+
     /// Replaces the file with `token` atomically (SPEC §3.5).
     ///
     /// 1. Missing directories are created with mode 0700 (existing ones keep theirs).
@@ -319,6 +335,33 @@ mod tests {
             f.lock_path(),
             Path::new("/c/34c6fceca75e456f25e7e99531e2425c6c1de443.json.lock")
         );
+        assert_eq!(
+            f.login_lock_path(),
+            Path::new("/c/34c6fceca75e456f25e7e99531e2425c6c1de443.json.login.lock")
+        );
+    }
+
+    #[test]
+    fn a_held_login_lock_makes_a_try_time_out_and_leaves_the_refresh_lock_free() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let f = TokenCacheFile::new(dir.path(), "dev");
+        let mut held = f
+            .login_lock(&LockOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let now = jiff::Timestamp::UNIX_EPOCH;
+        held.record_attempt(now).unwrap_or_else(|e| panic!("{e}"));
+        let try_once = LockOptions::default().with_timeout(Duration::ZERO);
+        assert!(matches!(
+            f.login_lock(&try_once),
+            Err(LockError::TimedOut { .. })
+        ));
+        assert!(
+            f.lock(&try_once).is_ok(),
+            "a refresh is not blocked by a login"
+        );
+        drop(held);
+        let again = f.login_lock(&try_once).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again.last_attempt().unwrap_or(None), Some(now));
     }
 
     #[test]
