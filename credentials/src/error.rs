@@ -86,6 +86,8 @@ pub enum ErrorCode {
     ImdsUnavailable,
     /// I-HTTP, I-TOKEN, I-SHAPE, I-V1OFF, I-ENDPOINT: the instance metadata service failed.
     Imds,
+    /// L-*: a login cannot start or did not end with a token.
+    Login,
     /// K-NOCREDS, R-SRCNOCREDS: the profile holds no credentials.
     NoCredentials,
     /// `credential_process` failed.

@@ -116,6 +116,7 @@ mod clock;
 mod config;
 mod error;
 mod files;
+mod login;
 mod mfa;
 mod plan;
 mod process;
@@ -131,6 +132,9 @@ pub use cache::{CREDENTIALS_WINDOW, TOKEN_WINDOW};
 pub use clock::{Clock, TestClock};
 pub use config::ProviderConfig;
 pub use error::{CredentialsError, ErrorCode, ErrorKind, TokenError};
+pub use login::flow::{Flow, FlowChoice, FlowOptions, OsKind, choose_flow};
+pub use login::pkce::{PkceSecrets, authorize_url};
+pub use login::target::{LoginTarget, LoginTargetRequest, TargetKind};
 pub use mfa::ProvideMfaCode;
 pub use plan::{
     CacheEntry, CacheState, ContainerRoute, CredentialsRoute, Freshness, HopRoute, PlanFiles,

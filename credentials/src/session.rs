@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use ssokit_config_parser::{ProfileSet, Section};
+use ssokit_config_parser::{Location, ProfileSet, Section};
 use ssokit_http::{Endpoint, EndpointConfig};
 use ssokit_sso_client::{CreateTokenRequest, Service, SsoClient};
 use ssokit_token_cache::{
@@ -402,12 +402,23 @@ pub(crate) fn session_section<'a>(
     profile: &Section<'a>,
     session_name: &str,
 ) -> Result<(Section<'a>, &'a str), CredentialsError> {
+    let referrer = profile.property("sso_session").map(|p| p.location());
+    named_session(set, referrer, session_name)
+}
+
+/// The `[sso-session]` section `session_name` and its region (T-SESSION, at `referrer`,
+/// the line that names it; T-SESSKEY).
+pub(crate) fn named_session<'a>(
+    set: &'a ProfileSet,
+    referrer: Option<Location>,
+    session_name: &str,
+) -> Result<(Section<'a>, &'a str), CredentialsError> {
     let Some(session) = set.sso_session(session_name) else {
         return Err(CredentialsError::failed(
             ErrorCode::SessionNotFound,
             format!("Sso session \"{session_name}\" not found"),
         )
-        .at(profile.property("sso_session").map(|p| p.location())));
+        .at(referrer));
     };
     for key in ["sso_start_url", "sso_region"] {
         if session.get(key).is_none() {
