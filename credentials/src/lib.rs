@@ -132,6 +132,7 @@ pub use cache::{CREDENTIALS_WINDOW, TOKEN_WINDOW};
 pub use clock::{Clock, TestClock};
 pub use config::ProviderConfig;
 pub use error::{CredentialsError, ErrorCode, ErrorKind, TokenError};
+pub use login::browser::{OpenBrowser, SystemBrowser, may_open};
 pub use login::callback::CallbackListener;
 pub use login::flow::{Flow, FlowChoice, FlowOptions, OsKind, choose_flow};
 pub use login::pkce::{PkceSecrets, authorize_url};
