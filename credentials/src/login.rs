@@ -4,5 +4,6 @@
 pub(crate) mod browser;
 pub(crate) mod callback;
 pub(crate) mod flow;
+pub(crate) mod logout;
 pub(crate) mod pkce;
 pub(crate) mod target;
