@@ -8,9 +8,14 @@ use crate::xml;
 /// The default `GetRoleCredentials` body (SPEC §13 "Portal").
 pub const DEFAULT_CREDENTIALS_BODY: &str = r#"{"roleCredentials":{"accessKeyId":"ASIAMOCKACCESSKEY","secretAccessKey":"mockSecretKey","sessionToken":"mockSessionToken","expiration":1772370000000}}"#;
 
-/// The default `CreateToken` body (SPEC §13 "Portal").
+/// The default `CreateToken` body of a refresh-token grant (SPEC §13 "Portal"), and of a
+/// request without a `grantType`.
 pub const DEFAULT_TOKEN_BODY: &str =
     r#"{"accessToken":"at-2","tokenType":"Bearer","expiresIn":3600,"refreshToken":"rt-2"}"#;
+
+/// The default `CreateToken` body of a login: an `authorization_code` or device code grant
+/// that the fake accepted (SPEC §26 "OIDC fake": `at-login`, 28800 s, `rt-login`).
+pub const DEFAULT_LOGIN_TOKEN_BODY: &str = r#"{"accessToken":"at-login","tokenType":"Bearer","expiresIn":28800,"refreshToken":"rt-login"}"#;
 
 /// The default container credentials body (SPEC §18 "F's container").
 pub const DEFAULT_CONTAINER_BODY: &str = r#"{"AccessKeyId":"ASIACONT","SecretAccessKey":"cont-secret","Token":"cont-token","Expiration":"2026-03-01T13:00:00Z","AccountId":"111122223333"}"#;
@@ -67,20 +72,27 @@ impl Answer {
         Self::raw(status, Vec::new())
     }
 
-    /// The default answer of `operation`: for the SSO operations the fixed SPEC §13
-    /// "Portal" body; for the container endpoint [`DEFAULT_CONTAINER_BODY`]; for the STS
-    /// operations the fake STS itself, which checks the request (the SigV4 signature of
-    /// `AssumeRole` against the trusted keys, the parameters) and answers with newly issued
-    /// keys or STS's error; for the IMDS operations the fake IMDS, which issues session
-    /// tokens and checks them (see [`FakePortal`](crate::FakePortal)). Scripted, it can be
-    /// combined with [`delay`](Self::delay), [`header`](Self::header) and the delivery
-    /// faults like any other answer.
+    /// The default answer of `operation`: for `GetRoleCredentials` the fixed SPEC §13
+    /// "Portal" body; for `Logout` an empty 200; for the container endpoint
+    /// [`DEFAULT_CONTAINER_BODY`]; for the SSO-OIDC operations the fake SSO-OIDC, which
+    /// registers clients, issues authorization and device codes and checks them at the
+    /// token exchange (a refresh-token grant gets the fixed [`DEFAULT_TOKEN_BODY`]); for
+    /// the STS operations the fake STS itself, which checks the request (the SigV4
+    /// signature of `AssumeRole` against the trusted keys, the parameters) and answers with
+    /// newly issued keys or STS's error; for the IMDS operations the fake IMDS, which issues
+    /// session tokens and checks them (see [`FakePortal`](crate::FakePortal)). Scripted, it
+    /// can be combined with [`delay`](Self::delay), [`header`](Self::header) and the
+    /// delivery faults like any other answer.
     pub fn default_for(operation: Operation) -> Self {
         match operation {
             Operation::GetRoleCredentials => Self::json(200, DEFAULT_CREDENTIALS_BODY),
-            Operation::CreateToken => Self::json(200, DEFAULT_TOKEN_BODY),
+            Operation::Logout => Self::empty(200),
             Operation::ContainerCredentials => Self::json(200, DEFAULT_CONTAINER_BODY),
-            Operation::AssumeRole
+            Operation::CreateToken
+            | Operation::RegisterClient
+            | Operation::Authorize
+            | Operation::StartDeviceAuthorization
+            | Operation::AssumeRole
             | Operation::AssumeRoleWithWebIdentity
             | Operation::ImdsToken
             | Operation::ImdsExtendedRoles
@@ -136,7 +148,8 @@ impl Answer {
 
     /// A modeled error as the real service sends it: its status, and for the SSO services
     /// an `x-amzn-ErrorType` header and the body shape of the service (`{"message":…}` for
-    /// the portal, the OAuth `{"error":…,"error_description":…}` for OIDC), for STS
+    /// the portal, the OAuth `{"error":…,"error_description":…}` for OIDC), for OIDC's
+    /// `Authorize` page an HTML error page naming code and message, for STS
     /// [`sts_error`](Self::sts_error)'s XML, for the container endpoint
     /// `{"Code":…,"Message":…}`, for IMDS (which has no error codes) the message as
     /// `text/plain`. Unknown codes get status 400.
@@ -159,7 +172,8 @@ impl Answer {
             | Operation::ImdsExtendedCredentials
             | Operation::ImdsRoles
             | Operation::ImdsCredentials => Self::text(status, message),
-            Operation::GetRoleCredentials => {
+            Operation::Authorize => Self::error_page(status, &format!("{code}: {message}")),
+            Operation::GetRoleCredentials | Operation::Logout => {
                 Self::json(status, format!(r#"{{"message":{message_json}}}"#)).header(
                     "x-amzn-ErrorType",
                     &format!(
@@ -167,7 +181,9 @@ impl Answer {
                     ),
                 )
             }
-            Operation::CreateToken => {
+            Operation::CreateToken
+            | Operation::RegisterClient
+            | Operation::StartDeviceAuthorization => {
                 let error = snake_case(code.strip_suffix("Exception").unwrap_or(code));
                 Self::json(
                     status,
@@ -179,6 +195,17 @@ impl Answer {
                 )
             }
         }
+    }
+
+    /// `status` with an HTML page whose one paragraph is `text` (escaped), as a browser sees
+    /// the fake `Authorize` page refuse a request.
+    pub(crate) fn error_page(status: u16, text: &str) -> Self {
+        let body = format!(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>fake portal: sign-in \
+             refused</title></head><body><p>{}</p></body></html>",
+            xml::escape(text)
+        );
+        Self::raw(status, body).header("content-type", "text/html; charset=utf-8")
     }
 
     /// A `200` whose body is `size` bytes of JSON-looking filler (for the 1 MiB cap).
@@ -274,13 +301,14 @@ fn modeled_status(operation: Operation, code: &str) -> u16 {
             _ => 400,
         };
     }
-    match (operation, code) {
-        (Operation::GetRoleCredentials, "UnauthorizedException")
-        | (Operation::CreateToken, "InvalidClientException") => 401,
-        (Operation::GetRoleCredentials, "ForbiddenException") => 403,
-        (Operation::GetRoleCredentials, "ResourceNotFoundException") => 404,
-        (Operation::GetRoleCredentials, "TooManyRequestsException") => 429,
-        (Operation::CreateToken, "InternalServerException") => 500,
+    let portal = matches!(operation, Operation::GetRoleCredentials | Operation::Logout);
+    match code {
+        "UnauthorizedException" if portal => 401,
+        "InvalidClientException" if operation.is_oidc() => 401,
+        "ForbiddenException" if portal => 403,
+        "ResourceNotFoundException" if portal => 404,
+        "TooManyRequestsException" if portal => 429,
+        "InternalServerException" if operation.is_oidc() => 500,
         _ => 400,
     }
 }
@@ -342,5 +370,47 @@ mod tests {
             500
         );
         assert_eq!(snake_case("AuthorizationPending"), "authorization_pending");
+    }
+
+    #[test]
+    fn login_errors_look_like_their_service() {
+        for op in [
+            Operation::RegisterClient,
+            Operation::StartDeviceAuthorization,
+        ] {
+            let a = Answer::service_error(op, "SlowDownException", "Slow down");
+            assert_eq!(
+                (a.status, a.body.as_slice()),
+                (
+                    400,
+                    br#"{"error":"slow_down","error_description":"Slow down"}"#.as_slice()
+                )
+            );
+            assert_eq!(
+                Answer::service_error(op, "InvalidClientException", "x").status,
+                401
+            );
+            assert_eq!(
+                Answer::service_error(op, "InternalServerException", "x").status,
+                500
+            );
+        }
+        let a = Answer::service_error(Operation::Logout, "UnauthorizedException", "gone");
+        assert_eq!(
+            (a.status, a.body.as_slice()),
+            (401, br#"{"message":"gone"}"#.as_slice())
+        );
+        assert_eq!(
+            Answer::service_error(Operation::Logout, "TooManyRequestsException", "x").status,
+            429
+        );
+        let a = Answer::service_error(Operation::Authorize, "access_denied", "<no>");
+        assert_eq!(a.status, 400);
+        assert_eq!(
+            String::from_utf8_lossy(&a.body),
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>fake portal: sign-in refused</title></head><body><p>access_denied: &lt;no&gt;</p></body></html>"
+        );
+        assert_eq!(Answer::default_for(Operation::Logout), Answer::empty(200));
+        assert!(Answer::default_for(Operation::CreateToken).checked);
     }
 }

@@ -33,6 +33,23 @@ impl Form {
     }
 }
 
+/// A query value encoded per RFC 3986, strictly: only `A-Za-z0-9-_.~` literal, every other
+/// UTF-8 byte as `%XX` (upper-case hex).
+pub(crate) fn encode_component(value: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xF)]));
+        }
+    }
+    out
+}
+
 /// A path segment decoded: `%XX` is a byte, `+` stays a `+` (a broken escape stays as
 /// written; bytes that are not UTF-8 become U+FFFD).
 pub(crate) fn decode_path_segment(encoded: &[u8]) -> String {
@@ -80,5 +97,16 @@ mod tests {
         assert_eq!(form.get("x"), Some("%zz% 1%4"));
         assert_eq!(form.get("missing"), None);
         assert_eq!(Form::parse(b"t=%E2%9C%93%0A").get("t"), Some("\u{2713}\n"));
+    }
+
+    #[test]
+    fn encodes_strictly_and_reads_back() {
+        let text = "a Z/0?&=+~._-\u{e9}";
+        let encoded = encode_component(text);
+        assert_eq!(encoded, "a%20Z%2F0%3F%26%3D%2B~._-%C3%A9");
+        assert_eq!(
+            Form::parse(format!("v={encoded}").as_bytes()).get("v"),
+            Some(text)
+        );
     }
 }

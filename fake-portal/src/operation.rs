@@ -13,14 +13,24 @@ const IMDS_LEGACY: &str = "/latest/meta-data/iam/security-credentials/";
 /// no route, never the container endpoint.
 const IMDS_SPACE: &str = "/latest/";
 
-/// The operations the fake serves: two of IAM Identity Center, two of STS, five of the EC2
-/// instance metadata service (IMDS) and the container credentials endpoint.
+/// The operations the fake serves: six of IAM Identity Center (two of the SSO portal, four of
+/// SSO-OIDC, the browser's `authorize` page among them), two of STS, five of the EC2 instance
+/// metadata service (IMDS) and the container credentials endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Operation {
     /// `GET …/federation/credentials` (SSO portal).
     GetRoleCredentials,
-    /// `POST …/token` (SSO-OIDC).
+    /// `POST …/token` (SSO-OIDC), every grant: `refresh_token`, `authorization_code` and
+    /// the device code's.
     CreateToken,
+    /// SSO-OIDC `RegisterClient`: `POST …/client/register`.
+    RegisterClient,
+    /// SSO-OIDC's authorization page, which a browser opens: `GET …/authorize?…`.
+    Authorize,
+    /// SSO-OIDC `StartDeviceAuthorization`: `POST …/device_authorization`.
+    StartDeviceAuthorization,
+    /// SSO portal `Logout`: `POST …/logout`.
+    Logout,
     /// STS `AssumeRole`: `POST …/` with the form parameter `Action=AssumeRole`.
     AssumeRole,
     /// STS `AssumeRoleWithWebIdentity`: `POST …/` with the form parameter
@@ -47,9 +57,13 @@ pub enum Operation {
 
 impl Operation {
     /// Every operation, in declaration order.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 14] = [
         Self::GetRoleCredentials,
         Self::CreateToken,
+        Self::RegisterClient,
+        Self::Authorize,
+        Self::StartDeviceAuthorization,
+        Self::Logout,
         Self::AssumeRole,
         Self::AssumeRoleWithWebIdentity,
         Self::ImdsToken,
@@ -63,15 +77,22 @@ impl Operation {
     /// The operation a request is routed to: by method and path suffix (so a path prefix
     /// of the endpoint URL is accepted), and for STS (a `POST` to a path ending in `/`) by
     /// the `Action` parameter of the form-encoded `body`. A `GET` that is neither the SSO
-    /// portal's nor under `…/latest/` is the container endpoint's; a `GET` under
-    /// `…/latest/` that is not one of IMDS's credentials paths has no route.
+    /// portal's, nor SSO-OIDC's `…/authorize`, nor under `…/latest/` is the container
+    /// endpoint's; a `GET` under `…/latest/` that is not one of IMDS's credentials paths has
+    /// no route.
     pub fn route(method: &str, path: &str, body: &[u8]) -> Option<Self> {
         match method {
             "GET" if path.ends_with("/federation/credentials") => Some(Self::GetRoleCredentials),
+            "GET" if path.ends_with("/authorize") => Some(Self::Authorize),
             "GET" if path.contains(IMDS_SPACE) => Self::route_imds_get(path),
             "GET" => Some(Self::ContainerCredentials),
             "PUT" if path.ends_with(IMDS_TOKEN_PATH) => Some(Self::ImdsToken),
             "POST" if path.ends_with("/token") => Some(Self::CreateToken),
+            "POST" if path.ends_with("/client/register") => Some(Self::RegisterClient),
+            "POST" if path.ends_with("/device_authorization") => {
+                Some(Self::StartDeviceAuthorization)
+            }
+            "POST" if path.ends_with("/logout") => Some(Self::Logout),
             "POST" if path.ends_with('/') => match Form::parse(body).get("Action") {
                 Some("AssumeRole") => Some(Self::AssumeRole),
                 Some("AssumeRoleWithWebIdentity") => Some(Self::AssumeRoleWithWebIdentity),
@@ -104,16 +125,33 @@ impl Operation {
         )
     }
 
+    /// Whether this is one of SSO-OIDC's operations (`CreateToken`, `RegisterClient`,
+    /// `Authorize`, `StartDeviceAuthorization`).
+    pub fn is_oidc(self) -> bool {
+        matches!(
+            self,
+            Self::CreateToken
+                | Self::RegisterClient
+                | Self::Authorize
+                | Self::StartDeviceAuthorization
+        )
+    }
+
     /// Whether this is one of STS's operations.
     pub fn is_sts(self) -> bool {
         matches!(self, Self::AssumeRole | Self::AssumeRoleWithWebIdentity)
     }
 
-    /// The operation's name, as in STS's `<Op>Response` and `<Op>Result` elements.
+    /// The operation's name, as AWS names it (for STS, as in its `<Op>Response` and
+    /// `<Op>Result` elements).
     pub fn name(self) -> &'static str {
         match self {
             Self::GetRoleCredentials => "GetRoleCredentials",
             Self::CreateToken => "CreateToken",
+            Self::RegisterClient => "RegisterClient",
+            Self::Authorize => "Authorize",
+            Self::StartDeviceAuthorization => "StartDeviceAuthorization",
+            Self::Logout => "Logout",
             Self::AssumeRole => "AssumeRole",
             Self::AssumeRoleWithWebIdentity => "AssumeRoleWithWebIdentity",
             Self::ImdsToken => "ImdsToken",

@@ -48,18 +48,24 @@ pub const LEGACY_CACHE: &str = ".aws/sso/cache/40a89917e3175433e361b710a9d43528d
 pub const SESSION_CACHE: &str = ".aws/sso/cache/34c6fceca75e456f25e7e99531e2425c6c1de443.json";
 
 /// Every secret of the §13 home and of the fake portal's default answers (the IMDS and
-/// container credentials included), the prefixes of the secret keys and session tokens the
-/// fake STS issues and of the IMDS session tokens the fake IMDS issues (`imds-token`), and
-/// the container authorization tokens of SPEC §18.13 (`pod-token-<n>` in a file,
-/// `env-token` in the variable): none may appear in a `Debug`, `Display`, error or log
-/// text.
+/// container credentials and the login tokens `at-login` / `rt-login` included), the
+/// prefixes of the secret keys and session tokens the fake STS issues, of the IMDS session
+/// tokens the fake IMDS issues (`imds-token`), of the client secrets (`csecret-<n>`, under
+/// `csecret`), device codes (`device-code-<n>`) and authorization codes (`code-<n>`) the
+/// fake SSO-OIDC issues, and the container authorization tokens of SPEC §18.13
+/// (`pod-token-<n>` in a file, `env-token` in the variable): none may appear in a `Debug`,
+/// `Display`, error or log text.
 pub const SECRETS: &[&str] = &[
     "legacy-at",
     "session-at",
     "at-2",
     "rt-1",
     "rt-2",
+    "at-login",
+    "rt-login",
     "csecret",
+    "device-code-",
+    "code-",
     "mockSecretKey",
     "mockSessionToken",
     "sts-secret-",

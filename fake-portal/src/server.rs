@@ -17,6 +17,7 @@ use hyper_util::rt::TokioIo;
 use crate::answer::{Answer, Delivery};
 use crate::background::Background;
 use crate::imds::Imds;
+use crate::oidc::Oidc;
 use crate::operation::Operation;
 use crate::request::RecordedRequest;
 use crate::sts::Keyring;
@@ -29,6 +30,9 @@ struct State {
     log: Vec<RecordedRequest>,
     sts: Keyring,
     imds: Imds,
+    oidc: Oidc,
+    /// The fake's own URL (SSO-OIDC's device verification page is under it).
+    url: String,
 }
 
 type Shared = Arc<Mutex<State>>;
@@ -39,6 +43,52 @@ fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, State> {
 
 /// A running fake portal: the SSO portal, SSO-OIDC, STS, the EC2 instance metadata service
 /// and the container credentials endpoint on one loopback port. Stops when dropped.
+///
+/// `GetRoleCredentials` answers the fixed SPEC §13 "Portal" body and `Logout` an empty 200
+/// unless scripted.
+///
+/// # The fake SSO-OIDC login
+///
+/// Unscripted (or scripted with [`Answer::default_for`]), the SSO-OIDC operations behave as
+/// Identity Center does for a login (SPEC §19.3, §19.6, §19.7), under any path prefix, and
+/// the portal's `POST …/logout` answers an empty 200:
+///
+/// - `POST …/client/register` needs a JSON body with a `clientName`, `clientType` `public`
+///   (else 400 `InvalidClientMetadataException`), known `grantTypes`
+///   (`UnsupportedGrantTypeException`) and absolute http(s) `redirectUris`
+///   (`InvalidRedirectUriException`); a client of the `authorization_code` grant needs
+///   `redirectUris` and an `issuerUrl`. It issues `client-<n>` / `csecret-<n>` (n from 1),
+///   issued at the fixtures' clock, the secret expiring 90 days later
+///   ([`CLIENT_SECRET_EXPIRES_AT`](crate::CLIENT_SECRET_EXPIRES_AT), 2026-05-30T12:00:00Z).
+/// - `GET …/authorize?…` needs `response_type=code`, a registered `client_id` of the
+///   `authorization_code` grant, a `redirect_uri` with the scheme, host, path and query of
+///   one it registered (any port for a loopback IP literal, RFC 8252 §7.3; else the same
+///   port), `code_challenge_method=S256`, a `code_challenge` and a `state`. It answers 302
+///   with `location: <redirect_uri>?code=code-<n>&state=<state>` (values encoded strictly),
+///   else a 400 HTML page naming what is wrong.
+/// - `POST …/device_authorization` needs a registered `clientId` with its `clientSecret`
+///   (else 401 `InvalidClientException`) and a `startUrl`. It issues `device-code-<n>` with
+///   the user code [`USER_CODE`](crate::USER_CODE), the verification page `<url>/device`
+///   (`?user_code=USER-CODE` for the complete one), 600 s and an interval of 1 s.
+/// - `POST …/token` goes by `grantType`. `authorization_code` checks the client and its
+///   secret (401 `InvalidClientException`), then that the `code` was issued to that client
+///   for exactly that `redirectUri`, and that base64url(SHA-256(`codeVerifier`)) is the
+///   challenge; the device code's grant (`urn:ietf:params:oauth:grant-type:device_code`)
+///   checks the client, then that the `deviceCode` was issued to it. Anything else is 400
+///   `InvalidGrantException` `Invalid grant provided`, as Identity Center answers; a code
+///   is exchanged once, for
+///   [`DEFAULT_LOGIN_TOKEN_BODY`](crate::DEFAULT_LOGIN_TOKEN_BODY). `refresh_token`, no
+///   `grantType` or no JSON object answer [`DEFAULT_TOKEN_BODY`](crate::DEFAULT_TOKEN_BODY)
+///   unchecked; another grant type is 400 `UnsupportedGrantTypeException`. A device code
+///   login's wait is scripted: `AuthorizationPendingException`, `SlowDownException`, then
+///   [`Answer::default_for`] (`Operation::CreateToken`).
+///
+/// What the fake hands out it remembers, scripted or not: a 2xx `RegisterClient` answer
+/// registers its `clientId` and `clientSecret` with the request's grant types and redirect
+/// URIs, a 302 `Authorize` answer issues the `code` of its `location` for the request's
+/// client, redirect URI and challenge, a 2xx `StartDeviceAuthorization` answer issues its
+/// `deviceCode` to the request's client. [`reset`](Self::reset) restarts the numbering;
+/// what was registered and issued stays valid.
 ///
 /// # The fake STS
 ///
@@ -142,8 +192,10 @@ impl FakePortal {
             serve_connection(stream, acceptor.clone(), Arc::clone(&thread_state))
         })?;
         let port = background.port();
+        let url = format!("{scheme}://127.0.0.1:{port}");
+        lock(&state).url.clone_from(&url);
         Ok(Self {
-            url: format!("{scheme}://127.0.0.1:{port}"),
+            url,
             port,
             ca_pem,
             state,
@@ -221,19 +273,25 @@ impl FakePortal {
         lock(&self.state).imds.require_token();
     }
 
-    /// Forgets scripts, counters (the numbers of issued keys and IMDS tokens included: the
-    /// next `AssumeRole` issues `ASIASTS1` again, the next IMDS token is `imds-token-1`),
-    /// connections, the log and [`imds_require_token`](Self::imds_require_token). Trusted
-    /// keys stay trusted and issued IMDS tokens stay valid.
+    /// Forgets scripts, counters (the numbers of issued keys, IMDS tokens, clients and codes
+    /// included: the next `AssumeRole` issues `ASIASTS1` again, the next IMDS token is
+    /// `imds-token-1`, the next client `client-1`), connections, the log and
+    /// [`imds_require_token`](Self::imds_require_token). Trusted keys stay trusted, issued
+    /// IMDS tokens, registered clients and issued codes stay valid.
     pub fn reset(&self) {
         let mut state = lock(&self.state);
         let mut sts = std::mem::take(&mut state.sts);
         sts.restart();
         let mut imds = std::mem::take(&mut state.imds);
         imds.restart();
+        let mut oidc = std::mem::take(&mut state.oidc);
+        oidc.restart();
+        let url = std::mem::take(&mut state.url);
         *state = State {
             sts,
             imds,
+            oidc,
+            url,
             ..State::default()
         };
     }
@@ -317,13 +375,19 @@ async fn handle(
                     Some(script) => script[index.min(script.len() - 1)].clone(),
                     None => Answer::default_for(op),
                 };
-                let answer = match (chosen.checked, op.is_imds()) {
-                    (true, true) => state.imds.answer(op, &recorded).dressed_as(&chosen),
-                    (true, false) => state.sts.answer(op, &recorded).dressed_as(&chosen),
-                    (false, _) => chosen,
+                let answer = if !chosen.checked {
+                    chosen
+                } else if op.is_imds() {
+                    state.imds.answer(op, &recorded).dressed_as(&chosen)
+                } else if op.is_oidc() {
+                    let State { oidc, url, .. } = &mut *state;
+                    oidc.answer(op, &recorded, url).dressed_as(&chosen)
+                } else {
+                    state.sts.answer(op, &recorded).dressed_as(&chosen)
                 };
                 state.sts.trust_served(op, &answer);
                 state.imds.note_served(op, &answer);
+                state.oidc.note_served(op, &recorded, &answer);
                 answer
             }
         };

@@ -192,6 +192,10 @@ impl Keyring {
                 )
             }
             Operation::CreateToken
+            | Operation::RegisterClient
+            | Operation::Authorize
+            | Operation::StartDeviceAuthorization
+            | Operation::Logout
             | Operation::ImdsToken
             | Operation::ImdsExtendedRoles
             | Operation::ImdsRoles => return,

@@ -9,6 +9,7 @@
 
 mod answer;
 mod imds;
+mod oidc;
 mod proxy;
 mod replay;
 mod sandbox;

@@ -108,7 +108,7 @@ fn routes_imds_and_the_container_endpoint() {
     }
     assert_eq!(route("PUT", "/creds"), None);
     assert_eq!(route("DELETE", "/creds"), None);
-    assert_eq!(Operation::ALL.len(), 10);
+    assert_eq!(Operation::ALL.len(), 14);
     for op in Operation::ALL {
         assert_eq!(op.is_imds(), op.name().starts_with("Imds"), "{}", op.name());
         assert_eq!(
