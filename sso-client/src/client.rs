@@ -1,4 +1,4 @@
-//! [`SsoClient`]: the two operations over one pooled client.
+//! [`SsoClient`]: the operations over one pooled client.
 
 use std::fmt;
 
@@ -6,15 +6,27 @@ use ssokit_http::{Endpoint, HttpClient, HttpSettings, Method, Request};
 
 use crate::error::{Error, Operation};
 use crate::model::{
-    CreateTokenRequest, CreateTokenResponse, GetRoleCredentialsRequest, RoleCredentials,
+    CreateTokenRequest, CreateTokenResponse, GetRoleCredentialsRequest, RegisterClientRequest,
+    RegisterClientResponse, RoleCredentials, StartDeviceAuthorizationRequest,
+    StartDeviceAuthorizationResponse,
 };
 use crate::wire;
 
 /// The header that carries the bearer token to the portal.
 const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
 
-/// A client for `GetRoleCredentials` and `CreateToken`, sharing one pool of keep-alive
+/// `RegisterClient`'s throttling answer: retried like the standard throttling codes (SPEC
+/// §19.3). `CreateToken`'s is not: there it is the device code poll's "slow down", which
+/// the caller's loop handles.
+const REGISTER_CLIENT_RETRY_CODES: &[&str] = &["SlowDownException"];
+
+/// A client of the SSO portal (`GetRoleCredentials`) and SSO-OIDC (`CreateToken`,
+/// `RegisterClient`, `StartDeviceAuthorization`), sharing one pool of keep-alive
 /// connections. Cheap to clone (the pool is behind an `Arc`); build one per chain.
+///
+/// Every operation follows SPEC §4.1 and §4.4 and the stack's retry policy (§6); no
+/// operation retries `AuthorizationPendingException` or `CreateToken`'s
+/// `SlowDownException` (they are a device code login's poll loop, the caller's).
 ///
 /// Needs a Tokio runtime (with the time driver) when a request is sent; construction does
 /// no I/O.
@@ -79,7 +91,13 @@ impl SsoClient {
         })
     }
 
-    /// `POST <endpoint>/token` with a refresh-token grant; validates the answer (SPEC §4.3).
+    /// `POST <endpoint>/token` (SSO-OIDC) with the request's grant: refresh token,
+    /// authorization code with PKCE, or device code; validates the answer (SPEC §4.3).
+    ///
+    /// A device code poll's answers are errors whose
+    /// [`service_kind`](Error::service_kind) says what to do:
+    /// `AuthorizationPending` and `SlowDown` (never retried here), `ExpiredToken`,
+    /// `AccessDenied`, `InvalidGrant`.
     pub async fn create_token(
         &self,
         endpoint: &Endpoint,
@@ -91,6 +109,52 @@ impl SsoClient {
             .error_reader(wire::read_error);
         let response = self.http.send(&request).await?;
         wire::parse_create_token(response.body(), || Error::InvalidJson {
+            operation,
+            url: request.url().to_owned(),
+            status: response.status(),
+        })
+    }
+
+    /// `POST <endpoint>/client/register` (SSO-OIDC): registers a public client for the
+    /// authorization code grant with PKCE or for the device code grant; validates the
+    /// answer (SPEC §19.3). `SlowDownException` is retried as a throttle.
+    pub async fn register_client(
+        &self,
+        endpoint: &Endpoint,
+        request: &RegisterClientRequest,
+    ) -> Result<RegisterClientResponse, Error> {
+        let operation = Operation::RegisterClient;
+        let request = Request::new(operation.name(), Method::Post, endpoint, "/client/register")
+            .body("application/json", wire::register_client_body(request))
+            .error_reader(wire::read_error)
+            .retry_codes(REGISTER_CLIENT_RETRY_CODES);
+        let response = self.http.send(&request).await?;
+        wire::parse_register_client(response.body(), || Error::InvalidJson {
+            operation,
+            url: request.url().to_owned(),
+            status: response.status(),
+        })
+    }
+
+    /// `POST <endpoint>/device_authorization` (SSO-OIDC): starts a device code login;
+    /// validates the answer, with `expiresIn` 600 s and `interval` 5 s when absent or below
+    /// 1 (SPEC §19.7).
+    pub async fn start_device_authorization(
+        &self,
+        endpoint: &Endpoint,
+        request: &StartDeviceAuthorizationRequest,
+    ) -> Result<StartDeviceAuthorizationResponse, Error> {
+        let operation = Operation::StartDeviceAuthorization;
+        let request = Request::new(
+            operation.name(),
+            Method::Post,
+            endpoint,
+            "/device_authorization",
+        )
+        .body("application/json", wire::device_authorization_body(request))
+        .error_reader(wire::read_error);
+        let response = self.http.send(&request).await?;
+        wire::parse_device_authorization(response.body(), || Error::InvalidJson {
             operation,
             url: request.url().to_owned(),
             status: response.status(),

@@ -1,11 +1,12 @@
-//! Errors of the two operations: the HTTP stack's (N-*, S-HTTP, P-CA, P-PROXY), and the
-//! SSO answers' own (N-JSON, S-SHAPE); the SSO reading of service errors (§4.4, §8.6).
+//! Errors of the operations: the HTTP stack's (N-*, S-HTTP, L-OIDC, P-CA, P-PROXY),
+//! and the SSO answers' own (N-JSON, S-SHAPE, L-SHAPE); the SSO reading of service errors
+//! (§4.4, §8.6).
 
 use std::fmt;
 
 use ssokit_http::ServiceError;
 
-/// The two operations this crate performs.
+/// The operations this crate performs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Operation {
@@ -13,6 +14,10 @@ pub enum Operation {
     GetRoleCredentials,
     /// SSO-OIDC `CreateToken`.
     CreateToken,
+    /// SSO-OIDC `RegisterClient`.
+    RegisterClient,
+    /// SSO-OIDC `StartDeviceAuthorization`.
+    StartDeviceAuthorization,
 }
 
 impl Operation {
@@ -21,6 +26,8 @@ impl Operation {
         match self {
             Operation::GetRoleCredentials => "GetRoleCredentials",
             Operation::CreateToken => "CreateToken",
+            Operation::RegisterClient => "RegisterClient",
+            Operation::StartDeviceAuthorization => "StartDeviceAuthorization",
         }
     }
 }
@@ -33,7 +40,8 @@ impl fmt::Display for Operation {
 
 /// Why an operation failed.
 ///
-/// Display texts are the SPEC §0 texts; no variant holds a token, key or secret.
+/// Display texts are the SPEC §0 and §19.11 texts; no variant holds a token, key, client
+/// secret, code or code verifier.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -54,9 +62,15 @@ pub enum Error {
     /// A 2xx `GetRoleCredentials` response without usable credentials (S-SHAPE).
     #[error("SSO returns an invalid temporary credential. ({0})")]
     InvalidCredentials(ShapeDetail),
-    /// A 2xx `CreateToken` response without a usable token.
+    /// A 2xx `CreateToken` response without a usable token (L-SHAPE for a login).
     #[error("{0}")]
     InvalidToken(TokenShapeDetail),
+    /// A 2xx `RegisterClient` response without a usable client (L-SHAPE).
+    #[error("{0}")]
+    InvalidRegistration(RegistrationShapeDetail),
+    /// A 2xx `StartDeviceAuthorization` response without a usable device code (L-SHAPE).
+    #[error("{0}")]
+    InvalidDeviceAuthorization(DeviceAuthorizationShapeDetail),
 }
 
 impl Error {
@@ -66,6 +80,13 @@ impl Error {
             Error::Http(e) => e.as_service(),
             _ => None,
         }
+    }
+
+    /// The kind of the service error, if the service answered with an error status: what
+    /// a device code login's poll loop goes by (`AuthorizationPending`: poll again;
+    /// `SlowDown`: poll again, 5 s slower; `ExpiredToken`, `AccessDenied`: stop).
+    pub fn service_kind(&self) -> Option<ServiceErrorKind> {
+        self.as_service().map(ServiceErrorKind::of)
     }
 
     /// The cause text of a failed refresh (SPEC §4.4): `<code>: <msg><n>` for service
@@ -134,7 +155,62 @@ impl fmt::Display for TokenShapeDetail {
     }
 }
 
-/// The modeled error codes of both services (SPEC §4.2, §4.3), plus `Other`.
+/// What is wrong with a `RegisterClient` response (an L-SHAPE text).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RegistrationShapeDetail {
+    /// No non-empty `clientId` string.
+    MissingClientId,
+    /// No non-empty `clientSecret` string.
+    MissingClientSecret,
+    /// No integer `clientSecretExpiresAt` > 0 (or one beyond what a clock can hold).
+    MissingExpiresAt,
+}
+
+impl fmt::Display for RegistrationShapeDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RegistrationShapeDetail::MissingClientId => "RegisterClient response lacks clientId",
+            RegistrationShapeDetail::MissingClientSecret => {
+                "RegisterClient response lacks clientSecret"
+            }
+            RegistrationShapeDetail::MissingExpiresAt => {
+                "RegisterClient response lacks a positive clientSecretExpiresAt"
+            }
+        })
+    }
+}
+
+/// What is wrong with a `StartDeviceAuthorization` response (an L-SHAPE text).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DeviceAuthorizationShapeDetail {
+    /// No non-empty `deviceCode` string.
+    MissingDeviceCode,
+    /// No non-empty `userCode` string.
+    MissingUserCode,
+    /// No non-empty `verificationUri` string.
+    MissingVerificationUri,
+}
+
+impl fmt::Display for DeviceAuthorizationShapeDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DeviceAuthorizationShapeDetail::MissingDeviceCode => {
+                "StartDeviceAuthorization response lacks deviceCode"
+            }
+            DeviceAuthorizationShapeDetail::MissingUserCode => {
+                "StartDeviceAuthorization response lacks userCode"
+            }
+            DeviceAuthorizationShapeDetail::MissingVerificationUri => {
+                "StartDeviceAuthorization response lacks verificationUri"
+            }
+        })
+    }
+}
+
+/// The modeled error codes of both services (SPEC §4.2, §4.3, and `RegisterClient`'s and
+/// `StartDeviceAuthorization`'s), plus `Other`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServiceErrorKind {
@@ -168,6 +244,10 @@ pub enum ServiceErrorKind {
     InvalidClient,
     /// `InternalServerException` (500, OIDC).
     InternalServer,
+    /// `InvalidClientMetadataException` (400, OIDC `RegisterClient`).
+    InvalidClientMetadata,
+    /// `InvalidRedirectUriException` (400, OIDC `RegisterClient`).
+    InvalidRedirectUri,
     /// Any other code, including `UnknownError`.
     Other,
 }
@@ -196,6 +276,8 @@ impl ServiceErrorKind {
             "ExpiredTokenException" => Self::ExpiredToken,
             "InvalidClientException" => Self::InvalidClient,
             "InternalServerException" => Self::InternalServer,
+            "InvalidClientMetadataException" => Self::InvalidClientMetadata,
+            "InvalidRedirectUriException" => Self::InvalidRedirectUri,
             _ => Self::Other,
         }
     }
@@ -283,5 +365,70 @@ mod tests {
             Error::InvalidToken(TokenShapeDetail::MissingExpiresIn).to_string(),
             "CreateToken response lacks a positive expiresIn"
         );
+    }
+
+    #[test]
+    fn login_texts_and_kinds() {
+        let texts: Vec<String> = [
+            Error::InvalidRegistration(RegistrationShapeDetail::MissingClientId),
+            Error::InvalidRegistration(RegistrationShapeDetail::MissingClientSecret),
+            Error::InvalidRegistration(RegistrationShapeDetail::MissingExpiresAt),
+            Error::InvalidDeviceAuthorization(DeviceAuthorizationShapeDetail::MissingDeviceCode),
+            Error::InvalidDeviceAuthorization(DeviceAuthorizationShapeDetail::MissingUserCode),
+            Error::InvalidDeviceAuthorization(
+                DeviceAuthorizationShapeDetail::MissingVerificationUri,
+            ),
+        ]
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+        assert_eq!(
+            texts,
+            [
+                "RegisterClient response lacks clientId",
+                "RegisterClient response lacks clientSecret",
+                "RegisterClient response lacks a positive clientSecretExpiresAt",
+                "StartDeviceAuthorization response lacks deviceCode",
+                "StartDeviceAuthorization response lacks userCode",
+                "StartDeviceAuthorization response lacks verificationUri",
+            ]
+        );
+        let names: Vec<&str> = [
+            Operation::RegisterClient,
+            Operation::StartDeviceAuthorization,
+        ]
+        .iter()
+        .map(|op| op.name())
+        .collect();
+        assert_eq!(names, ["RegisterClient", "StartDeviceAuthorization"]);
+        let pending = Error::Http(ssokit_http::Error::Service(ServiceError::new(
+            "CreateToken",
+            400,
+            "AuthorizationPendingException",
+            "m",
+            1,
+        )));
+        assert_eq!(
+            pending.service_kind(),
+            Some(ServiceErrorKind::AuthorizationPending)
+        );
+        assert_eq!(
+            Error::InvalidToken(TokenShapeDetail::MissingAccessToken).service_kind(),
+            None
+        );
+        for (code, kind) in [
+            (
+                "InvalidClientMetadataException",
+                ServiceErrorKind::InvalidClientMetadata,
+            ),
+            (
+                "InvalidRedirectUriException",
+                ServiceErrorKind::InvalidRedirectUri,
+            ),
+            ("SlowDownException", ServiceErrorKind::SlowDown),
+            ("SlowDown", ServiceErrorKind::Other),
+        ] {
+            assert_eq!(ServiceErrorKind::from_code(code), kind, "{code}");
+        }
     }
 }

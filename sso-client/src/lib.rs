@@ -1,21 +1,31 @@
-//! The client of AWS IAM Identity Center: `GetRoleCredentials` (SSO portal) and
-//! `CreateToken` with a refresh-token grant (SSO-OIDC), on ssokit's one HTTP stack
-//! (`ssokit-http`).
+//! The client of AWS IAM Identity Center on ssokit's one HTTP stack (`ssokit-http`): the
+//! SSO portal's `GetRoleCredentials`, and SSO-OIDC's `CreateToken` (refresh token,
+//! authorization code with PKCE, device code), `RegisterClient` and
+//! `StartDeviceAuthorization`: the wire half of resolving credentials and of `ssokit login`.
 //!
 //! What it does:
-//! - sends both operations byte-exact as the AWS SDKs do ([`SsoClient`]) and validates
-//!   their answers ([`RoleCredentials`], [`CreateTokenResponse`]);
+//! - sends every operation byte-exact as the AWS SDKs and the AWS CLI do ([`SsoClient`]:
+//!   compact JSON bodies, members in the spec's order) and validates the answers
+//!   ([`RoleCredentials`], [`CreateTokenResponse`], [`RegisterClientResponse`],
+//!   [`StartDeviceAuthorizationResponse`]), with the defaults of SPEC §19.7 (a device
+//!   code's `expiresIn` 600 s and `interval` 5 s when absent);
 //! - the two services' endpoint rule sets and override names ([`Service`], a
 //!   [`ServiceEndpoint`](ssokit_http::ServiceEndpoint) for `ssokit_http::EndpointConfig`);
-//! - reads their error answers (`x-amzn-ErrorType`, JSON bodies) into the stack's
+//! - reads their error answers (`x-amzn-ErrorType`, JSON and OAuth bodies) into the stack's
 //!   [`ServiceError`](ssokit_http::ServiceError), and knows the modeled codes
-//!   ([`ServiceErrorKind`]) and the SPEC §8.6 texts ([`role_credentials_message`]);
-//! - typed errors ([`Error`]); no token, key or secret in any `Debug`, `Display` or error.
+//!   ([`ServiceErrorKind`], [`Error::service_kind`]: what a device code poll goes by) and
+//!   the SPEC §8.6 texts ([`role_credentials_message`]); retries `RegisterClient`'s
+//!   `SlowDownException` as a throttle, never `CreateToken`'s `AuthorizationPending` or
+//!   `SlowDown` (the caller's poll loop);
+//! - typed errors ([`Error`]); no token, key, client secret, authorization or device code,
+//!   or code verifier in any `Debug`, `Display` or error.
 //!
 //! What it does not do: transport, TLS, proxies, retries, timeouts, partitions or the
 //! override precedence (all in `ssokit-http`); read AWS config files, the token cache, the
-//! environment or the clock (the caller passes resolved values); sign requests (both
-//! operations are unsigned); log in (`RegisterClient`, `StartDeviceAuthorization`); log.
+//! client registration cache, the environment or the clock (the caller passes resolved
+//! values); sign requests (every operation is unsigned); the login flow itself (choosing
+//! the flow, the PKCE verifier and state, the loopback listener, the browser, the device
+//! code's poll loop and its timing, locks, files); log.
 //!
 //! Requests need a Tokio runtime with the I/O and time drivers; building a client does no
 //! I/O. The crate has no Cargo features.
@@ -70,9 +80,13 @@ pub mod fuzzing;
 
 pub use client::SsoClient;
 pub use error::{
-    Error, Operation, ServiceErrorKind, ShapeDetail, TokenShapeDetail, role_credentials_message,
+    DeviceAuthorizationShapeDetail, Error, Operation, RegistrationShapeDetail, ServiceErrorKind,
+    ShapeDetail, TokenShapeDetail, role_credentials_message,
 };
 pub use model::{
-    CreateTokenRequest, CreateTokenResponse, GetRoleCredentialsRequest, RoleCredentials,
+    CreateTokenRequest, CreateTokenResponse, DEFAULT_SCOPE, DEVICE_CODE_GRANT_TYPE,
+    GetRoleCredentialsRequest, REGISTERED_REDIRECT_URI, RegisterClientRequest,
+    RegisterClientResponse, RoleCredentials, StartDeviceAuthorizationRequest,
+    StartDeviceAuthorizationResponse,
 };
 pub use service::Service;

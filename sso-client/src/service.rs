@@ -9,7 +9,8 @@ use ssokit_http::{EndpointError, Regional, ServiceEndpoint, standard_regional_ho
 pub enum Service {
     /// The SSO portal (`portal.sso.<region>…`), which serves `GetRoleCredentials`.
     Portal,
-    /// SSO-OIDC (`oidc.<region>…`), which serves `CreateToken`.
+    /// SSO-OIDC (`oidc.<region>…`), which serves `CreateToken`, `RegisterClient` and
+    /// `StartDeviceAuthorization` (and the browser's `authorize` page).
     Oidc,
 }
 

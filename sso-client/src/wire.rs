@@ -6,8 +6,19 @@ use std::time::{Duration, SystemTime};
 use serde_json::{Map, Value};
 use ssokit_http::{ErrorAnswer, encode_component};
 
-use crate::error::{Error, ShapeDetail, TokenShapeDetail};
-use crate::model::{CreateTokenRequest, CreateTokenResponse, RoleCredentials};
+use crate::error::{
+    DeviceAuthorizationShapeDetail, Error, RegistrationShapeDetail, ShapeDetail, TokenShapeDetail,
+};
+use crate::model::{
+    CreateTokenRequest, CreateTokenResponse, DEVICE_CODE_GRANT_TYPE, Grant,
+    REGISTERED_REDIRECT_URI, RegisterClientRequest, RegisterClientResponse, RoleCredentials,
+    StartDeviceAuthorizationRequest, StartDeviceAuthorizationResponse,
+};
+
+/// `expiresIn` of a device authorization that has none (or one below 1), in seconds.
+const DEFAULT_DEVICE_EXPIRES_IN: u64 = 600;
+/// `interval` of a device authorization that has none (or one below 1), in seconds.
+const DEFAULT_DEVICE_INTERVAL: u64 = 5;
 
 /// `account_id=<a>&role_name=<r>` (keys sorted).
 pub(crate) fn role_credentials_query(account_id: &str, role_name: &str) -> String {
@@ -18,14 +29,71 @@ pub(crate) fn role_credentials_query(account_id: &str, role_name: &str) -> Strin
     )
 }
 
-/// The compact `CreateToken` body, members in exactly the spec's order.
+/// The compact `CreateToken` body of the request's grant, members in exactly the spec's
+/// order (SPEC §4.3, §19.6 step 7, §19.7 step 3).
 pub(crate) fn create_token_body(request: &CreateTokenRequest) -> String {
+    let client_id = json_string(&request.client_id);
+    let client_secret = json_string(&request.client_secret);
+    match &request.grant {
+        Grant::RefreshToken(refresh_token) => format!(
+            "{{\"clientId\":{client_id},\"clientSecret\":{client_secret},\"refreshToken\":{},\"grantType\":\"refresh_token\"}}",
+            json_string(refresh_token),
+        ),
+        Grant::AuthorizationCode {
+            code,
+            code_verifier,
+            redirect_uri,
+        } => format!(
+            "{{\"clientId\":{client_id},\"clientSecret\":{client_secret},\"grantType\":\"authorization_code\",\"code\":{},\"codeVerifier\":{},\"redirectUri\":{}}}",
+            json_string(code),
+            json_string(code_verifier),
+            json_string(redirect_uri),
+        ),
+        Grant::DeviceCode(device_code) => format!(
+            "{{\"clientId\":{client_id},\"clientSecret\":{client_secret},\"grantType\":\"{DEVICE_CODE_GRANT_TYPE}\",\"deviceCode\":{}}}",
+            json_string(device_code),
+        ),
+    }
+}
+
+/// The compact `RegisterClient` body (SPEC §19.3): `clientName`, `clientType`, then for an
+/// authorization-code client `scopes`, `grantTypes`, `redirectUris` and `issuerUrl`, for a
+/// device-code client `scopes` when configured.
+pub(crate) fn register_client_body(request: &RegisterClientRequest) -> String {
+    let mut body = format!(
+        "{{\"clientName\":{},\"clientType\":\"public\"",
+        json_string(&request.client_name)
+    );
+    if let Some(scopes) = request.scopes() {
+        body.push_str(",\"scopes\":");
+        body.push_str(&json_array(scopes));
+    }
+    if let Some(issuer_url) = request.issuer_url() {
+        body.push_str(",\"grantTypes\":");
+        body.push_str(&json_array(request.grant_types()));
+        body.push_str(",\"redirectUris\":");
+        body.push_str(&json_array(&[REGISTERED_REDIRECT_URI]));
+        body.push_str(",\"issuerUrl\":");
+        body.push_str(&json_string(issuer_url));
+    }
+    body.push('}');
+    body
+}
+
+/// The compact `StartDeviceAuthorization` body (SPEC §19.7 step 1).
+pub(crate) fn device_authorization_body(request: &StartDeviceAuthorizationRequest) -> String {
     format!(
-        "{{\"clientId\":{},\"clientSecret\":{},\"refreshToken\":{},\"grantType\":\"refresh_token\"}}",
+        "{{\"clientId\":{},\"clientSecret\":{},\"startUrl\":{}}}",
         json_string(&request.client_id),
         json_string(&request.client_secret),
-        json_string(&request.refresh_token),
+        json_string(&request.start_url),
     )
+}
+
+/// A compact JSON array of strings.
+fn json_array<S: AsRef<str>>(items: &[S]) -> String {
+    let items: Vec<String> = items.iter().map(|i| json_string(i.as_ref())).collect();
+    format!("[{}]", items.join(","))
 }
 
 fn json_string(value: &str) -> String {
@@ -116,6 +184,88 @@ pub(crate) fn parse_create_token(
         access_token,
         expires_in: Duration::from_secs(expires_in),
         refresh_token,
+    })
+}
+
+/// The members of a 2xx body that should be an object: none for an empty body or another
+/// JSON value (the shape checks then name the first missing member).
+fn object_members(
+    body: &[u8],
+    invalid_json: impl FnOnce() -> Error,
+) -> Result<Map<String, Value>, Error> {
+    match parse_json(body).map_err(|()| invalid_json())? {
+        Some(Value::Object(object)) => Ok(object),
+        _ => Ok(Map::new()),
+    }
+}
+
+/// The non-empty string member `name`.
+fn non_empty(object: &Map<String, Value>, name: &str) -> Option<String> {
+    match object.get(name) {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// Validates a 2xx `RegisterClient` body (SPEC §19.3).
+pub(crate) fn parse_register_client(
+    body: &[u8],
+    invalid_json: impl FnOnce() -> Error,
+) -> Result<RegisterClientResponse, Error> {
+    let object = object_members(body, invalid_json)?;
+    let shape = Error::InvalidRegistration;
+    let client_id =
+        non_empty(&object, "clientId").ok_or(shape(RegistrationShapeDetail::MissingClientId))?;
+    let client_secret = non_empty(&object, "clientSecret")
+        .ok_or(shape(RegistrationShapeDetail::MissingClientSecret))?;
+    let (client_secret_expires_at, expires_at) = object
+        .get("clientSecretExpiresAt")
+        .and_then(Value::as_u64)
+        .filter(|s| *s > 0)
+        .and_then(|s| {
+            Some((
+                s,
+                SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(s))?,
+            ))
+        })
+        .ok_or(shape(RegistrationShapeDetail::MissingExpiresAt))?;
+    Ok(RegisterClientResponse {
+        client_id,
+        client_secret,
+        client_secret_expires_at,
+        expires_at,
+    })
+}
+
+/// Validates a 2xx `StartDeviceAuthorization` body (SPEC §19.7 step 1).
+pub(crate) fn parse_device_authorization(
+    body: &[u8],
+    invalid_json: impl FnOnce() -> Error,
+) -> Result<StartDeviceAuthorizationResponse, Error> {
+    let object = object_members(body, invalid_json)?;
+    let shape = Error::InvalidDeviceAuthorization;
+    let device_code = non_empty(&object, "deviceCode")
+        .ok_or(shape(DeviceAuthorizationShapeDetail::MissingDeviceCode))?;
+    let user_code = non_empty(&object, "userCode")
+        .ok_or(shape(DeviceAuthorizationShapeDetail::MissingUserCode))?;
+    let verification_uri = non_empty(&object, "verificationUri").ok_or(shape(
+        DeviceAuthorizationShapeDetail::MissingVerificationUri,
+    ))?;
+    let seconds = |name: &str, default: u64| {
+        let seconds = object
+            .get(name)
+            .and_then(Value::as_u64)
+            .filter(|s| *s >= 1)
+            .unwrap_or(default);
+        Duration::from_secs(seconds)
+    };
+    Ok(StartDeviceAuthorizationResponse {
+        device_code,
+        user_code,
+        verification_uri,
+        verification_uri_complete: non_empty(&object, "verificationUriComplete"),
+        expires_in: seconds("expiresIn", DEFAULT_DEVICE_EXPIRES_IN),
+        interval: seconds("interval", DEFAULT_DEVICE_INTERVAL),
     })
 }
 
@@ -212,6 +362,79 @@ mod tests {
             body,
             r#"{"clientId":"c\"i","clientSecret":"s\\","refreshToken":"r\n","grantType":"refresh_token"}"#
         );
+    }
+
+    #[test]
+    fn login_bodies_are_compact_ordered_and_escaped() {
+        let code = CreateTokenRequest::authorization_code(
+            "c\"i",
+            "s\\",
+            "co\nde",
+            "v",
+            "http://127.0.0.1:1/oauth/callback",
+        );
+        assert_eq!(
+            create_token_body(&code),
+            r#"{"clientId":"c\"i","clientSecret":"s\\","grantType":"authorization_code","code":"co\nde","codeVerifier":"v","redirectUri":"http://127.0.0.1:1/oauth/callback"}"#
+        );
+        assert_eq!(
+            create_token_body(&CreateTokenRequest::device_code("cid", "cs", "dc")),
+            r#"{"clientId":"cid","clientSecret":"cs","grantType":"urn:ietf:params:oauth:grant-type:device_code","deviceCode":"dc"}"#
+        );
+        let pkce =
+            RegisterClientRequest::authorization_code("ssokit-client-\u{e9}\"", "https://x/start")
+                .with_scopes(["a", "b\\"]);
+        assert_eq!(
+            register_client_body(&pkce),
+            r#"{"clientName":"ssokit-client-é\"","clientType":"public","scopes":["a","b\\"],"grantTypes":["authorization_code","refresh_token"],"redirectUris":["http://127.0.0.1/oauth/callback"],"issuerUrl":"https://x/start"}"#
+        );
+        assert_eq!(
+            device_authorization_body(&StartDeviceAuthorizationRequest::new("c", "s", "u")),
+            r#"{"clientId":"c","clientSecret":"s","startUrl":"u"}"#
+        );
+    }
+
+    #[test]
+    fn login_answers_validation() {
+        let r = parse_register_client(
+            br#"{"clientId":"c","clientSecret":"s","clientSecretExpiresAt":1780142400}"#,
+            nj,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                r.client_id(),
+                r.client_secret(),
+                r.client_secret_expires_at()
+            ),
+            ("c", "s", 1_780_142_400)
+        );
+        assert_eq!(
+            parse_register_client(br#"{"clientId":"c"}"#, nj)
+                .unwrap_err()
+                .to_string(),
+            "RegisterClient response lacks clientSecret"
+        );
+        let d = parse_device_authorization(
+            br#"{"deviceCode":"d","userCode":"u","verificationUri":"v","verificationUriComplete":"vc","expiresIn":300,"interval":2}"#,
+            nj,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                d.device_code(),
+                d.user_code(),
+                d.verification_uri(),
+                d.verification_uri_complete(),
+                d.expires_in().as_secs(),
+                d.interval().as_secs()
+            ),
+            ("d", "u", "v", Some("vc"), 300, 2)
+        );
+        assert!(matches!(
+            parse_device_authorization(b"<html>", nj),
+            Err(Error::InvalidJson { status: 200, .. })
+        ));
     }
 
     #[test]

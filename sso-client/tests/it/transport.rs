@@ -3,11 +3,13 @@
 use std::time::Duration;
 
 use ssokit_fake_portal::{Answer, FakePortal, Operation};
-use ssokit_sso_client::{Error, SsoClient};
+use ssokit_sso_client::{
+    CreateTokenRequest, Error, RegisterClientRequest, SsoClient, StartDeviceAuthorizationRequest,
+};
 
 use crate::{
-    legacy_role_credentials, legacy_role_credentials_error, recording_settings, refresh_token,
-    settings,
+    legacy_role_credentials, legacy_role_credentials_error, oidc, recording_settings,
+    refresh_token, settings,
 };
 
 const GRC: Operation = Operation::GetRoleCredentials;
@@ -231,4 +233,114 @@ async fn redirects_are_not_followed() {
         "GetRoleCredentials failed: HTTP 307 UnknownError: Temporary Redirect"
     );
     assert_eq!(fake.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn register_client_retries_slow_down_as_a_throttle() {
+    let fake = FakePortal::start().unwrap();
+    let (settings, delays) = recording_settings();
+    let client = SsoClient::new(settings);
+    let endpoint = oidc(fake.url());
+    let registration = RegisterClientRequest::device_code("ssokit-client-dev");
+    let slow_down =
+        || Answer::service_error(Operation::RegisterClient, "SlowDownException", "Slow down");
+    fake.script(
+        Operation::RegisterClient,
+        [
+            slow_down(),
+            slow_down(),
+            Answer::default_for(Operation::RegisterClient),
+        ],
+    );
+    let registered = client
+        .register_client(&endpoint, &registration)
+        .await
+        .unwrap();
+    assert_eq!(registered.client_id(), "client-1");
+    assert_eq!(fake.count(Operation::RegisterClient), 3);
+    assert_eq!(
+        *delays.lock().unwrap(),
+        [Duration::from_millis(500), Duration::from_secs(1)]
+    );
+
+    fake.script(Operation::RegisterClient, [slow_down()]);
+    let err = client
+        .register_client(&endpoint, &registration)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "RegisterClient failed: HTTP 400 SlowDownException: Slow down (after 3 attempts)"
+    );
+    assert_eq!(fake.count(Operation::RegisterClient), 3);
+
+    // StartDeviceAuthorization's and CreateToken's SlowDownException are not throttles.
+    fake.script(
+        Operation::StartDeviceAuthorization,
+        [Answer::service_error(
+            Operation::StartDeviceAuthorization,
+            "SlowDownException",
+            "Slow down",
+        )],
+    );
+    let err = client
+        .start_device_authorization(
+            &endpoint,
+            &StartDeviceAuthorizationRequest::new("client-1", "csecret-1", "https://x"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.attempts(), 1);
+    assert_eq!(fake.count(Operation::StartDeviceAuthorization), 1);
+}
+
+#[tokio::test]
+async fn the_login_operations_retry_server_errors() {
+    let fake = FakePortal::start().unwrap();
+    let client = SsoClient::new(settings());
+    let endpoint = oidc(fake.url());
+    fake.script(
+        Operation::RegisterClient,
+        [
+            Answer::empty(503),
+            Answer::default_for(Operation::RegisterClient),
+        ],
+    );
+    client
+        .register_client(&endpoint, &RegisterClientRequest::device_code("n"))
+        .await
+        .unwrap();
+    assert_eq!(fake.count(Operation::RegisterClient), 2);
+    fake.script(
+        Operation::StartDeviceAuthorization,
+        [
+            Answer::drop_connection(),
+            Answer::default_for(Operation::StartDeviceAuthorization),
+        ],
+    );
+    let device = client
+        .start_device_authorization(
+            &endpoint,
+            &StartDeviceAuthorizationRequest::new("client-1", "csecret-1", "https://x"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(device.device_code(), "device-code-1");
+    assert_eq!(fake.count(Operation::StartDeviceAuthorization), 2);
+    fake.script(
+        Operation::CreateToken,
+        [
+            Answer::service_error(Operation::CreateToken, "InternalServerException", "oops"),
+            Answer::default_for(Operation::CreateToken),
+        ],
+    );
+    let token = client
+        .create_token(
+            &endpoint,
+            &CreateTokenRequest::device_code("client-1", "csecret-1", "device-code-1"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(token.access_token(), "at-login");
+    assert_eq!(fake.count(Operation::CreateToken), 2);
 }
