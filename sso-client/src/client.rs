@@ -20,7 +20,7 @@ const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
 /// the caller's loop handles.
 const REGISTER_CLIENT_RETRY_CODES: &[&str] = &["SlowDownException"];
 
-/// A client of the SSO portal (`GetRoleCredentials`) and SSO-OIDC (`CreateToken`,
+/// A client of the SSO portal (`GetRoleCredentials`, `Logout`) and SSO-OIDC (`CreateToken`,
 /// `RegisterClient`, `StartDeviceAuthorization`), sharing one pool of keep-alive
 /// connections. Cheap to clone (the pool is behind an `Arc`); build one per chain.
 ///
@@ -159,5 +159,19 @@ impl SsoClient {
             url: request.url().to_owned(),
             status: response.status(),
         })
+    }
+
+    /// `POST <endpoint>/logout` (SSO portal) with the bearer token in
+    /// `x-amz-sso_bearer_token`, `content-length: 0`, no body and no `content-type`: ends
+    /// the Identity Center session of `access_token` (SPEC §20). Any 2xx answer means it
+    /// ended; its body is ignored.
+    pub async fn logout(&self, endpoint: &Endpoint, access_token: &str) -> Result<(), Error> {
+        let operation = Operation::Logout;
+        let request = Request::new(operation.name(), Method::Post, endpoint, "/logout")
+            .secret_header(BEARER_HEADER, access_token)
+            .header("content-length", "0")
+            .error_reader(wire::read_error);
+        self.http.send(&request).await?;
+        Ok(())
     }
 }

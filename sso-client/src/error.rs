@@ -1,4 +1,4 @@
-//! Errors of the operations: the HTTP stack's (N-*, S-HTTP, L-OIDC, P-CA, P-PROXY),
+//! Errors of the operations: the HTTP stack's (N-*, S-HTTP, L-OIDC, O-CALL, P-CA, P-PROXY),
 //! and the SSO answers' own (N-JSON, S-SHAPE, L-SHAPE); the SSO reading of service errors
 //! (§4.4, §8.6).
 
@@ -18,6 +18,8 @@ pub enum Operation {
     RegisterClient,
     /// SSO-OIDC `StartDeviceAuthorization`.
     StartDeviceAuthorization,
+    /// SSO portal `Logout`.
+    Logout,
 }
 
 impl Operation {
@@ -28,6 +30,7 @@ impl Operation {
             Operation::CreateToken => "CreateToken",
             Operation::RegisterClient => "RegisterClient",
             Operation::StartDeviceAuthorization => "StartDeviceAuthorization",
+            Operation::Logout => "Logout",
         }
     }
 }
@@ -396,11 +399,15 @@ mod tests {
         let names: Vec<&str> = [
             Operation::RegisterClient,
             Operation::StartDeviceAuthorization,
+            Operation::Logout,
         ]
         .iter()
         .map(|op| op.name())
         .collect();
-        assert_eq!(names, ["RegisterClient", "StartDeviceAuthorization"]);
+        assert_eq!(
+            names,
+            ["RegisterClient", "StartDeviceAuthorization", "Logout"]
+        );
         let pending = Error::Http(ssokit_http::Error::Service(ServiceError::new(
             "CreateToken",
             400,

@@ -1,7 +1,8 @@
 //! The client of AWS IAM Identity Center on ssokit's one HTTP stack (`ssokit-http`): the
-//! SSO portal's `GetRoleCredentials`, and SSO-OIDC's `CreateToken` (refresh token,
-//! authorization code with PKCE, device code), `RegisterClient` and
-//! `StartDeviceAuthorization`: the wire half of resolving credentials and of `ssokit login`.
+//! SSO portal's `GetRoleCredentials` and `Logout`, and SSO-OIDC's `CreateToken` (refresh
+//! token, authorization code with PKCE, device code), `RegisterClient` and
+//! `StartDeviceAuthorization`: the wire half of resolving credentials, of `ssokit login` and
+//! of `ssokit logout`.
 //!
 //! What it does:
 //! - sends every operation byte-exact as the AWS SDKs and the AWS CLI do ([`SsoClient`]:

@@ -7,7 +7,8 @@ use ssokit_http::{EndpointError, Regional, ServiceEndpoint, standard_regional_ho
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Service {
-    /// The SSO portal (`portal.sso.<region>…`), which serves `GetRoleCredentials`.
+    /// The SSO portal (`portal.sso.<region>…`), which serves `GetRoleCredentials` and
+    /// `Logout`.
     Portal,
     /// SSO-OIDC (`oidc.<region>…`), which serves `CreateToken`, `RegisterClient` and
     /// `StartDeviceAuthorization` (and the browser's `authorize` page).

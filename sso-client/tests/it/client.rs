@@ -841,6 +841,72 @@ async fn device_code_polls_are_typed_and_never_retried() {
 }
 
 #[tokio::test]
+async fn logout_is_byte_exact() {
+    let fake = FakePortal::start().unwrap();
+    let client = SsoClient::new(settings());
+    client
+        .logout(&portal(fake.url()), "session-at")
+        .await
+        .unwrap();
+    let r = &fake.requests()[0];
+    assert_eq!(r.operation, Some(Operation::Logout));
+    assert_eq!(r.request_line(), "POST /logout HTTP/1.1");
+    assert_eq!(
+        r.header_names(),
+        [
+            "content-length",
+            "host",
+            "user-agent",
+            "x-amz-sso_bearer_token"
+        ]
+    );
+    assert_eq!(r.header("x-amz-sso_bearer_token"), Some("session-at"));
+    assert_eq!(r.header("content-length"), Some("0"));
+    assert!(r.body.is_empty());
+
+    // Any 2xx ends it, whatever the body.
+    fake.script(
+        Operation::Logout,
+        [Answer::empty(204), Answer::raw(200, "not json")],
+    );
+    for _ in 0..2 {
+        client
+            .logout(&portal(fake.url()), "session-at")
+            .await
+            .unwrap();
+    }
+
+    // O-CALL's causes.
+    fake.script(
+        Operation::Logout,
+        [Answer::service_error(
+            Operation::Logout,
+            "UnauthorizedException",
+            "Session token not found or invalid",
+        )],
+    );
+    let err = client
+        .logout(&portal(fake.url()), "session-at")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Logout failed: HTTP 401 UnauthorizedException: Session token not found or invalid"
+    );
+    assert_eq!(fake.count(Operation::Logout), 1);
+    fake.script(Operation::Logout, [Answer::empty(500)]);
+    let err = client
+        .logout(&portal(fake.url()), "session-at")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Logout failed: HTTP 500 UnknownError: Internal Server Error (after 3 attempts)"
+    );
+    assert_eq!(fake.count(Operation::Logout), 3);
+}
+
+#[tokio::test]
 async fn the_login_operations_keep_the_endpoint_path_prefix() {
     let fake = FakePortal::start().unwrap();
     let client = SsoClient::new(settings());
@@ -864,13 +930,18 @@ async fn the_login_operations_keep_the_endpoint_path_prefix() {
         )
         .await
         .unwrap();
+    client
+        .logout(&portal(&prefixed), "session-at")
+        .await
+        .unwrap();
     let targets: Vec<String> = fake.requests().into_iter().map(|r| r.target).collect();
     assert_eq!(
         targets,
         [
             "/prefix/client/register",
             "/prefix/device_authorization",
-            "/prefix/token"
+            "/prefix/token",
+            "/prefix/logout"
         ]
     );
 }

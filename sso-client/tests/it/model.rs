@@ -173,6 +173,7 @@ async fn login_secrets_never_print() {
             Operation::RegisterClient,
             Operation::StartDeviceAuthorization,
             Operation::CreateToken,
+            Operation::Logout,
         ] {
             fake.script(operation, [answer.clone()]);
         }
@@ -184,6 +185,7 @@ async fn login_secrets_never_print() {
                 .err(),
             client.create_token(&endpoint, &code).await.err(),
             client.create_token(&endpoint, &poll).await.err(),
+            client.logout(&portal(fake.url()), "session-at").await.err(),
         ];
         for err in errors.into_iter().flatten() {
             assert_login_clean(&format!("{err} {err:?} {}", err.cause()));
