@@ -12,7 +12,7 @@ use ssokit_config_parser::{
 };
 use ssokit_http::{
     CaBundle, EndpointConfig, EndpointOverrideSources, HttpSettings, NamedValue, ProxySettings,
-    ServiceEndpoint,
+    ServiceEndpoint, SleepFuture,
 };
 use ssokit_metadata_client::{ContainerClient, ImdsClient, ImdsEndpoint};
 use ssokit_sso_client::{Service, SsoClient};
@@ -65,6 +65,8 @@ pub struct ProviderConfig {
     lock_options: LockOptions,
     corrupt_retry_delay: Duration,
     process_timeout: Duration,
+    /// How waits that are not HTTP retries pass (a login's device-code polls).
+    sleep: Arc<dyn Fn(Duration) -> SleepFuture + Send + Sync>,
 }
 
 impl fmt::Debug for ProviderConfig {
@@ -114,6 +116,7 @@ impl ProviderConfig {
             lock_options: LockOptions::default(),
             corrupt_retry_delay: DEFAULT_CORRUPT_RETRY_DELAY,
             process_timeout: Duration::from_secs(60),
+            sleep: Arc::new(|d| Box::pin(tokio::time::sleep(d))),
         }
     }
 
@@ -228,6 +231,22 @@ impl ProviderConfig {
     pub fn with_process_timeout(mut self, timeout: Duration) -> Self {
         self.process_timeout = timeout;
         self
+    }
+
+    /// How a login's waits pass (default `tokio::time::sleep`; tests pass one that returns
+    /// at once, or records the intervals).
+    #[must_use]
+    pub fn with_sleep(
+        mut self,
+        sleep: impl Fn(Duration) -> SleepFuture + Send + Sync + 'static,
+    ) -> Self {
+        self.sleep = Arc::new(sleep);
+        self
+    }
+
+    /// Waits `duration` with the configured sleep.
+    pub(crate) fn sleep(&self, duration: Duration) -> SleepFuture {
+        (self.sleep)(duration)
     }
 
     /// The environment snapshot.
@@ -476,11 +495,22 @@ impl ProviderConfig {
         region: &str,
         service: Service,
     ) -> Result<EndpointConfig, CredentialsError> {
+        self.sso_endpoint_for(Some((set, profile)), region, service)
+    }
+
+    /// [`sso_endpoint_config`](Self::sso_endpoint_config) where the settings profile may
+    /// not exist (a login or logout by session name).
+    pub(crate) fn sso_endpoint_for(
+        &self,
+        profile: Option<(&ProfileSet, &Section<'_>)>,
+        region: &str,
+        service: Service,
+    ) -> Result<EndpointConfig, CredentialsError> {
         let in_code = match service {
             Service::Oidc => self.oidc_endpoint.as_deref(),
             _ => self.portal_endpoint.as_deref(),
         };
-        self.endpoint_config(Some((set, profile)), region, service, in_code)
+        self.endpoint_config(profile, region, service, in_code)
     }
 
     /// The endpoint configuration of STS for `region` (SPEC §14.5 steps 1-2), from the

@@ -6,4 +6,5 @@ pub(crate) mod callback;
 pub(crate) mod flow;
 pub(crate) mod logout;
 pub(crate) mod pkce;
+pub(crate) mod run;
 pub(crate) mod target;

@@ -22,6 +22,7 @@ mod drills;
 mod environment;
 mod error;
 mod imds;
+mod login;
 mod logout;
 mod plan;
 mod process;

@@ -1,0 +1,266 @@
+//! `login` against the fake SSO-OIDC (SPEC §19, §26): the device code flow with pending,
+//! slow down and success; the authorization code flow through an opener that follows the
+//! fake's redirect to the loopback callback; the registration reused from the AWS CLI's
+//! cache; two concurrent logins of one session making one registration; a corrupt token
+//! file refused.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ssokit_credentials::{
+    FlowOptions, LoginOutput, LoginRequest, LoginTargetRequest, OpenBrowser, OsKind, login,
+};
+use ssokit_fake_portal::{Answer, Operation};
+
+use crate::{SESSION_CACHE, World, assert_no_secret};
+
+/// Collects what a login says.
+#[derive(Default)]
+struct Said(Mutex<Vec<String>>);
+
+impl LoginOutput for Said {
+    fn say(&self, text: &str) {
+        self.0.lock().unwrap().push(text.to_owned());
+    }
+
+    fn warn(&self, text: &str) {
+        self.0.lock().unwrap().push(format!("warning: {text}"));
+    }
+}
+
+impl Said {
+    fn text(&self) -> String {
+        self.0.lock().unwrap().join("\n")
+    }
+}
+
+/// An opener that plays the browser over plain HTTP: it loads the URL and follows one
+/// redirect (the fake's 302 to the loopback callback). For device code it only records.
+#[derive(Debug, Default)]
+struct HttpOpener {
+    opened: Mutex<Vec<String>>,
+    follow: bool,
+}
+
+impl OpenBrowser for HttpOpener {
+    fn open(&self, url: &str) -> Result<(), String> {
+        self.opened.lock().unwrap().push(url.to_owned());
+        if self.follow {
+            let url = url.to_owned();
+            std::thread::spawn(move || {
+                let answer = get(&url);
+                let location = answer
+                    .lines()
+                    .find_map(|l| {
+                        l.strip_prefix("location: ")
+                            .or_else(|| l.strip_prefix("Location: "))
+                    })
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| panic!("no redirect: {answer}"));
+                get(&location)
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A plain-http GET on loopback; the whole answer.
+fn get(url: &str) -> String {
+    let rest = url.strip_prefix("http://").unwrap();
+    let (authority, target) = rest.split_at(rest.find('/').unwrap());
+    let mut stream = TcpStream::connect(authority).unwrap();
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+}
+
+fn request(flow: FlowOptions) -> LoginRequest {
+    LoginRequest {
+        target: LoginTargetRequest {
+            sso_session: Some("dev".to_owned()),
+            profile: "default".to_owned(),
+        },
+        flow,
+        os: OsKind::UnixDesktop,
+    }
+}
+
+fn world() -> World {
+    let mut w = World::new();
+    w.set_env("DISPLAY", ":0");
+    w.remove(SESSION_CACHE);
+    w
+}
+
+#[tokio::test]
+async fn device_code_with_pending_then_slow_down_then_success() {
+    let w = world();
+    w.portal.script(
+        Operation::CreateToken,
+        [
+            Answer::service_error(
+                Operation::CreateToken,
+                "AuthorizationPendingException",
+                "pending",
+            ),
+            Answer::service_error(Operation::CreateToken, "SlowDownException", "slow down"),
+            Answer::default_for(Operation::CreateToken),
+        ],
+    );
+    let slept = Arc::new(Mutex::new(Vec::new()));
+    let recorded = Arc::clone(&slept);
+    let config = w.config().with_sleep(move |d| {
+        recorded.lock().unwrap().push(d);
+        Box::pin(std::future::ready(()))
+    });
+    let said = Said::default();
+    let opener = HttpOpener::default();
+    let flow = FlowOptions {
+        use_device_code: true,
+        ..FlowOptions::default()
+    };
+    let outcome = login(&config, &request(flow), &opener, &said)
+        .await
+        .unwrap();
+    assert!(!outcome.by_another());
+    assert_eq!(w.portal.count(Operation::RegisterClient), 1);
+    assert_eq!(w.portal.count(Operation::StartDeviceAuthorization), 1);
+    assert_eq!(w.portal.count(Operation::CreateToken), 3);
+    assert_eq!(
+        *slept.lock().unwrap(),
+        [
+            Duration::from_secs(1),
+            Duration::from_secs(1),
+            Duration::from_secs(6)
+        ],
+        "interval, interval, interval + 5 after slow down"
+    );
+    let text = said.text();
+    assert!(text.contains("and enter the code:\n\nUSER-CODE"), "{text}");
+    assert_eq!(
+        opener.opened.lock().unwrap().len(),
+        1,
+        "the complete URL was opened"
+    );
+    let token = w.read(SESSION_CACHE);
+    assert!(token.starts_with("{\n  \"startUrl\": \"https://d-abc123.awsapps.com/start\",\n  \"region\": \"eu-west-1\""), "{token}");
+    assert!(token.contains("\"clientId\": \"client-1\""), "{token}");
+    assert_no_secret(&format!("{text} {outcome:?}"));
+
+    // A second login reuses the registration the first saved (the AWS CLI's file).
+    w.portal.script(
+        Operation::CreateToken,
+        [Answer::default_for(Operation::CreateToken)],
+    );
+    login(&config, &request(flow), &opener, &said)
+        .await
+        .unwrap();
+    assert_eq!(
+        w.portal.count(Operation::RegisterClient),
+        1,
+        "no second registration"
+    );
+}
+
+#[tokio::test]
+async fn authorization_code_through_the_loopback_callback() {
+    let w = world();
+    let said = Said::default();
+    let opener = HttpOpener {
+        follow: true,
+        ..HttpOpener::default()
+    };
+    let outcome = login(
+        &w.config(),
+        &request(FlowOptions::default()),
+        &opener,
+        &said,
+    )
+    .await
+    .unwrap();
+    assert_eq!(w.portal.count(Operation::Authorize), 1);
+    let url = opener.opened.lock().unwrap()[0].clone();
+    assert!(url.contains("/authorize?response_type=code&client_id=client-1&redirect_uri=http%3A%2F%2F127.0.0.1%3A"), "{url}");
+    assert!(
+        said.text()
+            .starts_with("Attempting to open your default browser."),
+        "{}",
+        said.text()
+    );
+    assert!(outcome.message().starts_with("Logged in to https://d-abc123.awsapps.com/start (sso-session dev); the token is valid until "));
+    let token = w.read(SESSION_CACHE);
+    assert!(token.contains("\"accessToken\": \"at-login\""));
+    assert!(token.contains("\"refreshToken\": \"rt-login\""));
+    assert_no_secret(&said.text());
+}
+
+#[tokio::test]
+async fn two_logins_of_one_session_make_one_registration() {
+    let w = world();
+    let flow = FlowOptions {
+        use_device_code: true,
+        ..FlowOptions::default()
+    };
+    w.portal.script(
+        Operation::CreateToken,
+        [Answer::default_for(Operation::CreateToken).delay(Duration::from_millis(300))],
+    );
+    let config = w.config().with_sleep(|_| Box::pin(std::future::ready(())));
+    let (first, second) = tokio::join!(
+        async {
+            let said = Said::default();
+            login(&config, &request(flow), &HttpOpener::default(), &said).await
+        },
+        async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let said = Said::default();
+            let outcome = login(&config, &request(flow), &HttpOpener::default(), &said).await;
+            (outcome, said.text())
+        }
+    );
+    first.unwrap();
+    let (second, text) = second;
+    assert!(second.unwrap().by_another());
+    assert!(
+        text.contains(
+            "Another ssokit login for sso-session \"dev\" is in progress; waiting for it to finish."
+        ),
+        "{text}"
+    );
+    assert_eq!(w.portal.count(Operation::RegisterClient), 1);
+    assert_eq!(w.portal.count(Operation::StartDeviceAuthorization), 1);
+}
+
+#[tokio::test]
+async fn a_corrupt_token_file_is_refused_before_any_request() {
+    let w = World::new();
+    w.write(SESSION_CACHE, "[1, 2]");
+    let flow = FlowOptions {
+        use_device_code: true,
+        ..FlowOptions::default()
+    };
+    let error = login(
+        &w.config(),
+        &request(flow),
+        &HttpOpener::default(),
+        &Said::default(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "The SSO token cache file {} is not a valid token file (not a JSON object) and was left unchanged; delete it, then run ssokit login again.",
+            w.path(SESSION_CACHE).display()
+        )
+    );
+    assert!(w.portal.requests().is_empty());
+    assert_eq!(w.read(SESSION_CACHE), "[1, 2]");
+}
