@@ -57,8 +57,7 @@ impl OpenBrowser for HttpOpener {
                         l.strip_prefix("location: ")
                             .or_else(|| l.strip_prefix("Location: "))
                     })
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| panic!("no redirect: {answer}"));
+                    .map_or_else(|| panic!("no redirect: {answer}"), str::to_owned);
                 get(&location)
             });
         }
