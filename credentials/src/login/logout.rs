@@ -163,3 +163,101 @@ fn valid_region(region: &str) -> bool {
         && !region.starts_with('-')
         && !region.ends_with('-')
 }
+
+/// How a logout went: the files deleted, and whether anything failed (exit 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogoutSummary {
+    /// Token files deleted.
+    pub deleted: usize,
+    /// Whether a file could not be deleted (O-DELETE).
+    pub failed: bool,
+}
+
+/// Logs out (SPEC §20): for each file of `scope`, the portal's Logout when the token
+/// deserves it (a failure is the O-CALL warning), then the file deleted under its lock (a
+/// lock timeout deletes anyway). `output` gets the `Logged out: …` lines, the warnings and
+/// the closing count. The settings profile (`settings`) supplies the endpoint settings.
+pub async fn logout(
+    config: &ProviderConfig,
+    scope: &LogoutScope,
+    settings: &str,
+    output: &dyn crate::login::run::LoginOutput,
+) -> Result<LogoutSummary, CredentialsError> {
+    let locations = config.file_locations()?;
+    let set = ProviderConfig::load_profiles(&locations)?;
+    let now = config.clock().now();
+    let files = logout_files(config, &set, scope, now)?;
+    let profile = set.profile(settings);
+    let client = config.client(profile.as_ref())?;
+    let mut summary = LogoutSummary {
+        deleted: 0,
+        failed: false,
+    };
+    for file in &files {
+        let url = file.start_url().unwrap_or("start URL unknown");
+        let server = match file.server_call() {
+            Some((region, token)) => {
+                let ended = async {
+                    let endpoint = config
+                        .sso_endpoint_for(
+                            profile.as_ref().map(|p| (&set, p)),
+                            region,
+                            ssokit_sso_client::Service::Portal,
+                        )?
+                        .resolve(ssokit_sso_client::Service::Portal)
+                        .map_err(|e| {
+                            CredentialsError::failed(ErrorCode::Endpoint, e.to_string())
+                        })?;
+                    client
+                        .logout(&endpoint, token)
+                        .await
+                        .map_err(|e| CredentialsError::failed(ErrorCode::Service, e.to_string()))
+                };
+                match ended.await {
+                    Ok(()) => "server session ended",
+                    Err(e) => {
+                        output.warn(&format!(
+                            "could not end the server session for {url} ({e}); the local token is deleted anyway"
+                        ));
+                        "server session not ended"
+                    }
+                }
+            }
+            None => "no server call: token expired or without region",
+        };
+        match delete(config, file.path()).await {
+            Ok(()) => {
+                summary.deleted += 1;
+                output.say(&format!(
+                    "Logged out: {} ({url}; {server})",
+                    file.path().display()
+                ));
+            }
+            Err(e) => {
+                summary.failed = true;
+                output.warn(&format!("could not delete {}: {e}", file.path().display()));
+            }
+        }
+    }
+    output.say(&format!(
+        "Deleted {} SSO token file(s) and 0 cached role credential file(s).",
+        summary.deleted
+    ));
+    Ok(summary)
+}
+
+/// Deletes a token file under its refresh lock (so a refresher cannot write it back); a
+/// lock that cannot be had in time does not stop the deletion. A missing file is fine.
+async fn delete(config: &ProviderConfig, path: &Path) -> std::io::Result<()> {
+    let file = TokenCacheFile::at_path(path);
+    let options = config.lock_options().clone();
+    tokio::task::spawn_blocking(move || {
+        let _lock = file.lock(&options).ok();
+        match std::fs::remove_file(file.path()) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    })
+    .await
+    .map_err(std::io::Error::other)?
+}

@@ -82,3 +82,76 @@ fn one_session_and_a_corrupt_file() {
         )
     );
 }
+
+/// Collects what logout says.
+#[derive(Default)]
+struct Said(std::sync::Mutex<Vec<String>>);
+
+impl ssokit_credentials::LoginOutput for Said {
+    fn say(&self, text: &str) {
+        self.0.lock().unwrap().push(text.to_owned());
+    }
+
+    fn warn(&self, text: &str) {
+        self.0.lock().unwrap().push(format!("warning: {text}"));
+    }
+}
+
+#[tokio::test]
+async fn logging_out_of_one_session_leaves_the_other() {
+    let w = World::new();
+    let said = Said::default();
+    let scope = LogoutScope::Target(LoginTargetRequest {
+        sso_session: Some("dev".to_owned()),
+        profile: "default".to_owned(),
+    });
+    let summary = ssokit_credentials::logout(&w.config(), &scope, "default", &said)
+        .await
+        .unwrap();
+    assert_eq!(summary.deleted, 1);
+    assert!(!summary.failed);
+    assert!(!w.path(SESSION_CACHE).exists());
+    assert!(
+        w.path(LEGACY_CACHE).exists(),
+        "the legacy start URL's token stays"
+    );
+    let logout = w.requests_of(ssokit_fake_portal::Operation::Logout);
+    assert_eq!(logout.len(), 1);
+    assert_eq!(
+        logout[0].header("x-amz-sso_bearer_token"),
+        Some("session-at")
+    );
+    let lines = said.0.lock().unwrap().clone();
+    assert_eq!(
+        lines,
+        [
+            format!(
+                "Logged out: {} (https://d-abc123.awsapps.com/start; server session ended)",
+                w.path(SESSION_CACHE).display()
+            ),
+            "Deleted 1 SSO token file(s) and 0 cached role credential file(s).".to_owned(),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_portal_that_is_down_does_not_keep_the_tokens() {
+    let w = World::new();
+    w.portal.script(
+        ssokit_fake_portal::Operation::Logout,
+        [ssokit_fake_portal::Answer::empty(503)],
+    );
+    let said = Said::default();
+    let summary = ssokit_credentials::logout(&w.config(), &LogoutScope::All, "default", &said)
+        .await
+        .unwrap();
+    assert_eq!(summary.deleted, 2);
+    assert!(!w.path(SESSION_CACHE).exists() && !w.path(LEGACY_CACHE).exists());
+    let text = said.0.lock().unwrap().join("\n");
+    assert!(
+        text.contains("warning: could not end the server session for https://d-abc123.awsapps.com/start (Logout failed: HTTP 503"),
+        "{text}"
+    );
+    assert!(text.contains("server session not ended"), "{text}");
+    crate::assert_no_secret(&text);
+}
