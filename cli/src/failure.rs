@@ -34,3 +34,10 @@ impl From<ssokit_chain::ChainError> for Failure {
         Self::new(error.to_string(), location)
     }
 }
+
+impl From<ssokit_chain::CredentialsError> for Failure {
+    fn from(error: ssokit_chain::CredentialsError) -> Self {
+        let location = error.location().cloned();
+        Self::new(error.to_string(), location)
+    }
+}

@@ -6,6 +6,8 @@
 //! ssokit credentials [--profile P] [--mfa-code CODE] [--format process|env|env-no-export|fish|powershell|json]
 //! ssokit token [--profile P] [--format json|raw]
 //! ssokit profiles [--format text|json]
+//! ssokit login [--profile P] [--sso-session S] [--use-device-code] [--no-browser] [--redirect-port N]
+//! ssokit logout [--all | --sso-session S | --profile P]
 //! global: --allow-insecure-http, --verbose
 //! ```
 //!
@@ -21,6 +23,7 @@
 
 mod failure;
 mod format;
+mod login;
 mod mfa;
 mod profiles;
 mod trace;
@@ -86,6 +89,39 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ProfilesFormat::Text)]
         format: ProfilesFormat,
     },
+    /// Sign in to IAM Identity Center and write the token cache file the AWS CLI and SDKs
+    /// share (one login per session across processes; all text on stderr).
+    Login {
+        /// The profile whose sso_session (or legacy sso_start_url) to log in to, and whose
+        /// endpoint settings to use (default: AWS_PROFILE, else "default").
+        #[arg(long)]
+        profile: Option<String>,
+        /// The sso-session to log in to (wins over the profile's).
+        #[arg(long)]
+        sso_session: Option<String>,
+        /// Use the device code flow (a code typed in a browser on any device).
+        #[arg(long, conflicts_with = "redirect_port")]
+        use_device_code: bool,
+        /// Do not open a browser: print the URL.
+        #[arg(long)]
+        no_browser: bool,
+        /// The callback port on 127.0.0.1 (for ssh -L); implies the authorization code flow.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        redirect_port: Option<u16>,
+    },
+    /// End IAM Identity Center sessions: the portal's logout, then the token files
+    /// (default: all of them).
+    Logout {
+        /// Every token file (the default).
+        #[arg(long, conflicts_with_all = ["sso_session", "profile"])]
+        all: bool,
+        /// Only this sso-session.
+        #[arg(long, conflicts_with = "profile")]
+        sso_session: Option<String>,
+        /// Only this profile's session (or legacy start URL).
+        #[arg(long)]
+        profile: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -146,6 +182,35 @@ fn run(cli: &Cli) -> Result<String, Failure> {
             let defaults = with_profile(DefaultProviders::new(config), profile.as_deref());
             let token = runtime.block_on(defaults.token_chain().resolve())?;
             Ok(format::token(&token, *format))
+        }
+        Command::Login {
+            profile,
+            sso_session,
+            use_device_code,
+            no_browser,
+            redirect_port,
+        } => {
+            let args = login::LoginArgs {
+                profile: profile.as_deref(),
+                sso_session: sso_session.as_deref(),
+                flow: ssokit_chain::credentials::FlowOptions {
+                    use_device_code: *use_device_code,
+                    no_browser: *no_browser,
+                    redirect_port: *redirect_port,
+                },
+            };
+            runtime.block_on(login::run_login(&config, &args))
+        }
+        Command::Logout {
+            sso_session,
+            profile,
+            ..
+        } => {
+            let args = login::LogoutArgs {
+                profile: profile.as_deref(),
+                sso_session: sso_session.as_deref(),
+            };
+            runtime.block_on(login::run_logout(&config, &args))
         }
         Command::Profiles { .. } => Err(Failure::new("unreachable", None)),
     }

@@ -13,6 +13,7 @@
 )]
 
 mod format;
+mod login;
 mod main_cmd;
 mod metadata;
 mod profiles;

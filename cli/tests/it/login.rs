@@ -1,0 +1,60 @@
+//! `ssokit login` and `ssokit logout` against the fake SSO-OIDC and portal: the device code
+//! flow chosen automatically under SSH, stdout empty, the token file written, the session
+//! logged out while the other stays (SPEC §19, §20, §26).
+
+use ssokit_fake_portal::Operation;
+
+use crate::{LEGACY_CACHE, SECRETS, SESSION_CACHE, Sandbox};
+
+#[test]
+fn device_code_under_ssh_then_logout_of_that_session() {
+    let mut sandbox = Sandbox::new();
+    sandbox.remove(SESSION_CACHE);
+    sandbox.env("SSH_CONNECTION", "10.0.0.1 50000 10.0.0.2 22");
+    let run = sandbox.run(&["login", "--sso-session", "dev"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert_eq!(run.stdout(), "", "stdout stays empty");
+    let stderr = run.stderr();
+    assert!(stderr.starts_with(
+        "No browser can be opened here (SSH_CONNECTION is set); using the device code flow. Pass --no-browser to use the authorization code flow anyway.\n"
+    ), "{stderr}");
+    assert!(
+        stderr.contains("Open this URL in a browser on any device:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Logged in to https://d-abc123.awsapps.com/start (sso-session dev); the token is valid until "), "{stderr}");
+    for secret in SECRETS {
+        assert!(!stderr.contains(secret), "{secret} in: {stderr}");
+    }
+    assert_eq!(sandbox.portal.count(Operation::RegisterClient), 1);
+    let token = sandbox.read(SESSION_CACHE);
+    assert!(token.contains("\"registrationExpiresAt\""), "{token}");
+
+    let run = sandbox.run(&["logout", "--sso-session", "dev"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(
+        run.stderr().contains("server session ended"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!sandbox.path(SESSION_CACHE).exists());
+    assert!(sandbox.path(LEGACY_CACHE).exists());
+}
+
+#[test]
+fn usage_errors() {
+    let sandbox = Sandbox::new();
+    assert_eq!(
+        sandbox
+            .run(&["login", "--use-device-code", "--redirect-port", "8400"])
+            .code(),
+        2
+    );
+    assert_eq!(sandbox.run(&["login", "--redirect-port", "0"]).code(), 2);
+    assert_eq!(
+        sandbox
+            .run(&["logout", "--sso-session", "dev", "--profile", "s"])
+            .code(),
+        2
+    );
+}
