@@ -594,7 +594,7 @@ fn legacy_entry(
     let now = config.clock().now();
     entry(config, files, start_url, |cache, read| {
         let token = legacy_read(cache, profile, read)?;
-        let freshness = match legacy_usable(&token, now) {
+        let freshness = match legacy_usable(&token, now, profile) {
             Ok(()) => Freshness::Valid,
             Err(_) => Freshness::Expired,
         };

@@ -232,7 +232,7 @@ fn decide(
     let latest = match cache.read() {
         Ok(Some(token)) => token,
         Ok(None) => return Err(not_found(cache, session)),
-        Err(e) => return Err(read_error(&e, &login_session(session))),
+        Err(e) => return Err(read_error(&e, LoginHint::Session(session))),
     };
     if valid(&latest, now, window) {
         return Ok(Decision::Use(latest));
@@ -316,8 +316,9 @@ fn give_up(
     let error = CredentialsError::failed(
         ErrorCode::RefreshFailed,
         format!(
-            "SSO Token refresh failed: the token for sso-session \"{session}\" expired at {} and {why}. Please log in using \"aws sso login --sso-session {session}\".",
-            format_time(token.expires_at())
+            "SSO Token refresh failed: the token for sso-session \"{session}\" expired at {} and {why}. Please log in using \"aws sso login --sso-session {session}\".{}",
+            format_time(token.expires_at()),
+            LoginHint::Session(session).ssokit()
         ),
     );
     Err(match source {
@@ -326,17 +327,40 @@ fn give_up(
     })
 }
 
-fn login_session(session: &str) -> String {
-    format!("aws sso login --sso-session {session}")
+/// Who a login hint is for: an sso-session, or a legacy profile (SPEC-commands' amendment
+/// to §0: the SDK's wording stays, and ssokit's command follows it).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum LoginHint<'a> {
+    Session(&'a str),
+    Profile(&'a str),
+}
+
+impl LoginHint<'_> {
+    /// `aws sso login --sso-session <s>` / `--profile <p>`.
+    pub(crate) fn aws(self) -> String {
+        match self {
+            LoginHint::Session(s) => format!("aws sso login --sso-session {s}"),
+            LoginHint::Profile(p) => format!("aws sso login --profile {p}"),
+        }
+    }
+
+    /// ` With ssokit: ssokit login --sso-session <s>.` / `--profile <p>.`
+    pub(crate) fn ssokit(self) -> String {
+        match self {
+            LoginHint::Session(s) => format!(" With ssokit: ssokit login --sso-session {s}."),
+            LoginHint::Profile(p) => format!(" With ssokit: ssokit login --profile {p}."),
+        }
+    }
 }
 
 fn not_found(cache: &TokenCacheFile, session: &str) -> CredentialsError {
     CredentialsError::failed(
         ErrorCode::TokenNotFound,
         format!(
-            "Cached token not found at {}. Please log in using \"{}\".",
+            "Cached token not found at {}. Please log in using \"{}\".{}",
             cache.path().display(),
-            login_session(session)
+            LoginHint::Session(session).aws(),
+            LoginHint::Session(session).ssokit()
         ),
     )
 }
@@ -359,7 +383,7 @@ pub(crate) fn session_read(
     match read {
         Ok(Some(token)) => Ok(token),
         Ok(None) => Err(not_found(cache, session)),
-        Err(e) => Err(read_error(&e, &login_session(session))),
+        Err(e) => Err(read_error(&e, LoginHint::Session(session))),
     }
 }
 
@@ -379,11 +403,15 @@ pub(crate) async fn read_blocking(
 }
 
 /// A cache read error as a provider error; `login` is the command of T-CORRUPT's hint.
-pub(crate) fn read_error(e: &ReadError, login: &str) -> CredentialsError {
+pub(crate) fn read_error(e: &ReadError, login: LoginHint<'_>) -> CredentialsError {
     let error = match e {
         ReadError::Corrupt { .. } => CredentialsError::failed(
             ErrorCode::TokenCorrupt,
-            format!("{e} Please log in using \"{login}\"."),
+            format!(
+                "{e} Please log in using \"{}\".{}",
+                login.aws(),
+                login.ssokit()
+            ),
         ),
         ReadError::MissingKey { .. } | ReadError::NotAString { .. } => {
             CredentialsError::failed(ErrorCode::TokenKey, e.to_string())
@@ -505,7 +533,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             error.to_string(),
-            "SSO Token refresh failed: the token for sso-session \"dev\" expired at 2026-03-01T12:02:00Z and the refresh failed (E: m). Please log in using \"aws sso login --sso-session dev\"."
+            "SSO Token refresh failed: the token for sso-session \"dev\" expired at 2026-03-01T12:02:00Z and the refresh failed (E: m). Please log in using \"aws sso login --sso-session dev\". With ssokit: ssokit login --sso-session dev."
         );
     }
 }

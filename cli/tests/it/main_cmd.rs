@@ -62,7 +62,7 @@ fn scenario_49_and_11_no_cached_legacy_token() {
         sandbox.run(&["credentials", "--profile", "a"]).failure(),
         format!(
             "ssokit: error: Cached credentials not found under a profile. Please make sure you \
-             log in with aws sso login first (looked for {})\n",
+             log in with aws sso login first (looked for {}). With ssokit: ssokit login --profile a.\n",
             sandbox.path(LEGACY_CACHE).display()
         )
     );
@@ -76,7 +76,7 @@ fn an_expired_legacy_token() {
     assert_eq!(
         sandbox.run(&["credentials", "--profile", "a"]).failure(),
         "ssokit: error: The SSO session associated with this profile has expired. To refresh \
-         this SSO session run aws sso login with the corresponding profile.\n"
+         this SSO session run aws sso login with the corresponding profile. With ssokit: ssokit login --profile a.\n"
     );
     assert_eq!(sandbox.gets(), 0);
 }
@@ -100,7 +100,7 @@ fn a_failed_refresh() {
         format!(
             "ssokit: error: SSO Token refresh failed: the token for sso-session \"dev\" expired at \
              {expired} and the refresh failed (InvalidGrantException: Invalid refresh token \
-             provided). Please log in using \"aws sso login --sso-session dev\".\n"
+             provided). Please log in using \"aws sso login --sso-session dev\". With ssokit: ssokit login --sso-session dev.\n"
         )
     );
     assert_eq!(sandbox.posts(), 1);

@@ -7,7 +7,9 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use ssokit_config_parser::{ProfileSet, Section};
 use ssokit_http::{Endpoint, EndpointConfig};
-use ssokit_sso_client::{GetRoleCredentialsRequest, Service, SsoClient, role_credentials_message};
+use ssokit_sso_client::{
+    GetRoleCredentialsRequest, Service, ServiceErrorKind, SsoClient, role_credentials_message,
+};
 use ssokit_token_cache::{CachedToken, ReadError, TokenCacheFile};
 
 use crate::cache::{CREDENTIALS_WINDOW, TOKEN_WINDOW};
@@ -15,7 +17,9 @@ use crate::config::ProviderConfig;
 use crate::error::{CredentialsError, ErrorCode};
 use crate::files::FileOptions;
 use crate::provider::{Cached, Load};
-use crate::session::{SessionRequest, read_blocking, read_error, session_section, session_token};
+use crate::session::{
+    LoginHint, SessionRequest, read_blocking, read_error, session_section, session_token,
+};
 use crate::types::Credentials;
 
 const SSO_KEYS: [&str; 4] = [
@@ -242,6 +246,14 @@ pub(crate) fn is_sso_profile(profile: &Section<'_>) -> bool {
 }
 
 impl SsoPlan {
+    /// Who logs in to fix this profile's token: its session, or the legacy profile.
+    fn login_hint(&self) -> LoginHint<'_> {
+        match &self.token {
+            TokenSource::Session(request) => LoginHint::Session(&request.session),
+            TokenSource::Legacy { .. } => LoginHint::Profile(&self.profile),
+        }
+    }
+
     /// The portal endpoint `GetRoleCredentials` would be sent to (pure: no I/O).
     pub(crate) fn portal_endpoint(&self) -> Result<Endpoint, CredentialsError> {
         portal_endpoint(&self.portal)
@@ -270,10 +282,14 @@ impl SsoPlan {
             .await
             .map_err(|e| {
                 let failed = match e.as_service() {
-                    Some(service) => CredentialsError::failed(
-                        ErrorCode::Service,
-                        role_credentials_message(service, &self.role, &self.account),
-                    ),
+                    Some(service) => {
+                        let mut message =
+                            role_credentials_message(service, &self.role, &self.account);
+                        if ServiceErrorKind::of(service) == ServiceErrorKind::Unauthorized {
+                            message.push_str(&self.login_hint().ssokit());
+                        }
+                        CredentialsError::failed(ErrorCode::Service, message)
+                    }
                     None => CredentialsError::failed(ErrorCode::Transport, e.to_string()),
                 };
                 failed.caused_by(e)
@@ -301,7 +317,7 @@ async fn legacy_token(
 ) -> Result<String, CredentialsError> {
     let cache = config.cache_file(start_url)?;
     let token = legacy_read(&cache, profile, read_blocking(&cache).await?)?;
-    legacy_usable(&token, config.clock().now())?;
+    legacy_usable(&token, config.clock().now(), profile)?;
     Ok(token.access_token().to_owned())
 }
 
@@ -317,22 +333,21 @@ pub(crate) fn legacy_read(
         Ok(None) => Err(CredentialsError::failed(
             ErrorCode::TokenNotFound,
             format!(
-                "Cached credentials not found under {profile} profile. Please make sure you log in with aws sso login first (looked for {})",
-                cache.path().display()
+                "Cached credentials not found under {profile} profile. Please make sure you log in with aws sso login first (looked for {}).{}",
+                cache.path().display(),
+                LoginHint::Profile(profile).ssokit()
             ),
         )),
         Err(e) => match &e {
             ReadError::MissingKey { path, key, .. } => {
                 let message = format!(
-                    "Cached credentials are missing required properties. Try running aws sso login. ({} lacks \"{key}\")",
-                    path.display()
+                    "Cached credentials are missing required properties. Try running aws sso login. ({} lacks \"{key}\").{}",
+                    path.display(),
+                    LoginHint::Profile(profile).ssokit()
                 );
                 Err(CredentialsError::failed(ErrorCode::TokenKey, message).caused_by(e.clone()))
             }
-            _ => Err(read_error(
-                &e,
-                &format!("aws sso login --profile {profile}"),
-            )),
+            _ => Err(read_error(&e, LoginHint::Profile(profile))),
         },
     }
 }
@@ -349,11 +364,18 @@ fn portal_endpoint(
 }
 
 /// A legacy token is usable until `expiresAt` (no window), else S-EXPIRED.
-pub(crate) fn legacy_usable(token: &CachedToken, now: Timestamp) -> Result<(), CredentialsError> {
+pub(crate) fn legacy_usable(
+    token: &CachedToken,
+    now: Timestamp,
+    profile: &str,
+) -> Result<(), CredentialsError> {
     if token.expires_at() <= now {
         return Err(CredentialsError::failed(
             ErrorCode::TokenExpired,
-            "The SSO session associated with this profile has expired. To refresh this SSO session run aws sso login with the corresponding profile.",
+            format!(
+                "The SSO session associated with this profile has expired. To refresh this SSO session run aws sso login with the corresponding profile.{}",
+                LoginHint::Profile(profile).ssokit()
+            ),
         ));
     }
     Ok(())

@@ -116,7 +116,7 @@ async fn sso_token_cache_behavior() {
             assert_eq!(
                 error.to_string(),
                 format!(
-                    "SSO Token refresh failed: the token for sso-session \"test-session\" expired at {expires} and cannot be refreshed ({why}). Please log in using \"aws sso login --sso-session test-session\"."
+                    "SSO Token refresh failed: the token for sso-session \"test-session\" expired at {expires} and cannot be refreshed ({why}). Please log in using \"aws sso login --sso-session test-session\". With ssokit: ssokit login --sso-session test-session."
                 ),
                 "{doc}"
             );

@@ -228,7 +228,7 @@ async fn create_token_drills_never_damage_the_cache() {
                 assert_eq!(
                     error.to_string(),
                     format!(
-                        "SSO Token refresh failed: the token for sso-session \"dev\" expired at 2026-03-01T11:59:00Z and the refresh failed ({}). Please log in using \"aws sso login --sso-session dev\".",
+                        "SSO Token refresh failed: the token for sso-session \"dev\" expired at 2026-03-01T11:59:00Z and the refresh failed ({}). Please log in using \"aws sso login --sso-session dev\". With ssokit: ssokit login --sso-session dev.",
                         cause.replace("{url}", &url)
                     ),
                     "{name}"

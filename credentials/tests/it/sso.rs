@@ -210,7 +210,7 @@ async fn s11_legacy_token_not_found() {
     assert_eq!(
         error.to_string(),
         format!(
-            "Cached credentials not found under a profile. Please make sure you log in with aws sso login first (looked for {})",
+            "Cached credentials not found under a profile. Please make sure you log in with aws sso login first (looked for {}). With ssokit: ssokit login --profile a.",
             w.path(LEGACY_CACHE).display()
         )
     );
@@ -227,7 +227,7 @@ async fn s12_trailing_slash_is_another_cache_key() {
     assert_eq!(
         error.to_string(),
         format!(
-            "Cached credentials not found under a profile. Please make sure you log in with aws sso login first (looked for {})",
+            "Cached credentials not found under a profile. Please make sure you log in with aws sso login first (looked for {}). With ssokit: ssokit login --profile a.",
             expected.display()
         )
     );
@@ -237,7 +237,7 @@ fn legacy_token(expires_at: &str) -> String {
     format!(r#"{{"accessToken": "legacy-at", "expiresAt": {expires_at}}}"#)
 }
 
-const S_EXPIRED: &str = "The SSO session associated with this profile has expired. To refresh this SSO session run aws sso login with the corresponding profile.";
+const S_EXPIRED: &str = "The SSO session associated with this profile has expired. To refresh this SSO session run aws sso login with the corresponding profile. With ssokit: ssokit login --profile a.";
 
 #[tokio::test]
 async fn s13_legacy_expiry_has_no_margin() {
@@ -308,7 +308,7 @@ async fn s15_required_cache_members() {
     assert_eq!(
         error.to_string(),
         format!(
-            "Cached credentials are missing required properties. Try running aws sso login. ({} lacks \"accessToken\")",
+            "Cached credentials are missing required properties. Try running aws sso login. ({} lacks \"accessToken\"). With ssokit: ssokit login --profile a.",
             w.path(LEGACY_CACHE).display()
         )
     );
@@ -325,7 +325,7 @@ async fn s16_corrupt_legacy_cache_is_reported_untouched() {
     assert_eq!(
         error.to_string(),
         format!(
-            "The SSO token cache file {} is not a valid token file (invalid JSON at line 1, column 15) and was left unchanged. Please log in using \"aws sso login --profile a\".",
+            "The SSO token cache file {} is not a valid token file (invalid JSON at line 1, column 15) and was left unchanged. Please log in using \"aws sso login --profile a\". With ssokit: ssokit login --profile a.",
             w.path(LEGACY_CACHE).display()
         )
     );

@@ -50,7 +50,7 @@ async fn s34_portal_errors() {
     let error = w.sso("a").get().await.unwrap_err();
     assert_eq!(
         error.to_string(),
-        "The SSO session associated with this profile has expired or is otherwise invalid (UnauthorizedException: Session token not found or invalid). To refresh this SSO session run aws sso login with the corresponding profile."
+        "The SSO session associated with this profile has expired or is otherwise invalid (UnauthorizedException: Session token not found or invalid). To refresh this SSO session run aws sso login with the corresponding profile. With ssokit: ssokit login --profile a."
     );
     assert_eq!(w.gets(), 1);
 

@@ -10,7 +10,7 @@ use crate::{Capture, SESSION_CACHE, World, ts};
 
 fn t_failed(expired_at: &str, why: &str) -> String {
     format!(
-        "SSO Token refresh failed: the token for sso-session \"dev\" expired at {expired_at} and {why}. Please log in using \"aws sso login --sso-session dev\"."
+        "SSO Token refresh failed: the token for sso-session \"dev\" expired at {expired_at} and {why}. Please log in using \"aws sso login --sso-session dev\". With ssokit: ssokit login --sso-session dev."
     )
 }
 
@@ -336,7 +336,7 @@ async fn s29_corrupt_or_missing_session_cache() {
     assert_eq!(
         error.to_string(),
         format!(
-            "The SSO token cache file {} is not a valid token file (invalid JSON at line 1, column 2) and was left unchanged. Please log in using \"aws sso login --sso-session dev\".",
+            "The SSO token cache file {} is not a valid token file (invalid JSON at line 1, column 2) and was left unchanged. Please log in using \"aws sso login --sso-session dev\". With ssokit: ssokit login --sso-session dev.",
             w.path(SESSION_CACHE).display()
         )
     );
@@ -346,7 +346,7 @@ async fn s29_corrupt_or_missing_session_cache() {
     assert_eq!(
         error.to_string(),
         format!(
-            "Cached token not found at {}. Please log in using \"aws sso login --sso-session dev\".",
+            "Cached token not found at {}. Please log in using \"aws sso login --sso-session dev\". With ssokit: ssokit login --sso-session dev.",
             w.path(SESSION_CACHE).display()
         )
     );
