@@ -254,7 +254,19 @@ impl Demo {
                 && out.contains("role chain: SSO through sso-session dev"),
         )?;
 
-        println!("== 2. legacy profile a: credential_process JSON");
+        println!("== 2. log in to sso-session dev with the device code flow (no browser needed)");
+        fs::remove_file(self.home.join(SESSION_CACHE))
+            .map_err(|e| format!("{SESSION_CACHE}: {e}"))?;
+        let out = self.ssokit(&["login", "--sso-session", "dev", "--use-device-code"])?;
+        Self::expect(
+            "a registration, a device authorization and a token, the token file written",
+            out.is_empty()
+                && self.portal.count(Operation::RegisterClient) == 1
+                && self.portal.count(Operation::StartDeviceAuthorization) == 1
+                && self.read(SESSION_CACHE)?.contains("\"registrationExpiresAt\""),
+        )?;
+
+        println!("== 3. legacy profile a: credential_process JSON");
         let out = self.ssokit(&["credentials", "--profile", "a"])?;
         Self::expect(
             "the fake's credentials, one GetRoleCredentials",
@@ -262,23 +274,23 @@ impl Demo {
                 && self.portal.count(Operation::GetRoleCredentials) == 1,
         )?;
 
-        println!("== 3. session profile s: shell exports");
+        println!("== 4. session profile s (the token of the login): shell exports");
         let out = self.ssokit(&["credentials", "--profile", "s", "--format", "env"])?;
         Self::expect(
-            "four export lines, no CreateToken",
-            out.lines().count() == 4 && self.portal.count(Operation::CreateToken) == 0,
+            "four export lines, no refresh (the one CreateToken is the login's)",
+            out.lines().count() == 4 && self.portal.count(Operation::CreateToken) == 1,
         )?;
 
-        println!("== 4. the bearer token of profile s (cached, valid)");
+        println!("== 5. the bearer token of profile s (the login's, cached, valid)");
         let out = self.ssokit(&["token", "--profile", "s"])?;
-        Self::expect("the cached token", out.contains("\"session-at\""))?;
+        Self::expect("the login's token", out.contains("\"at-login\""))?;
 
-        println!("== 5. the token expires in 60 s (inside the 300 s window): refreshed");
+        println!("== 6. the token expires in 60 s (inside the 300 s window): refreshed");
         self.write(SESSION_CACHE, &session_cache(&in_seconds(60)))?;
         let out = self.ssokit(&["token", "--profile", "s"])?;
         Self::expect(
             "the refreshed token, one CreateToken",
-            out.contains("\"at-2\"") && self.portal.count(Operation::CreateToken) == 1,
+            out.contains("\"at-2\"") && self.portal.count(Operation::CreateToken) == 2,
         )?;
         let cache = self.read(SESSION_CACHE)?;
         println!("$ cat ~/{SESSION_CACHE}\n{cache}");
@@ -307,7 +319,7 @@ impl Demo {
                 && cache.contains("\"refreshToken\": \"rt-2\""),
         )?;
 
-        println!("== 6. profile h3: three roles assumed over profile s's SSO credentials");
+        println!("== 7. profile h3: three roles assumed over profile s's SSO credentials");
         let out = self.ssokit(&["credentials", "--profile", "h3", "--format", "env"])?;
         Self::expect(
             "the third role's keys, three AssumeRole signed hop by hop (the fake checks each signature)",
