@@ -263,7 +263,9 @@ impl Demo {
             out.is_empty()
                 && self.portal.count(Operation::RegisterClient) == 1
                 && self.portal.count(Operation::StartDeviceAuthorization) == 1
-                && self.read(SESSION_CACHE)?.contains("\"registrationExpiresAt\""),
+                && self
+                    .read(SESSION_CACHE)?
+                    .contains("\"registrationExpiresAt\""),
         )?;
 
         println!("== 3. legacy profile a: credential_process JSON");

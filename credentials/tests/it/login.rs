@@ -263,3 +263,65 @@ async fn a_corrupt_token_file_is_refused_before_any_request() {
     assert!(w.portal.requests().is_empty());
     assert_eq!(w.read(SESSION_CACHE), "[1, 2]");
 }
+
+#[tokio::test]
+async fn a_registration_the_aws_cli_wrote_is_reused_and_the_redirect_port_is_kept() {
+    let w = world();
+    // What AWS CLI v2 writes for sso-session dev, eu-west-1, no scopes (SPEC §19.3), for a
+    // client the fake knows (it registered it, as AWS would have).
+    let registered = ssokit_sso_client::SsoClient::new(ssokit_http::HttpSettings::default())
+        .register_client(
+            &ssokit_http::EndpointConfig::new()
+                .endpoint_override(Some(ssokit_http::EndpointOverride::new(
+                    w.portal.url(),
+                    "test",
+                )))
+                .resolve(ssokit_sso_client::Service::Oidc)
+                .unwrap(),
+            &ssokit_sso_client::RegisterClientRequest::authorization_code(
+                "botocore-client-dev",
+                "https://d-abc123.awsapps.com/start",
+            ),
+        )
+        .await
+        .unwrap();
+    w.write(
+        ".aws/sso/cache/31c6709b4a22ba40b33cc658a6728837f3007d63.json",
+        format!(
+            r#"{{"clientId": "{}", "clientSecret": "{}", "expiresAt": "2026-05-30T12:00:00Z", "scopes": ["sso:account:access"], "grantTypes": ["authorization_code", "refresh_token"]}}"#,
+            registered.client_id(),
+            registered.client_secret()
+        ),
+    );
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let opener = HttpOpener {
+        follow: true,
+        ..HttpOpener::default()
+    };
+    let flow = FlowOptions {
+        redirect_port: Some(port),
+        ..FlowOptions::default()
+    };
+    login(&w.config(), &request(flow), &opener, &Said::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        w.portal.count(Operation::RegisterClient),
+        1,
+        "only the CLI's own"
+    );
+    let url = opener.opened.lock().unwrap()[0].clone();
+    assert!(
+        url.contains(&format!(
+            "redirect_uri=http%3A%2F%2F127.0.0.1%3A{port}%2Foauth%2Fcallback"
+        )),
+        "{url}"
+    );
+    assert!(
+        w.read(SESSION_CACHE)
+            .contains(&format!("\"clientId\": \"{}\"", registered.client_id()))
+    );
+}
