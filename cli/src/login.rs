@@ -3,6 +3,7 @@
 //! `credential_process` never sees a prompt).
 
 use std::io::Write;
+use std::sync::Arc;
 
 use ssokit_chain::ProviderConfig;
 use ssokit_chain::config::selected_profile;
@@ -50,8 +51,8 @@ pub(crate) async fn run_login(
         flow: args.flow,
         os: OsKind::current(),
     };
-    let browser = SystemBrowser::new(config.env(), OsKind::current());
-    let outcome = login(config, &request, &browser, &Stderr).await?;
+    let browser = Arc::new(SystemBrowser::new(config.env(), OsKind::current()));
+    let outcome = login(config, &request, browser, &Stderr).await?;
     Stderr.say(&outcome.message());
     Ok(String::new())
 }

@@ -12,6 +12,8 @@
     reason = "test code, helpers included: a failed unwrap is a failed test"
 )]
 
+#[cfg(unix)]
+mod browser;
 mod format;
 mod login;
 mod main_cmd;

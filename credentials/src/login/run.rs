@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::fmt::Write as _;
+use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
@@ -101,7 +102,7 @@ impl LoginOutcome {
 pub async fn login(
     config: &ProviderConfig,
     request: &LoginRequest,
-    browser: &dyn OpenBrowser,
+    browser: Arc<dyn OpenBrowser>,
     output: &dyn LoginOutput,
 ) -> Result<LoginOutcome, CredentialsError> {
     let files = config.file_locations()?;
@@ -128,12 +129,12 @@ pub async fn login(
     let token = match listener {
         Some(listener) => {
             context
-                .authorization_code(&registration, listener, &choice, browser, output)
+                .authorization_code(&registration, listener, &choice, &browser, output)
                 .await?
         }
         None => {
             context
-                .device_code(&registration, &choice, browser, output)
+                .device_code(&registration, &choice, &browser, output)
                 .await?
         }
     };
@@ -389,7 +390,7 @@ impl<'a> Context<'a> {
         registration: &ClientRegistration,
         listener: CallbackListener,
         choice: &FlowChoice,
-        browser: &dyn OpenBrowser,
+        browser: &Arc<dyn OpenBrowser>,
         output: &dyn LoginOutput,
     ) -> Result<CreateTokenResponse, CredentialsError> {
         let secrets = PkceSecrets::generate()?;
@@ -402,11 +403,12 @@ impl<'a> Context<'a> {
             &secrets,
             self.target.scopes(),
         );
+        let mut opening = None;
         if choice.open_browser && may_open(&url) {
             output.say(&format!(
                 "Attempting to open your default browser. If it does not open, open this URL on this machine:\n\n{url}\n\nIf this machine has no browser, run this command again with --use-device-code."
             ));
-            open(browser, &url, output);
+            opening = Some(open_in_background(browser, &url));
         } else {
             output.say(&format!(
                 "Open this URL in a browser that can reach 127.0.0.1:{port} on this machine (over SSH: ssh -L {port}:127.0.0.1:{port} <host>):\n\n{url}"
@@ -415,16 +417,28 @@ impl<'a> Context<'a> {
         let stray = || {
             output.warn("ignored a sign-in callback whose state does not match this login (an old browser tab or another program sent it); still waiting for the browser");
         };
-        let code = tokio::time::timeout(CALLBACK_LIMIT, listener.wait(secrets.state(), stray))
-            .await
-            .map_err(|_| {
-                CredentialsError::failed(
-                    ErrorCode::Login,
-                    format!(
-                        "sign-in timed out: no callback reached {redirect_uri} within 10 minutes"
-                    ),
-                )
-            })??;
+        // The browser is watched while the callback is awaited: a browser that starts slowly
+        // (or never exits) does not hold the callback up.
+        let wait = tokio::time::timeout(CALLBACK_LIMIT, listener.wait(secrets.state(), stray));
+        tokio::pin!(wait);
+        let waited = loop {
+            let Some(task) = opening.as_mut() else {
+                break (&mut wait).await;
+            };
+            tokio::select! {
+                waited = &mut wait => break waited,
+                opened = task => {
+                    opening = None;
+                    warn_unopened(opened, output);
+                }
+            }
+        };
+        let code = waited.map_err(|_| {
+            CredentialsError::failed(
+                ErrorCode::Login,
+                format!("sign-in timed out: no callback reached {redirect_uri} within 10 minutes"),
+            )
+        })??;
         let request = CreateTokenRequest::authorization_code(
             registration.client_id(),
             registration.client_secret(),
@@ -443,7 +457,7 @@ impl<'a> Context<'a> {
         &self,
         registration: &ClientRegistration,
         choice: &FlowChoice,
-        browser: &dyn OpenBrowser,
+        browser: &Arc<dyn OpenBrowser>,
         output: &dyn LoginOutput,
     ) -> Result<CreateTokenResponse, CredentialsError> {
         let start = StartDeviceAuthorizationRequest::new(
@@ -462,11 +476,11 @@ impl<'a> Context<'a> {
             output.say(&format!(
                 "Attempting to open your default browser. If it does not open, or to sign in on another device, open:\n\n{uri}\n\nand enter the code:\n\n{code}"
             ));
-            open(
-                browser,
-                device.verification_uri_complete().unwrap_or(uri),
-                output,
-            );
+            // Device code has no callback to wait for: the poll starts after the opener.
+            let opened =
+                open_in_background(browser, device.verification_uri_complete().unwrap_or(uri))
+                    .await;
+            warn_unopened(opened, output);
         } else {
             let mut text = format!(
                 "Open this URL in a browser on any device:\n\n{uri}\n\nand enter the code:\n\n{code}"
@@ -573,13 +587,30 @@ Or open this URL, which fills in the code:
     }
 }
 
-/// Opens `url` in the browser; a failure is the §19.5 warning (the login keeps waiting).
-fn open(browser: &dyn OpenBrowser, url: &str, output: &dyn LoginOutput) {
-    if let Err(detail) = browser.open(url) {
-        output.warn(&format!(
-            "could not open a browser ({detail}); open the URL above yourself"
-        ));
-    }
+/// Opens `url` in the browser on a blocking thread (the opener watches its program for up
+/// to 5 s).
+fn open_in_background(
+    browser: &Arc<dyn OpenBrowser>,
+    url: &str,
+) -> tokio::task::JoinHandle<Result<(), String>> {
+    let browser = Arc::clone(browser);
+    let url = url.to_owned();
+    tokio::task::spawn_blocking(move || browser.open(&url))
+}
+
+/// A browser that could not be opened is the §19.5 warning (the login keeps waiting).
+fn warn_unopened(
+    opened: Result<Result<(), String>, tokio::task::JoinError>,
+    output: &dyn LoginOutput,
+) {
+    let detail = match opened {
+        Ok(Ok(())) => return,
+        Ok(Err(detail)) => detail,
+        Err(e) => e.to_string(),
+    };
+    output.warn(&format!(
+        "could not open a browser ({detail}); open the URL above yourself"
+    ));
 }
 
 /// L-OIDC and L-SHAPE: the client's text (`<Op> failed: …`, `<Op> response lacks …`).

@@ -120,12 +120,12 @@ async fn device_code_with_pending_then_slow_down_then_success() {
         Box::pin(std::future::ready(()))
     });
     let said = Said::default();
-    let opener = HttpOpener::default();
+    let opener = Arc::new(HttpOpener::default());
     let flow = FlowOptions {
         use_device_code: true,
         ..FlowOptions::default()
     };
-    let outcome = login(&config, &request(flow), &opener, &said)
+    let outcome = login(&config, &request(flow), opener.clone(), &said)
         .await
         .unwrap();
     assert!(!outcome.by_another());
@@ -158,7 +158,7 @@ async fn device_code_with_pending_then_slow_down_then_success() {
         Operation::CreateToken,
         [Answer::default_for(Operation::CreateToken)],
     );
-    login(&config, &request(flow), &opener, &said)
+    login(&config, &request(flow), opener.clone(), &said)
         .await
         .unwrap();
     assert_eq!(
@@ -172,14 +172,14 @@ async fn device_code_with_pending_then_slow_down_then_success() {
 async fn authorization_code_through_the_loopback_callback() {
     let w = world();
     let said = Said::default();
-    let opener = HttpOpener {
+    let opener = Arc::new(HttpOpener {
         follow: true,
         ..HttpOpener::default()
-    };
+    });
     let outcome = login(
         &w.config(),
         &request(FlowOptions::default()),
-        &opener,
+        opener.clone(),
         &said,
     )
     .await
@@ -215,12 +215,24 @@ async fn two_logins_of_one_session_make_one_registration() {
     let (first, second) = tokio::join!(
         async {
             let said = Said::default();
-            login(&config, &request(flow), &HttpOpener::default(), &said).await
+            login(
+                &config,
+                &request(flow),
+                Arc::new(HttpOpener::default()),
+                &said,
+            )
+            .await
         },
         async {
             tokio::time::sleep(Duration::from_millis(50)).await;
             let said = Said::default();
-            let outcome = login(&config, &request(flow), &HttpOpener::default(), &said).await;
+            let outcome = login(
+                &config,
+                &request(flow),
+                Arc::new(HttpOpener::default()),
+                &said,
+            )
+            .await;
             (outcome, said.text())
         }
     );
@@ -248,7 +260,7 @@ async fn a_corrupt_token_file_is_refused_before_any_request() {
     let error = login(
         &w.config(),
         &request(flow),
-        &HttpOpener::default(),
+        Arc::new(HttpOpener::default()),
         &Said::default(),
     )
     .await
@@ -297,17 +309,22 @@ async fn a_registration_the_aws_cli_wrote_is_reused_and_the_redirect_port_is_kep
         let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         probe.local_addr().unwrap().port()
     };
-    let opener = HttpOpener {
+    let opener = Arc::new(HttpOpener {
         follow: true,
         ..HttpOpener::default()
-    };
+    });
     let flow = FlowOptions {
         redirect_port: Some(port),
         ..FlowOptions::default()
     };
-    login(&w.config(), &request(flow), &opener, &Said::default())
-        .await
-        .unwrap();
+    login(
+        &w.config(),
+        &request(flow),
+        opener.clone(),
+        &Said::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         w.portal.count(Operation::RegisterClient),
         1,
