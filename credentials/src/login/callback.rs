@@ -335,5 +335,33 @@ mod tests {
         assert_eq!(code, "code-ours");
         assert_eq!(strays, 1);
         client.await.unwrap_or_else(|e| panic!("{e}"));
+        // The listener closed with the valid callback.
+        assert!(TcpStream::connect(("127.0.0.1", port)).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn it_listens_on_ipv4_loopback_only() {
+        let listener = CallbackListener::bind(None)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let address = listener
+            .listener
+            .local_addr()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(address.ip(), std::net::IpAddr::from(Ipv4Addr::LOCALHOST));
+        assert_eq!(
+            listener.redirect_uri(),
+            format!("http://127.0.0.1:{}/oauth/callback", address.port())
+        );
+        let taken = CallbackListener::bind(Some(address.port()))
+            .await
+            .unwrap_err();
+        assert!(
+            taken.to_string().starts_with(&format!(
+                "could not listen on 127.0.0.1:{} for the sign-in callback: ",
+                address.port()
+            )),
+            "{taken}"
+        );
     }
 }

@@ -100,6 +100,7 @@ fn world() -> World {
 
 #[tokio::test]
 async fn device_code_with_pending_then_slow_down_then_success() {
+    let (capture, _guard) = crate::Capture::start();
     let w = world();
     w.portal.script(
         Operation::CreateToken,
@@ -152,6 +153,18 @@ async fn device_code_with_pending_then_slow_down_then_success() {
     assert!(token.starts_with("{\n  \"startUrl\": \"https://d-abc123.awsapps.com/start\",\n  \"region\": \"eu-west-1\""), "{token}");
     assert!(token.contains("\"clientId\": \"client-1\""), "{token}");
     assert_no_secret(&format!("{text} {outcome:?}"));
+    assert_no_secret(&capture.text());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |rel: &str| std::fs::metadata(w.path(rel)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(SESSION_CACHE), 0o600, "the token file");
+        assert_eq!(
+            mode(".aws/sso/cache/31c6709b4a22ba40b33cc658a6728837f3007d63.json"),
+            0o600,
+            "the registration"
+        );
+    }
 
     // A second login reuses the registration the first saved (the AWS CLI's file).
     w.portal.script(
