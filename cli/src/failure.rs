@@ -6,6 +6,8 @@ use ssokit_chain::config::Location;
 pub(crate) struct Failure {
     message: String,
     location: Option<Location>,
+    /// The exit status: 1, or 130 for an interrupted login (L-CANCEL).
+    code: u8,
 }
 
 impl Failure {
@@ -14,7 +16,21 @@ impl Failure {
         Self {
             message: message.into(),
             location,
+            code: 1,
         }
+    }
+
+    /// L-CANCEL: `login cancelled`, exit status 130.
+    pub(crate) fn cancelled() -> Self {
+        Self {
+            code: 130,
+            ..Self::new("login cancelled", None)
+        }
+    }
+
+    /// The exit status.
+    pub(crate) fn code(&self) -> u8 {
+        self.code
     }
 
     /// What went wrong.

@@ -52,7 +52,11 @@ pub(crate) async fn run_login(
         os: OsKind::current(),
     };
     let browser = Arc::new(SystemBrowser::new(config.env(), OsKind::current()));
-    let outcome = login(config, &request, browser, &Stderr).await?;
+    // An interrupt drops the login: its listener closes and its locks are released.
+    let outcome = tokio::select! {
+        outcome = login(config, &request, browser, &Stderr) => outcome?,
+        _ = tokio::signal::ctrl_c() => return Err(Failure::cancelled()),
+    };
     Stderr.say(&outcome.message());
     Ok(String::new())
 }

@@ -149,7 +149,7 @@ fn main() -> ExitCode {
             if let Some(location) = failure.location() {
                 let _ = writeln!(stderr, "  at {location}");
             }
-            ExitCode::FAILURE
+            ExitCode::from(failure.code())
         }
     }
 }

@@ -58,3 +58,50 @@ fn usage_errors() {
         2
     );
 }
+
+/// SPEC §19.1: an interrupt ends the login with L-CANCEL and status 130, the callback
+/// listener closed and the login lock released.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_login_is_cancelled_with_status_130() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let sandbox = Sandbox::new();
+    let mut child = sandbox
+        .command(&["login", "--sso-session", "dev", "--no-browser"])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    while !seen.contains("/authorize?") {
+        let mut line = String::new();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "the prompt never came: {seen}"
+        );
+        seen.push_str(&line);
+    }
+    let port: u16 = seen
+        .split("127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|p| p.parse().ok())
+        .unwrap();
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert_eq!(exit.code(), Some(130), "{seen}{rest}");
+    assert!(rest.ends_with("ssokit: error: login cancelled\n"), "{rest}");
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "the listener is closed"
+    );
+}
