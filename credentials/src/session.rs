@@ -54,8 +54,54 @@ impl Why {
     }
 }
 
-/// The token of sso-session `request.session` (SPEC §7.2).
+/// The token of sso-session `request.session` (SPEC §7.2). When there is none, or it is
+/// expired and cannot be refreshed, while an `ssokit login` of that session is in progress
+/// in another process (its login lock is held), it waits for that login and uses its
+/// token (issue #14: one login, one browser, and everyone uses its result).
 pub(crate) async fn session_token(
+    config: &ProviderConfig,
+    request: SessionRequest,
+) -> Result<Token, CredentialsError> {
+    match session_token_once(config, request.clone()).await {
+        Err(e)
+            if matches!(
+                e.code(),
+                ErrorCode::TokenNotFound | ErrorCode::RefreshFailed
+            ) && waited_for_login(config, &request.session).await =>
+        {
+            session_token_once(config, request).await
+        }
+        outcome => outcome,
+    }
+}
+
+/// Whether a login of `session` was in progress, waited for until it ended (bounded by
+/// the lock options). Only an existing login lock file is tried: providers never create
+/// one.
+async fn waited_for_login(config: &ProviderConfig, session: &str) -> bool {
+    let Ok(cache) = config.cache_file(session) else {
+        return false;
+    };
+    if !cache.login_lock_path().exists() {
+        return false;
+    }
+    let once = LockOptions::default().with_timeout(Duration::ZERO);
+    match cache.login_lock(&once) {
+        Err(ssokit_token_cache::LockError::TimedOut { .. }) => {}
+        _ => return false,
+    }
+    tracing::info!(
+        session,
+        "an ssokit login of this session is in progress: waiting for it"
+    );
+    let options = config.lock_options().clone();
+    tokio::task::spawn_blocking(move || cache.login_lock(&options).is_ok())
+        .await
+        .unwrap_or(false)
+}
+
+/// One attempt of [`session_token`].
+async fn session_token_once(
     config: &ProviderConfig,
     request: SessionRequest,
 ) -> Result<Token, CredentialsError> {

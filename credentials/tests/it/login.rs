@@ -355,3 +355,37 @@ async fn a_registration_the_aws_cli_wrote_is_reused_and_the_redirect_port_is_kep
             .contains(&format!("\"clientId\": \"{}\"", registered.client_id()))
     );
 }
+
+#[tokio::test]
+async fn a_provider_waits_for_a_login_in_progress_and_uses_its_token() {
+    let w = world();
+    let cache = ssokit_token_cache::TokenCacheFile::at_path(w.path(SESSION_CACHE));
+    let lock = cache
+        .login_lock(&ssokit_token_cache::LockOptions::default())
+        .unwrap();
+    let path = w.path(SESSION_CACHE);
+    let login = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        std::fs::write(
+            &path,
+            r#"{"accessToken": "at-login", "expiresAt": "2026-03-01T20:00:00Z"}"#,
+        )
+        .unwrap();
+        drop(lock);
+    });
+    let token = w.token("s").get().await.unwrap();
+    assert_eq!(
+        token.token(),
+        "at-login",
+        "the login's token, not T-NOTOKEN"
+    );
+    login.join().unwrap();
+
+    // Without a login in progress, a missing token is still T-NOTOKEN at once.
+    w.remove(SESSION_CACHE);
+    let error = w.token("s").get().await.unwrap_err();
+    assert!(
+        error.to_string().starts_with("Cached token not found at "),
+        "{error}"
+    );
+}
