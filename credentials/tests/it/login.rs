@@ -389,3 +389,73 @@ async fn a_provider_waits_for_a_login_in_progress_and_uses_its_token() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn device_code_expired_and_denied() {
+    let w = world();
+    let config = w.config().with_sleep(|_| Box::pin(std::future::ready(())));
+    let flow = FlowOptions {
+        use_device_code: true,
+        ..FlowOptions::default()
+    };
+    for (code, expected) in [
+        (
+            "ExpiredTokenException",
+            "sign-in failed: the device code expired before the sign-in was approved; run ssokit login again".to_owned(),
+        ),
+        (
+            "AccessDeniedException",
+            "sign-in failed: the sign-in request was denied (AccessDeniedException: no)".to_owned(),
+        ),
+    ] {
+        w.portal.script(
+            Operation::CreateToken,
+            [Answer::service_error(Operation::CreateToken, code, "no")],
+        );
+        let error = login(
+            &config,
+            &request(flow),
+            Arc::new(HttpOpener::default()),
+            &Said::default(),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(error.to_string(), expected);
+        assert!(!w.path(SESSION_CACHE).exists(), "no token written");
+    }
+}
+
+#[tokio::test]
+async fn a_legacy_profile_logs_in_with_the_device_code_under_its_start_url() {
+    let w = world();
+    let config = w.config().with_sleep(|_| Box::pin(std::future::ready(())));
+    let legacy = LoginRequest {
+        target: LoginTargetRequest {
+            sso_session: None,
+            profile: "a".to_owned(),
+        },
+        flow: FlowOptions::default(),
+        os: OsKind::UnixDesktop,
+    };
+    let outcome = login(
+        &config,
+        &legacy,
+        Arc::new(HttpOpener::default()),
+        &Said::default(),
+    )
+    .await
+    .unwrap();
+    assert!(outcome.message().contains("(profile a)"), "{outcome:?}");
+    assert_eq!(w.portal.count(Operation::StartDeviceAuthorization), 1);
+    assert_eq!(w.portal.count(Operation::Authorize), 0);
+    assert!(
+        w.path(".aws/sso/cache/c7029af06842ab71c7d71a4f2d85fc584e0c5528.json")
+            .exists()
+    );
+    let token = w.read(crate::LEGACY_CACHE);
+    assert!(token.contains("\"accessToken\": \"at-login\""), "{token}");
+    assert!(
+        token.contains("\"startUrl\": \"https://d-abc123.awsapps.com/start\""),
+        "{token}"
+    );
+}
