@@ -419,7 +419,14 @@ impl<'a> Context<'a> {
         };
         // The browser is watched while the callback is awaited: a browser that starts slowly
         // (or never exits) does not hold the callback up.
-        let wait = tokio::time::timeout(CALLBACK_LIMIT, listener.wait(secrets.state(), stray));
+        // The 10-minute limit runs on the injected sleep, so a test can end it at once.
+        let limit = self.config.sleep(CALLBACK_LIMIT);
+        let wait = async {
+            tokio::select! {
+                code = listener.wait(secrets.state(), stray) => Ok(code),
+                () = limit => Err(()),
+            }
+        };
         tokio::pin!(wait);
         let waited = loop {
             let Some(task) = opening.as_mut() else {
@@ -433,7 +440,7 @@ impl<'a> Context<'a> {
                 }
             }
         };
-        let code = waited.map_err(|_| {
+        let code = waited.map_err(|()| {
             CredentialsError::failed(
                 ErrorCode::Login,
                 format!("sign-in timed out: no callback reached {redirect_uri} within 10 minutes"),

@@ -459,3 +459,48 @@ async fn a_legacy_profile_logs_in_with_the_device_code_under_its_start_url() {
         "{token}"
     );
 }
+
+/// SPEC §26 scenario 4: when the 10 minutes pass (the injected sleep says so at once) with no
+/// callback, the login ends with L-TIMEOUT, exchanges nothing and writes no token.
+#[tokio::test]
+async fn no_callback_within_ten_minutes_is_a_timeout() {
+    let w = world();
+    let slept = Arc::new(Mutex::new(Vec::new()));
+    let record = slept.clone();
+    let config = w.config().with_sleep(move |duration| {
+        record.lock().unwrap().push(duration);
+        if duration == Duration::from_secs(600) {
+            Box::pin(std::future::ready(()))
+        } else {
+            Box::pin(tokio::time::sleep(duration))
+        }
+    });
+    let opener = Arc::new(HttpOpener::default());
+    let error = login(
+        &config,
+        &request(FlowOptions::default()),
+        opener.clone(),
+        &Said::default(),
+    )
+    .await
+    .unwrap_err();
+    let text = error.to_string();
+    let port = text
+        .strip_prefix("sign-in timed out: no callback reached http://127.0.0.1:")
+        .and_then(|rest| rest.strip_suffix("/oauth/callback within 10 minutes"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(port.parse::<u16>().is_ok(), "{text}");
+    assert_eq!(
+        opener.opened.lock().unwrap().len(),
+        1,
+        "the browser was opened"
+    );
+    assert!(slept.lock().unwrap().contains(&Duration::from_secs(600)));
+    assert_eq!(w.portal.count(Operation::CreateToken), 0);
+    assert!(!w.path(SESSION_CACHE).exists());
+    let port: u16 = port.parse().unwrap();
+    assert!(
+        TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "the listener is closed"
+    );
+}
