@@ -10,7 +10,8 @@
 #![allow(clippy::print_stderr, reason = "the test reports a missing browser")]
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
 
 use ssokit_fake_portal::Operation;
 
@@ -24,9 +25,11 @@ fn chromium() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-#[test]
-fn pkce_login_through_headless_chromium() {
-    let Some(chromium) = chromium() else {
+/// Chromium, or `None` after saying why the test is skipped (a failure when
+/// `SSOKIT_REQUIRE_BROWSER` is set).
+fn chromium_or_skip(test: &str) -> Option<PathBuf> {
+    let found = chromium();
+    if found.is_none() {
         #[allow(
             clippy::disallowed_methods,
             reason = "the test asks the CI environment whether a browser is required"
@@ -36,22 +39,25 @@ fn pkce_login_through_headless_chromium() {
             !required,
             "SSOKIT_REQUIRE_BROWSER is set but Chromium is not installed"
         );
-        eprintln!(
-            "pkce_login_through_headless_chromium: SKIPPED: no Chromium (apt-get install chromium)"
-        );
-        return;
-    };
-    let mut sandbox = Sandbox::new();
-    sandbox.remove(SESSION_CACHE);
+        eprintln!("{test}: SKIPPED: no Chromium (apt-get install chromium)");
+    }
+    found
+}
+
+/// Makes `BROWSER` a wrapper that logs each start to `browser.log`, then runs headless
+/// Chromium on loopback only, writing the page it shows to `page.html`.
+fn use_chromium(sandbox: &mut Sandbox, chromium: &Path) {
     let profile = sandbox.path("chromium-profile");
     let page = sandbox.path("page.html");
+    let log = sandbox.path("browser.log");
     let script = sandbox.path("browser.sh");
     sandbox.write(
         "browser.sh",
         format!(
-            "#!/bin/sh\nexec {} --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+            "#!/bin/sh\necho start >> {}\nexec {} --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
              --disable-background-networking --disable-component-update --disable-sync \
              --host-resolver-rules='MAP * ~NOTFOUND, EXCLUDE 127.0.0.1' --user-data-dir={} --dump-dom \"$1\" > {}\n",
+            log.display(),
             chromium.display(),
             profile.display(),
             page.display()
@@ -59,6 +65,34 @@ fn pkce_login_through_headless_chromium() {
     );
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
     sandbox.env("BROWSER", &script.display().to_string());
+}
+
+/// The page the browser showed; the login ends at the callback and the browser writes the
+/// page just after, so this waits for it (up to 20 s).
+fn shown_page(sandbox: &Sandbox) -> String {
+    let page = sandbox.path("page.html");
+    let mut shown = String::new();
+    for _ in 0..200 {
+        shown = std::fs::read_to_string(&page).unwrap_or_default();
+        if shown.contains("</html>") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    shown
+}
+
+const SUCCESS_PAGE: &str =
+    "ssokit received the sign-in. You can close this tab and return to the terminal.";
+
+#[test]
+fn pkce_login_through_headless_chromium() {
+    let Some(chromium) = chromium_or_skip("pkce_login_through_headless_chromium") else {
+        return;
+    };
+    let mut sandbox = Sandbox::new();
+    sandbox.remove(SESSION_CACHE);
+    use_chromium(&mut sandbox, &chromium);
     let run = sandbox.run(&["login", "--sso-session", "dev"]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
     assert!(
@@ -68,24 +102,63 @@ fn pkce_login_through_headless_chromium() {
         run.stderr()
     );
     assert_eq!(sandbox.portal.count(Operation::Authorize), 1);
-    // The login ends at the callback; the browser writes the page it shows just after.
-    let mut shown = String::new();
-    for _ in 0..200 {
-        shown = std::fs::read_to_string(&page).unwrap_or_default();
-        if shown.contains("</html>") {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    assert!(
-        shown.contains(
-            "ssokit received the sign-in. You can close this tab and return to the terminal."
-        ),
-        "the browser showed: {shown}"
-    );
+    let shown = shown_page(&sandbox);
+    assert!(shown.contains(SUCCESS_PAGE), "the browser showed: {shown}");
     assert!(
         sandbox
             .read(SESSION_CACHE)
             .contains("\"accessToken\": \"at-login\"")
     );
+}
+
+/// SPEC §26 scenario 8: two logins of one session 100 ms apart make one registration, one
+/// browser start and one token exchange; both exit 0 and the second says it waited and
+/// reused the first one's login.
+#[test]
+fn two_concurrent_logins_open_one_browser() {
+    let Some(chromium) = chromium_or_skip("two_concurrent_logins_open_one_browser") else {
+        return;
+    };
+    let mut sandbox = Sandbox::new();
+    sandbox.remove(SESSION_CACHE);
+    use_chromium(&mut sandbox, &chromium);
+    let start = |sandbox: &Sandbox| {
+        sandbox
+            .command(&["login", "--sso-session", "dev"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let first = start(&sandbox);
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let second = start(&sandbox);
+    let first = first.wait_with_output().unwrap();
+    let second = second.wait_with_output().unwrap();
+    let (first_err, second_err) = (
+        String::from_utf8_lossy(&first.stderr),
+        String::from_utf8_lossy(&second.stderr),
+    );
+    assert_eq!(first.status.code(), Some(0), "{first_err}");
+    assert_eq!(second.status.code(), Some(0), "{second_err}");
+    assert!(first.stdout.is_empty() && second.stdout.is_empty());
+    assert_eq!(sandbox.portal.count(Operation::RegisterClient), 1);
+    assert_eq!(sandbox.portal.count(Operation::Authorize), 1);
+    assert_eq!(sandbox.portal.count(Operation::CreateToken), 1);
+    assert_eq!(
+        std::fs::read_to_string(sandbox.path("browser.log")).unwrap(),
+        "start\n",
+        "one browser start"
+    );
+    assert!(
+        second_err.starts_with(
+            "Another ssokit login for sso-session \"dev\" is in progress; waiting for it to finish.\n"
+        ),
+        "{second_err}"
+    );
+    assert!(
+        second_err.contains("(sso-session dev) by another ssokit login; the token is valid until "),
+        "{second_err}"
+    );
+    assert!(shown_page(&sandbox).contains(SUCCESS_PAGE));
 }

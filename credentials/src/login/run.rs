@@ -236,8 +236,8 @@ fn lock_error(e: &LockError) -> CredentialsError {
     CredentialsError::failed(ErrorCode::Login, e.to_string())
 }
 
-/// A login of another process that finished after this one started, with a token valid
-/// 300 s more: reused (SPEC §19.9).
+/// A login of another process that finished after this one started (to the second), with a
+/// token valid 300 s more: reused (SPEC §19.9).
 fn done_by_another(
     config: &ProviderConfig,
     file: &TokenCacheFile,
@@ -246,7 +246,8 @@ fn done_by_another(
     started: Timestamp,
 ) -> Option<LoginOutcome> {
     let last = lock.last_attempt().ok().flatten();
-    if last.is_none_or(|t| t < started) {
+    // The lock holds whole seconds: a login that ended in the second this one started counts.
+    if last.is_none_or(|t| t.as_second() < started.as_second()) {
         return None;
     }
     let Ok(Some(token)) = file.read() else {
