@@ -18,7 +18,7 @@ pub(crate) enum CredentialsFormat {
     Fish,
     /// `$Env:AWS_...="..."` lines.
     Powershell,
-    /// The process JSON without `Version`, with `AccountId`.
+    /// The process JSON without `Version`.
     Json,
 }
 
@@ -57,7 +57,8 @@ pub(crate) fn credentials(credentials: &Credentials, format: CredentialsFormat) 
 }
 
 /// The `credential_process` Version 1 document (`process`), or the same without `Version`
-/// and with `AccountId` (`json`); 2-space indent, absent values omitted.
+/// (`json`); `AccountId` after `Expiration` when the account is known (the format's optional
+/// member, read by botocore and the JS SDK v3); 2-space indent, absent values omitted.
 fn credentials_json(credentials: &Credentials, process: bool) -> String {
     let mut object = Map::new();
     if process {
@@ -74,7 +75,7 @@ fn credentials_json(credentials: &Credentials, process: bool) -> String {
     if let Some(at) = credentials.expire_time() {
         object.insert("Expiration".into(), time(at).into());
     }
-    if !process && let Some(account) = credentials.account_id() {
+    if let Some(account) = credentials.account_id() {
         object.insert("AccountId".into(), account.into());
     }
     pretty(&Value::Object(object))
@@ -102,7 +103,8 @@ pub(crate) fn pretty(value: &Value) -> String {
     text
 }
 
-/// One line per variable: key id, secret, session token and expiration when present.
+/// One line per variable: key id, secret, session token, expiration and account id when
+/// present.
 fn lines(credentials: &Credentials, line: impl Fn(&str, &str) -> String) -> String {
     let mut vars = vec![
         ("AWS_ACCESS_KEY_ID", credentials.access_key_id().to_owned()),
@@ -116,6 +118,9 @@ fn lines(credentials: &Credentials, line: impl Fn(&str, &str) -> String) -> Stri
     }
     if let Some(at) = credentials.expire_time() {
         vars.push(("AWS_CREDENTIAL_EXPIRATION", time(at)));
+    }
+    if let Some(account) = credentials.account_id() {
+        vars.push(("AWS_ACCOUNT_ID", account.to_owned()));
     }
     let mut out = String::new();
     for (name, value) in vars {
@@ -193,22 +198,36 @@ mod tests {
         assert_eq!(
             credentials(&c, CredentialsFormat::Env),
             "export AWS_ACCESS_KEY_ID=AKID\nexport AWS_SECRET_ACCESS_KEY='s$\"`'\\''\\'\n\
-             export AWS_SESSION_TOKEN=tok\nexport AWS_CREDENTIAL_EXPIRATION=2026-03-01T13:00:00Z\n"
+             export AWS_SESSION_TOKEN=tok\nexport AWS_CREDENTIAL_EXPIRATION=2026-03-01T13:00:00Z\n\
+             export AWS_ACCOUNT_ID=111122223333\n"
         );
         assert_eq!(
             credentials(&c, CredentialsFormat::EnvNoExport),
             "AWS_ACCESS_KEY_ID=AKID\nAWS_SECRET_ACCESS_KEY='s$\"`'\\''\\'\n\
-             AWS_SESSION_TOKEN=tok\nAWS_CREDENTIAL_EXPIRATION=2026-03-01T13:00:00Z\n"
+             AWS_SESSION_TOKEN=tok\nAWS_CREDENTIAL_EXPIRATION=2026-03-01T13:00:00Z\n\
+             AWS_ACCOUNT_ID=111122223333\n"
         );
         assert_eq!(
             credentials(&c, CredentialsFormat::Fish),
             "set -gx AWS_ACCESS_KEY_ID \"AKID\"\nset -gx AWS_SECRET_ACCESS_KEY \"s\\$\\\"`'\\\\\"\n\
-             set -gx AWS_SESSION_TOKEN \"tok\"\nset -gx AWS_CREDENTIAL_EXPIRATION \"2026-03-01T13:00:00Z\"\n"
+             set -gx AWS_SESSION_TOKEN \"tok\"\nset -gx AWS_CREDENTIAL_EXPIRATION \"2026-03-01T13:00:00Z\"\n\
+             set -gx AWS_ACCOUNT_ID \"111122223333\"\n"
         );
         assert_eq!(
             credentials(&c, CredentialsFormat::Powershell),
             "$Env:AWS_ACCESS_KEY_ID=\"AKID\"\n$Env:AWS_SECRET_ACCESS_KEY=\"s`$`\"``'\\\"\n\
-             $Env:AWS_SESSION_TOKEN=\"tok\"\n$Env:AWS_CREDENTIAL_EXPIRATION=\"2026-03-01T13:00:00Z\"\n"
+             $Env:AWS_SESSION_TOKEN=\"tok\"\n$Env:AWS_CREDENTIAL_EXPIRATION=\"2026-03-01T13:00:00Z\"\n\
+             $Env:AWS_ACCOUNT_ID=\"111122223333\"\n"
+        );
+    }
+
+    #[test]
+    fn the_process_format_carries_the_account_after_the_expiration() {
+        assert_eq!(
+            credentials(&creds("s"), CredentialsFormat::Process),
+            "{\n  \"Version\": 1,\n  \"AccessKeyId\": \"AKID\",\n  \"SecretAccessKey\": \"s\",\n  \
+             \"SessionToken\": \"tok\",\n  \"Expiration\": \"2026-03-01T13:00:00Z\",\n  \
+             \"AccountId\": \"111122223333\"\n}\n"
         );
     }
 

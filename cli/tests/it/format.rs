@@ -1,4 +1,5 @@
-//! Every output format, whole (SPEC §11, scenario 49).
+//! Every output format, whole (SPEC §11, scenario 49, with the account id amendment of
+//! SPEC-commands.md).
 
 use crate::Sandbox;
 
@@ -7,7 +8,8 @@ const PROCESS: &str = "{
   \"AccessKeyId\": \"ASIAMOCKACCESSKEY\",
   \"SecretAccessKey\": \"mockSecretKey\",
   \"SessionToken\": \"mockSessionToken\",
-  \"Expiration\": \"2026-03-01T13:00:00Z\"
+  \"Expiration\": \"2026-03-01T13:00:00Z\",
+  \"AccountId\": \"111122223333\"
 }
 ";
 
@@ -33,7 +35,7 @@ fn scenario_49_credentials_process_is_the_default() {
 }
 
 #[test]
-fn scenario_49_credentials_env_is_four_lines() {
+fn scenario_49_credentials_env_is_four_lines_and_the_account_id() {
     let sandbox = Sandbox::new();
     assert_eq!(
         sandbox
@@ -42,7 +44,8 @@ fn scenario_49_credentials_env_is_four_lines() {
         "export AWS_ACCESS_KEY_ID=ASIAMOCKACCESSKEY\n\
          export AWS_SECRET_ACCESS_KEY=mockSecretKey\n\
          export AWS_SESSION_TOKEN=mockSessionToken\n\
-         export AWS_CREDENTIAL_EXPIRATION=2026-03-01T13:00:00Z\n"
+         export AWS_CREDENTIAL_EXPIRATION=2026-03-01T13:00:00Z\n\
+         export AWS_ACCOUNT_ID=111122223333\n"
     );
 }
 
@@ -56,7 +59,8 @@ fn credentials_env_no_export_fish_powershell() {
         "AWS_ACCESS_KEY_ID=ASIAMOCKACCESSKEY\n\
          AWS_SECRET_ACCESS_KEY=mockSecretKey\n\
          AWS_SESSION_TOKEN=mockSessionToken\n\
-         AWS_CREDENTIAL_EXPIRATION=2026-03-01T13:00:00Z\n"
+         AWS_CREDENTIAL_EXPIRATION=2026-03-01T13:00:00Z\n\
+         AWS_ACCOUNT_ID=444455556666\n"
     );
     assert_eq!(
         sandbox
@@ -65,7 +69,8 @@ fn credentials_env_no_export_fish_powershell() {
         "set -gx AWS_ACCESS_KEY_ID \"ASIAMOCKACCESSKEY\"\n\
          set -gx AWS_SECRET_ACCESS_KEY \"mockSecretKey\"\n\
          set -gx AWS_SESSION_TOKEN \"mockSessionToken\"\n\
-         set -gx AWS_CREDENTIAL_EXPIRATION \"2026-03-01T13:00:00Z\"\n"
+         set -gx AWS_CREDENTIAL_EXPIRATION \"2026-03-01T13:00:00Z\"\n\
+         set -gx AWS_ACCOUNT_ID \"444455556666\"\n"
     );
     assert_eq!(
         sandbox
@@ -74,7 +79,8 @@ fn credentials_env_no_export_fish_powershell() {
         "$Env:AWS_ACCESS_KEY_ID=\"ASIAMOCKACCESSKEY\"\n\
          $Env:AWS_SECRET_ACCESS_KEY=\"mockSecretKey\"\n\
          $Env:AWS_SESSION_TOKEN=\"mockSessionToken\"\n\
-         $Env:AWS_CREDENTIAL_EXPIRATION=\"2026-03-01T13:00:00Z\"\n"
+         $Env:AWS_CREDENTIAL_EXPIRATION=\"2026-03-01T13:00:00Z\"\n\
+         $Env:AWS_ACCOUNT_ID=\"444455556666\"\n"
     );
 }
 
