@@ -21,6 +21,9 @@
 //! - writes atomically ([`TokenCacheFile::write`]): a 0600 temporary file, fsync, rename;
 //!   a file that changed since it was read is left alone, and a corrupt file is never
 //!   truncated, replaced or deleted;
+//! - names, reads and writes the role credential cache the AWS CLI keeps in
+//!   `~/.aws/cli/cache/` ([`RoleCacheKey`], [`RoleCacheEntry`], [`RoleCacheFile`]): the
+//!   file names botocore computes, its entry format, the same atomic write and lock;
 //! - coordinates processes with an advisory lock on `<cache file>.lock`
 //!   ([`TokenCacheFile::lock`], [`CacheLock`]), which also records the time of the last
 //!   refresh attempt.
@@ -98,6 +101,7 @@ mod key;
 mod lock;
 mod login;
 mod registration;
+mod role_cache;
 mod time;
 mod token;
 
@@ -109,6 +113,10 @@ pub use login::LoginToken;
 pub use registration::{
     ClientRegistration, REGISTRATION_WINDOW, RegistrationProblem, registration_file,
     write_registration,
+};
+pub use role_cache::{
+    EntryProblem, EntrySource, RoleCacheEntry, RoleCacheError, RoleCacheFile, RoleCacheKey,
+    role_cache_dir,
 };
 pub use time::{format_time, parse_time};
 pub use token::{CachedToken, CorruptDetail, InvalidTime, ReadError};

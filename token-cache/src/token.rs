@@ -424,7 +424,7 @@ pub enum CorruptDetail {
 }
 
 /// A member value, classified from its raw JSON text.
-enum Json<'a> {
+pub(crate) enum Json<'a> {
     Null,
     Str(String),
     Number(&'a str),
@@ -432,7 +432,7 @@ enum Json<'a> {
 }
 
 impl<'a> Json<'a> {
-    fn classify(raw: &'a str) -> Self {
+    pub(crate) fn classify(raw: &'a str) -> Self {
         let raw = raw.trim();
         match raw.as_bytes().first() {
             Some(b'n') => Self::Null,
@@ -442,11 +442,11 @@ impl<'a> Json<'a> {
         }
     }
 
-    fn is_empty_string(&self) -> bool {
+    pub(crate) fn is_empty_string(&self) -> bool {
         matches!(self, Self::Str(s) if s.is_empty())
     }
 
-    fn to_time(&self) -> Result<Timestamp, InvalidTime> {
+    pub(crate) fn to_time(&self) -> Result<Timestamp, InvalidTime> {
         let parsed = match self {
             Self::Str(s) => parse_time(s),
             Self::Number(n) => parse_epoch_millis(n),
