@@ -17,12 +17,17 @@ use ssokit_http::{
 use ssokit_metadata_client::{ContainerClient, ImdsClient, ImdsEndpoint};
 use ssokit_sso_client::{Service, SsoClient};
 use ssokit_sts_client::StsClient;
-use ssokit_token_cache::{DEFAULT_CORRUPT_RETRY_DELAY, LockOptions, TokenCacheFile, cache_dir};
+use ssokit_token_cache::{
+    DEFAULT_CORRUPT_RETRY_DELAY, LockOptions, TokenCacheFile, cache_dir, role_cache_dir,
+};
 
 use crate::clock::Clock;
 use crate::error::{CredentialsError, ErrorCode};
 use crate::mfa::ProvideMfaCode;
 use crate::refresh_state::SessionTokenStates;
+
+/// Where [`ProviderConfig::with_warnings`] sends warnings.
+type WarningSink = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// Everything a provider reads from the outside world, as values: the environment
 /// snapshot, the home directory, the clock, the HTTP client (or its settings), explicit file
@@ -67,6 +72,12 @@ pub struct ProviderConfig {
     process_timeout: Duration,
     /// How waits that are not HTTP retries pass (a login's device-code polls).
     sleep: Arc<dyn Fn(Duration) -> SleepFuture + Send + Sync>,
+    /// The role credential disk cache: the caller's choice (beats `SSOKIT_DISK_CACHE`) and
+    /// the default (which it overrides).
+    disk_cache: Option<bool>,
+    disk_cache_default: bool,
+    /// Where warnings go besides `tracing` (the CLI prints them).
+    warnings: Option<WarningSink>,
 }
 
 impl fmt::Debug for ProviderConfig {
@@ -86,6 +97,8 @@ impl fmt::Debug for ProviderConfig {
             // Whether one is set only: a program's MFA code provider may hold a code.
             .field("mfa_code_provider", &self.mfa.is_some())
             .field("states", &self.states)
+            .field("disk_cache", &self.disk_cache)
+            .field("disk_cache_default", &self.disk_cache_default)
             .finish_non_exhaustive()
     }
 }
@@ -117,6 +130,9 @@ impl ProviderConfig {
             corrupt_retry_delay: DEFAULT_CORRUPT_RETRY_DELAY,
             process_timeout: Duration::from_secs(60),
             sleep: Arc::new(|d| Box::pin(tokio::time::sleep(d))),
+            disk_cache: None,
+            disk_cache_default: false,
+            warnings: None,
         }
     }
 
@@ -242,6 +258,62 @@ impl ProviderConfig {
     ) -> Self {
         self.sleep = Arc::new(sleep);
         self
+    }
+
+    /// Whether the SSO provider and the assume-role step keep role credentials in the AWS
+    /// CLI's cache, `~/.aws/cli/cache` (SPEC §21). This choice beats `SSOKIT_DISK_CACHE`.
+    #[must_use]
+    pub fn with_disk_cache(mut self, enabled: bool) -> Self {
+        self.disk_cache = Some(enabled);
+        self
+    }
+
+    /// The disk cache's default when neither [`with_disk_cache`](Self::with_disk_cache)
+    /// nor `SSOKIT_DISK_CACHE` says: off for a library (as botocore), on for the CLI (as the
+    /// `aws` command).
+    #[must_use]
+    pub fn with_disk_cache_by_default(mut self, enabled: bool) -> Self {
+        self.disk_cache_default = enabled;
+        self
+    }
+
+    /// Where warnings go (the role cache's D-* warnings): `sink` gets each text; without
+    /// one they are `tracing` warnings.
+    #[must_use]
+    pub fn with_warnings(mut self, sink: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        self.warnings = Some(Arc::new(sink));
+        self
+    }
+
+    /// Says `text` as a warning: to the sink, else as a `tracing` warning.
+    pub(crate) fn warn(&self, text: &str) {
+        if let Some(sink) = &self.warnings {
+            sink(text);
+        } else {
+            tracing::warn!("{text}");
+        }
+    }
+
+    /// The role cache directory when the disk cache is on (SPEC §21 switch), `None` when it
+    /// is off or there is no home; E-BOOL for a `SSOKIT_DISK_CACHE` that is not a boolean.
+    pub(crate) fn role_cache_dir(&self) -> Result<Option<PathBuf>, CredentialsError> {
+        let enabled = match self.disk_cache {
+            Some(enabled) => enabled,
+            None => self
+                .env
+                .get_bool("SSOKIT_DISK_CACHE")
+                .map_err(|e| bool_error(&e))?
+                .unwrap_or(self.disk_cache_default),
+        };
+        Ok(match (&self.home, enabled) {
+            (Ok(home), true) => Some(role_cache_dir(home.path())),
+            _ => None,
+        })
+    }
+
+    /// The delay before a corrupt cache file is read a second time.
+    pub(crate) fn corrupt_retry_delay(&self) -> Duration {
+        self.corrupt_retry_delay
     }
 
     /// Waits `duration` with the configured sleep.

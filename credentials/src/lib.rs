@@ -122,6 +122,7 @@ mod plan;
 mod process;
 mod provider;
 mod refresh_state;
+mod role_cache;
 mod role_chain;
 mod session;
 mod single_flight;

@@ -117,8 +117,28 @@ pub(crate) struct Hop {
     pub(crate) role_arn: String,
     pub(crate) session_name: Option<String>,
     pub(crate) external_id: Option<String>,
-    pub(crate) duration_seconds: u32,
+    /// As configured; [`DEFAULT_DURATION`] is sent when `None` (the role cache key tells
+    /// the two apart, SPEC §21).
+    pub(crate) duration_seconds: Option<u32>,
     pub(crate) mfa_serial: Option<String>,
+}
+
+impl Hop {
+    /// The `DurationSeconds` sent.
+    pub(crate) fn duration(&self) -> u32 {
+        self.duration_seconds.unwrap_or(DEFAULT_DURATION)
+    }
+
+    /// The role cache key of this hop's credentials (SPEC §21).
+    pub(crate) fn role_cache_key(&self) -> ssokit_token_cache::RoleCacheKey<'_> {
+        ssokit_token_cache::RoleCacheKey::AssumeRole {
+            role_arn: &self.role_arn,
+            role_session_name: self.session_name.as_deref(),
+            external_id: self.external_id.as_deref(),
+            serial_number: self.mfa_serial.as_deref(),
+            duration_seconds: self.duration_seconds,
+        }
+    }
 }
 
 /// Where STS calls go: the endpoint and signing region, the region and where it came
@@ -415,7 +435,7 @@ fn hop(profile: &Section<'_>, role_arn: &str) -> Result<Hop, CredentialsError> {
         role_arn: role_arn.to_owned(),
         session_name: session_name(profile)?,
         external_id: profile.get("external_id").map(str::to_owned),
-        duration_seconds: duration(profile)?.unwrap_or(DEFAULT_DURATION),
+        duration_seconds: duration(profile)?,
         mfa_serial: profile.get("mfa_serial").map(str::to_owned),
     })
 }

@@ -129,6 +129,7 @@ pub struct StsCredentials {
     pub(crate) session_token: String,
     pub(crate) expiration: Timestamp,
     pub(crate) assumed_role_arn: Option<String>,
+    pub(crate) assumed_role_id: Option<String>,
 }
 
 impl StsCredentials {
@@ -157,6 +158,11 @@ impl StsCredentials {
         self.assumed_role_arn.as_deref()
     }
 
+    /// `AssumedRoleUser/AssumedRoleId`, if STS sent it.
+    pub fn assumed_role_id(&self) -> Option<&str> {
+        self.assumed_role_id.as_deref()
+    }
+
     /// The account of the assumed role: field 5 of its ARN when that is 12 digits.
     pub fn account_id(&self) -> Option<&str> {
         let field = self.assumed_role_arn.as_deref()?.split(':').nth(4)?;
@@ -172,6 +178,7 @@ impl fmt::Debug for StsCredentials {
             .field("session_token", &REDACTED)
             .field("expiration", &self.expiration)
             .field("assumed_role_arn", &self.assumed_role_arn)
+            .field("assumed_role_id", &self.assumed_role_id)
             .finish()
     }
 }

@@ -104,13 +104,16 @@ pub(crate) fn parse_credentials(
     let expiration = expiration_text
         .parse::<Timestamp>()
         .map_err(|_| invalid(ShapeDetail::InvalidExpiration(expiration_text.clone())))?;
-    let assumed_role_arn = child(result, "AssumedRoleUser").and_then(|user| text_of(user, "Arn"));
+    let user = child(result, "AssumedRoleUser");
+    let assumed_role_arn = user.and_then(|user| text_of(user, "Arn"));
+    let assumed_role_id = user.and_then(|user| text_of(user, "AssumedRoleId"));
     Ok(StsCredentials {
         access_key_id,
         secret_access_key,
         session_token,
         expiration,
         assumed_role_arn,
+        assumed_role_id,
     })
 }
 
@@ -201,6 +204,10 @@ mod tests {
         assert_eq!(credentials.session_token(), "TESTSESSIONTOKEN");
         assert_eq!(credentials.expiration().as_second(), 1_628_193_482);
         assert_eq!(credentials.account_id(), Some("123456789012"));
+        assert_eq!(
+            credentials.assumed_role_id(),
+            Some("AROARABCDEFGHIJKLMNOP:s")
+        );
         let shown = format!("{credentials:?}");
         assert!(!shown.contains("TESTSECRETKEY") && !shown.contains("TESTSESSIONTOKEN"));
     }

@@ -7,13 +7,15 @@ use std::time::Duration;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use ssokit_sts_client::{AssumeRoleRequest, Mfa, SigningKeys, StsCredentials};
+use ssokit_token_cache::EntrySource;
 
 use crate::cache::CREDENTIALS_WINDOW;
 use crate::config::ProviderConfig;
 use crate::error::{CredentialsError, ErrorCode};
 use crate::mfa::mfa_code;
 use crate::provider::{Cached, Load, ProvideCredentials};
-use crate::role_chain::{DEFAULT_DURATION, Hop, StsTarget, check_session_name, sts_target};
+use crate::role_cache::{Fetched, entry_file, through_disk};
+use crate::role_chain::{Hop, StsTarget, check_session_name, sts_target};
 use crate::types::Credentials;
 
 /// Credentials of an IAM role, assumed with STS `AssumeRole` signed by the credentials of
@@ -89,7 +91,7 @@ impl AssumeRoleCredentialsProvider {
                 role_arn: role_arn.into(),
                 session_name: None,
                 external_id: None,
-                duration_seconds: DEFAULT_DURATION,
+                duration_seconds: None,
                 mfa_serial: None,
             },
             region: None,
@@ -126,7 +128,7 @@ impl AssumeRoleCredentialsProviderBuilder {
 
     /// `DurationSeconds`, 900 to 43200 (default 3600).
     pub fn duration_seconds(mut self, seconds: u32) -> Self {
-        self.hop.duration_seconds = seconds;
+        self.hop.duration_seconds = Some(seconds);
         self
     }
 
@@ -179,12 +181,12 @@ fn checked(hop: &Hop) -> Result<(), CredentialsError> {
     if let Some(name) = &hop.session_name {
         check_session_name(name, "role_session_name")?;
     }
-    if !(900..=43_200).contains(&hop.duration_seconds) {
+    if !(900..=43_200).contains(&hop.duration()) {
         return Err(CredentialsError::failed(
             ErrorCode::RoleSettings,
             format!(
                 "invalid value \"{}\" for duration_seconds: expected an integer from 900 to 43200",
-                hop.duration_seconds
+                hop.duration()
             ),
         ));
     }
@@ -203,6 +205,15 @@ pub(crate) struct AssumeRoleLoad {
 impl Load<Credentials> for AssumeRoleLoad {
     async fn load(&self) -> Result<Credentials, CredentialsError> {
         let sts = self.sts.as_ref().map_err(Clone::clone)?;
+        // SPEC §21: the disk cache is consulted before the source is resolved.
+        let file = entry_file(&self.config, &self.hop.role_cache_key())?;
+        through_disk(&self.config, file, "AssumeRole", None, || self.assume(sts)).await
+    }
+}
+
+impl AssumeRoleLoad {
+    /// The source's credentials (and the MFA code), then `AssumeRole`.
+    async fn assume(&self, sts: &StsTarget) -> Result<Fetched, CredentialsError> {
         let hop = &self.hop;
         let mfa = self.config.mfa_code_provider().map(|p| &**p);
         let setter = match &hop.profile {
@@ -233,7 +244,7 @@ impl Load<Credentials> for AssumeRoleLoad {
             .clone()
             .unwrap_or_else(|| default_session_name(now));
         let request = AssumeRoleRequest::new(&hop.role_arn, session)
-            .duration_seconds(hop.duration_seconds)
+            .duration_seconds(hop.duration())
             .external_id(hop.external_id.clone())
             .mfa(mfa);
         let keys = SigningKeys {
@@ -257,7 +268,13 @@ impl Load<Credentials> for AssumeRoleLoad {
                 )
                 .caused_by(e)
             })?;
-        Ok(sts_credentials(&assumed, "AssumeRole", source.account_id()))
+        Ok(Fetched {
+            credentials: sts_credentials(&assumed, "AssumeRole", source.account_id()),
+            source: EntrySource::AssumeRole {
+                assumed_role_id: assumed.assumed_role_id().map(str::to_owned),
+                arn: assumed.assumed_role_arn().map(str::to_owned),
+            },
+        })
     }
 }
 

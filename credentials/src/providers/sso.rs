@@ -10,13 +10,14 @@ use ssokit_http::{Endpoint, EndpointConfig};
 use ssokit_sso_client::{
     GetRoleCredentialsRequest, Service, ServiceErrorKind, SsoClient, role_credentials_message,
 };
-use ssokit_token_cache::{CachedToken, ReadError, TokenCacheFile};
+use ssokit_token_cache::{CachedToken, EntrySource, ReadError, RoleCacheKey, TokenCacheFile};
 
 use crate::cache::{CREDENTIALS_WINDOW, TOKEN_WINDOW};
 use crate::config::ProviderConfig;
 use crate::error::{CredentialsError, ErrorCode};
 use crate::files::FileOptions;
 use crate::provider::{Cached, Load};
+use crate::role_cache::{Fetched, entry_file, through_disk};
 use crate::session::{
     LoginHint, SessionRequest, read_blocking, read_error, session_section, session_token,
 };
@@ -259,11 +260,40 @@ impl SsoPlan {
         portal_endpoint(&self.portal)
     }
 
-    /// The token, then `GetRoleCredentials` (SPEC §8 steps 2-7).
+    /// The role cache key of this profile's credentials (SPEC §21).
+    pub(crate) fn role_cache_key(&self) -> RoleCacheKey<'_> {
+        match &self.token {
+            TokenSource::Session(request) => RoleCacheKey::Sso {
+                account_id: &self.account,
+                role_name: &self.role,
+                session_name: &request.session,
+            },
+            TokenSource::Legacy { start_url } => RoleCacheKey::LegacySso {
+                account_id: &self.account,
+                role_name: &self.role,
+                start_url,
+            },
+        }
+    }
+
+    /// The role credentials: from the disk cache while usable (no token, lock or network),
+    /// else the token and `GetRoleCredentials` (SPEC §8 steps 2-7, §21).
     pub(crate) async fn run(
         &self,
         config: &ProviderConfig,
     ) -> Result<Credentials, CredentialsError> {
+        let file = entry_file(config, &self.role_cache_key())?;
+        through_disk(config, file, "Sso", Some(&self.account), || async {
+            Ok(Fetched {
+                credentials: self.fetch(config).await?,
+                source: EntrySource::Sso,
+            })
+        })
+        .await
+    }
+
+    /// The token, then `GetRoleCredentials`.
+    async fn fetch(&self, config: &ProviderConfig) -> Result<Credentials, CredentialsError> {
         let access_token = match &self.token {
             TokenSource::Session(request) => session_token(config, request.clone())
                 .await?

@@ -475,11 +475,10 @@ async fn no_callback_within_ten_minutes_is_a_timeout() {
             Box::pin(tokio::time::sleep(duration))
         }
     });
-    let opener = Arc::new(HttpOpener::default());
     let error = login(
         &config,
         &request(FlowOptions::default()),
-        opener.clone(),
+        Arc::new(HttpOpener::default()),
         &Said::default(),
     )
     .await
@@ -490,11 +489,6 @@ async fn no_callback_within_ten_minutes_is_a_timeout() {
         .and_then(|rest| rest.strip_suffix("/oauth/callback within 10 minutes"))
         .unwrap_or_else(|| panic!("{text}"));
     assert!(port.parse::<u16>().is_ok(), "{text}");
-    assert_eq!(
-        opener.opened.lock().unwrap().len(),
-        1,
-        "the browser was opened"
-    );
     assert!(slept.lock().unwrap().contains(&Duration::from_secs(600)));
     assert_eq!(w.portal.count(Operation::CreateToken), 0);
     assert!(!w.path(SESSION_CACHE).exists());

@@ -28,6 +28,7 @@ mod plan;
 mod process;
 mod profile;
 mod role;
+mod role_cache;
 mod session;
 mod sso;
 mod sso_http;
