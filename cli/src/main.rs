@@ -72,6 +72,10 @@ enum Command {
         /// The MFA code for a role that sets mfa_serial (default: ask on the terminal).
         #[arg(long, value_name = "CODE")]
         mfa_code: Option<String>,
+        /// Neither read nor write the role credential cache in ~/.aws/cli/cache (shared
+        /// with the AWS CLI; beats SSOKIT_DISK_CACHE).
+        #[arg(long)]
+        no_disk_cache: bool,
     },
     /// Print the SSO bearer token of an sso-session profile (refreshed if it must be).
     Token {
@@ -159,7 +163,12 @@ fn run(cli: &Cli) -> Result<String, Failure> {
     if let Command::Profiles { format } = cli.command {
         return profiles::run(format);
     }
-    let config = provider_config_from_process().with_allow_insecure_http(cli.allow_insecure_http);
+    let config = provider_config_from_process()
+        .with_allow_insecure_http(cli.allow_insecure_http)
+        .with_disk_cache_by_default(true)
+        .with_warnings(|text| {
+            let _ = writeln!(std::io::stderr().lock(), "ssokit: warning: {text}");
+        });
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -169,7 +178,13 @@ fn run(cli: &Cli) -> Result<String, Failure> {
             profile,
             format,
             mfa_code,
+            no_disk_cache,
         } => {
+            let config = if *no_disk_cache {
+                config.with_disk_cache(false)
+            } else {
+                config
+            };
             let config = match mfa::CommandMfa::for_process(mfa_code.clone()) {
                 Some(mfa) => config.with_mfa_code_provider(mfa),
                 None => config,

@@ -50,6 +50,16 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// `GetRoleCredentials`' success with the default keys (SPEC §13 "Portal") expiring at
+    /// `expiration_ms` (epoch milliseconds): a world on the real clock (the CLI's tests, the
+    /// demo) gets credentials that are not already expired.
+    pub fn role_credentials(expiration_ms: i64) -> Self {
+        Self::json(
+            200,
+            DEFAULT_CREDENTIALS_BODY.replace("1772370000000", &expiration_ms.to_string()),
+        )
+    }
+
     /// `status` with a JSON `body` (`content-type: application/json`).
     pub fn json(status: u16, body: impl Into<String>) -> Self {
         Self::raw(status, body.into()).header("content-type", "application/json")

@@ -113,12 +113,7 @@ pub(crate) fn start_portal() -> Result<FakePortal, String> {
     let expiration_ms = from_now(3600).as_millisecond();
     portal.script(
         Operation::GetRoleCredentials,
-        [Answer::json(
-            200,
-            format!(
-                r#"{{"roleCredentials":{{"accessKeyId":"ASIAMOCKACCESSKEY","secretAccessKey":"mockSecretKey","sessionToken":"mockSessionToken","expiration":{expiration_ms}}}}}"#
-            ),
-        )],
+        [Answer::role_credentials(expiration_ms)],
     );
     Ok(portal)
 }

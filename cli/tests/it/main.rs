@@ -19,6 +19,7 @@ mod login;
 mod main_cmd;
 mod metadata;
 mod profiles;
+mod role_cache;
 mod roles;
 mod trace;
 
