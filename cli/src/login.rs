@@ -85,7 +85,7 @@ pub(crate) async fn run_logout(
     let summary = logout(config, &scope, &settings, &Stderr).await?;
     if summary.failed {
         return Err(Failure::new(
-            "some token files could not be deleted (see the warnings above)",
+            "some files could not be deleted (see the warnings above)",
             None,
         ));
     }

@@ -136,7 +136,9 @@ pub use error::{CredentialsError, ErrorCode, ErrorKind, TokenError};
 pub use login::browser::{OpenBrowser, SystemBrowser, may_open};
 pub use login::callback::CallbackListener;
 pub use login::flow::{Flow, FlowChoice, FlowOptions, OsKind, choose_flow};
-pub use login::logout::{LogoutFile, LogoutScope, LogoutSummary, logout, logout_files};
+pub use login::logout::{
+    LogoutFile, LogoutScope, LogoutSummary, logout, logout_files, logout_role_entries,
+};
 pub use login::pkce::{PkceSecrets, authorize_url};
 pub use login::run::{LoginOutcome, LoginOutput, LoginRequest, login};
 pub use login::target::{LoginTarget, LoginTargetRequest, TargetKind};

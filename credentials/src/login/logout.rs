@@ -1,17 +1,20 @@
-//! Which token files `ssokit logout` ends (SPEC §20), and whether each one gets the
-//! portal's server-side logout first. Reads the cache directory and the files; deletes
-//! nothing (the caller does, under each file's lock).
+//! `ssokit logout` (SPEC §20): which token files it ends, whether each one gets the
+//! portal's server-side logout first, and which role credential cache entries go with
+//! them; then the deletions, each under the file's lock.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
-use ssokit_config_parser::ProfileSet;
-use ssokit_token_cache::{CachedToken, TokenCacheFile, cache_dir};
+use ssokit_config_parser::{ProfileSet, SectionKind};
+use ssokit_token_cache::{
+    CacheLock, CachedToken, LockError, LockOptions, RoleCacheEntry, RoleCacheFile, RoleCacheKey,
+    TokenCacheFile, cache_dir, role_cache_dir,
+};
 
 use crate::config::ProviderConfig;
 use crate::error::{CredentialsError, ErrorCode};
-use crate::login::target::{LoginTarget, LoginTargetRequest};
+use crate::login::target::{LoginTarget, LoginTargetRequest, TargetKind};
 
 /// What to log out of.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,22 +73,7 @@ pub fn logout_files(
     let home = config.home()?;
     match scope {
         LogoutScope::All => {
-            let dir = cache_dir(home.path());
-            let mut paths: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-                Ok(entries) => entries
-                    .filter_map(Result::ok)
-                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-                    .map(|e| e.path())
-                    .filter(|p| p.extension().is_some_and(|x| x == "json"))
-                    .collect(),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-                Err(e) => {
-                    return Err(CredentialsError::failed(
-                        ErrorCode::Read,
-                        format!("could not list {}: {e}", dir.display()),
-                    ));
-                }
-            };
+            let mut paths = json_files(&cache_dir(home.path()))?;
             paths.sort();
             Ok(paths
                 .into_iter()
@@ -125,6 +113,76 @@ pub fn logout_files(
                 }]),
             }
         }
+    }
+}
+
+/// The role credential cache entries `scope` covers (SPEC §20 targets), in name order:
+/// for `--all` every `*.json` of `~/.aws/cli/cache` that is an SSO entry (`"ProviderType":
+/// "sso"`; assume-role entries, `session.db` and locks stay); for a session, the entries of
+/// every profile with that `sso_session` and an account and role; for a legacy profile,
+/// those of every legacy profile with that exact start URL. Only existing files.
+pub fn logout_role_entries(
+    config: &ProviderConfig,
+    set: &ProfileSet,
+    scope: &LogoutScope,
+) -> Result<Vec<PathBuf>, CredentialsError> {
+    let dir = role_cache_dir(config.home()?.path());
+    let mut paths = match scope {
+        LogoutScope::All => json_files(&dir)?
+            .into_iter()
+            .filter(|path| std::fs::read(path).is_ok_and(|bytes| RoleCacheEntry::is_sso(&bytes)))
+            .collect(),
+        LogoutScope::Target(request) => {
+            let target = LoginTarget::select(set, request)?;
+            set.sections(SectionKind::Profile)
+                .iter()
+                .filter_map(|profile| {
+                    let account_id = profile.get("sso_account_id")?;
+                    let role_name = profile.get("sso_role_name")?;
+                    let key = match (target.kind(), profile.get("sso_session")) {
+                        (TargetKind::Session(name), Some(session)) if session == name => {
+                            RoleCacheKey::Sso {
+                                account_id,
+                                role_name,
+                                session_name: session,
+                            }
+                        }
+                        (TargetKind::Legacy(_), None)
+                            if profile.get("sso_start_url") == Some(target.start_url()) =>
+                        {
+                            RoleCacheKey::LegacySso {
+                                account_id,
+                                role_name,
+                                start_url: target.start_url(),
+                            }
+                        }
+                        _ => return None,
+                    };
+                    Some(dir.join(key.file_name()))
+                })
+                .filter(|path| path.is_file())
+                .collect::<Vec<_>>()
+        }
+    };
+    paths.sort();
+    paths.dedup();
+    Ok(paths)
+}
+
+/// The regular `*.json` files directly in `dir` (none when it does not exist).
+fn json_files(dir: &Path) -> Result<Vec<PathBuf>, CredentialsError> {
+    match std::fs::read_dir(dir) {
+        Ok(entries) => Ok(entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(CredentialsError::failed(
+            ErrorCode::Read,
+            format!("could not list {}: {e}", dir.display()),
+        )),
     }
 }
 
@@ -169,6 +227,8 @@ fn valid_region(region: &str) -> bool {
 pub struct LogoutSummary {
     /// Token files deleted.
     pub deleted: usize,
+    /// Role credential cache entries deleted.
+    pub deleted_entries: usize,
     /// Whether a file could not be deleted (O-DELETE).
     pub failed: bool,
 }
@@ -187,10 +247,12 @@ pub async fn logout(
     let set = ProviderConfig::load_profiles(&locations)?;
     let now = config.clock().now();
     let files = logout_files(config, &set, scope, now)?;
+    let entries = logout_role_entries(config, &set, scope)?;
     let profile = set.profile(settings);
     let client = config.client(profile.as_ref())?;
     let mut summary = LogoutSummary {
         deleted: 0,
+        deleted_entries: 0,
         failed: false,
     };
     for file in &files {
@@ -225,7 +287,7 @@ pub async fn logout(
             }
             None => "no server call: token expired or without region",
         };
-        match delete(config, file.path()).await {
+        match delete(config, TokenCacheFile::at_path(file.path())).await {
             Ok(()) => {
                 summary.deleted += 1;
                 output.say(&format!(
@@ -239,17 +301,53 @@ pub async fn logout(
             }
         }
     }
+    for entry in entries {
+        match delete(config, RoleCacheFile::at_path(&entry)).await {
+            Ok(()) => summary.deleted_entries += 1,
+            Err(e) => {
+                summary.failed = true;
+                output.warn(&format!("could not delete {}: {e}", entry.display()));
+            }
+        }
+    }
     output.say(&format!(
-        "Deleted {} SSO token file(s) and 0 cached role credential file(s).",
-        summary.deleted
+        "Deleted {} SSO token file(s) and {} cached role credential file(s).",
+        summary.deleted, summary.deleted_entries
     ));
     Ok(summary)
 }
 
-/// Deletes a token file under its refresh lock (so a refresher cannot write it back); a
-/// lock that cannot be had in time does not stop the deletion. A missing file is fine.
-async fn delete(config: &ProviderConfig, path: &Path) -> std::io::Result<()> {
-    let file = TokenCacheFile::at_path(path);
+/// A cache file that a logout deletes under its lock: a token file (whose refresh lock
+/// keeps a refresher from writing it back) or a role cache entry (whose lock keeps a fetch
+/// from doing so).
+trait Locked: Send + 'static {
+    fn path(&self) -> &Path;
+    fn lock(&self, options: &LockOptions) -> Result<CacheLock, LockError>;
+}
+
+impl Locked for TokenCacheFile {
+    fn path(&self) -> &Path {
+        TokenCacheFile::path(self)
+    }
+
+    fn lock(&self, options: &LockOptions) -> Result<CacheLock, LockError> {
+        TokenCacheFile::lock(self, options)
+    }
+}
+
+impl Locked for RoleCacheFile {
+    fn path(&self) -> &Path {
+        RoleCacheFile::path(self)
+    }
+
+    fn lock(&self, options: &LockOptions) -> Result<CacheLock, LockError> {
+        RoleCacheFile::lock(self, options)
+    }
+}
+
+/// Deletes `file` under its lock; a lock that cannot be had in time does not stop the
+/// deletion. A missing file is fine.
+async fn delete(config: &ProviderConfig, file: impl Locked) -> std::io::Result<()> {
     let options = config.lock_options().clone();
     tokio::task::spawn_blocking(move || {
         let _lock = file.lock(&options).ok();

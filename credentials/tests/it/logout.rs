@@ -155,3 +155,104 @@ async fn a_portal_that_is_down_does_not_keep_the_tokens() {
     assert!(text.contains("server session not ended"), "{text}");
     crate::assert_no_secret(&text);
 }
+
+const S_ENTRY: &str = ".aws/cli/cache/9eed7d016ae9398e5d2c4152bf33123c25e9740f.json";
+const A_ENTRY: &str = ".aws/cli/cache/a1847eccf36ce53c247d19387b61917da9090692.json";
+const ROLE_ENTRY: &str = ".aws/cli/cache/51e7b105b5040ce662656c8dc6ab4de70c4de7ad.json";
+const SSO_ENTRY: &str = r#"{"ProviderType": "sso", "Credentials": {"AccessKeyId": "ASIA1", "SecretAccessKey": "s", "SessionToken": "t", "Expiration": "2026-03-01T13:00:00Z"}}"#;
+
+/// The cache of SPEC §26 scenario 10 beside the §13 tokens: SSO entries of `s` and `a`, an
+/// assume-role entry, the AWS CLI's `session.db`, locks and a registration.
+fn scenario_10_cache(w: &World) {
+    let legacy = w.read(LEGACY_CACHE);
+    let without_region: String = legacy
+        .lines()
+        .filter(|line| !line.contains("\"region\""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    w.write(LEGACY_CACHE, without_region);
+    w.write(S_ENTRY, SSO_ENTRY);
+    w.write(A_ENTRY, SSO_ENTRY);
+    w.write(
+        ROLE_ENTRY,
+        SSO_ENTRY.replace("\"ProviderType\": \"sso\", ", ""),
+    );
+    w.write(".aws/cli/cache/session.db", "SQLite format 3");
+    w.write(&format!("{S_ENTRY}.lock"), "");
+    w.write(&format!("{SESSION_CACHE}.lock"), "");
+    w.write(
+        ".aws/sso/cache/31c6709b4a22ba40b33cc658a6728837f3007d63.json",
+        r#"{"clientId": "c", "clientSecret": "s", "expiresAt": "2026-05-30T12:00:00Z"}"#,
+    );
+}
+
+#[tokio::test]
+async fn s10_all_deletes_the_tokens_and_the_sso_entries_and_keeps_the_rest() {
+    let w = World::new();
+    scenario_10_cache(&w);
+    let said = Said::default();
+    let summary = ssokit_credentials::logout(&w.config(), &LogoutScope::All, "default", &said)
+        .await
+        .unwrap();
+    assert_eq!((summary.deleted, summary.deleted_entries), (2, 2));
+    assert!(!summary.failed);
+    let logout = w.requests_of(ssokit_fake_portal::Operation::Logout);
+    assert_eq!(logout.len(), 1, "the legacy token has no region: no call");
+    assert_eq!(
+        logout[0].header("x-amz-sso_bearer_token"),
+        Some("session-at")
+    );
+    for gone in [SESSION_CACHE, LEGACY_CACHE, S_ENTRY, A_ENTRY] {
+        assert!(!w.path(gone).exists(), "{gone}");
+    }
+    for kept in [
+        ROLE_ENTRY,
+        ".aws/cli/cache/session.db",
+        ".aws/sso/cache/31c6709b4a22ba40b33cc658a6728837f3007d63.json",
+    ] {
+        assert!(w.path(kept).exists(), "{kept}");
+    }
+    assert!(w.path(&format!("{S_ENTRY}.lock")).exists(), "locks stay");
+    let lines = said.0.lock().unwrap().clone();
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("Deleted 2 SSO token file(s) and 2 cached role credential file(s).")
+    );
+    assert!(
+        lines.iter().any(|l| l
+            == &format!(
+                "Logged out: {} (https://d-abc123.awsapps.com/start; no server call: token expired or without region)",
+                w.path(LEGACY_CACHE).display()
+            )),
+        "{lines:?}"
+    );
+}
+
+#[tokio::test]
+async fn one_session_takes_its_profiles_entries_only() {
+    let w = World::new();
+    scenario_10_cache(&w);
+    let scope = LogoutScope::Target(LoginTargetRequest {
+        sso_session: Some("dev".to_owned()),
+        profile: "default".to_owned(),
+    });
+    let said = Said::default();
+    let summary = ssokit_credentials::logout(&w.config(), &scope, "default", &said)
+        .await
+        .unwrap();
+    assert_eq!((summary.deleted, summary.deleted_entries), (1, 1));
+    assert!(!w.path(S_ENTRY).exists());
+    assert!(w.path(A_ENTRY).exists(), "the legacy profile's entry stays");
+    assert!(w.path(LEGACY_CACHE).exists());
+    // The legacy profile's logout takes its entry.
+    let scope = LogoutScope::Target(LoginTargetRequest {
+        sso_session: None,
+        profile: "a".to_owned(),
+    });
+    let summary = ssokit_credentials::logout(&w.config(), &scope, "a", &said)
+        .await
+        .unwrap();
+    assert_eq!((summary.deleted, summary.deleted_entries), (1, 1));
+    assert!(!w.path(A_ENTRY).exists());
+    assert!(w.path(ROLE_ENTRY).exists());
+}
