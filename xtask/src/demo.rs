@@ -50,6 +50,8 @@ source_profile = h2
 
 /// The cache file of the legacy start URL (SHA-1 of the URL).
 const LEGACY_CACHE: &str = ".aws/sso/cache/40a89917e3175433e361b710a9d43528d7f1890a.json";
+/// Profile a's role credential cache entry (SPEC §21), shared with the AWS CLI.
+const LEGACY_ROLE_ENTRY: &str = ".aws/cli/cache/a1847eccf36ce53c247d19387b61917da9090692.json";
 /// The cache file of sso-session `dev` (SHA-1 of the session name).
 pub(crate) const SESSION_CACHE: &str =
     ".aws/sso/cache/34c6fceca75e456f25e7e99531e2425c6c1de443.json";
@@ -271,11 +273,23 @@ impl Demo {
                 && self.portal.count(Operation::GetRoleCredentials) == 1,
         )?;
 
+        println!("== 3b. again, as a credential_process would: from the role credential cache");
+        let again = self.ssokit(&["credentials", "--profile", "a"])?;
+        let entry = self.read(LEGACY_ROLE_ENTRY)?;
+        Self::expect(
+            "the same credentials from ~/.aws/cli/cache (the AWS CLI's entry), no request",
+            again == out
+                && entry.contains("\"ProviderType\": \"sso\"")
+                && self.portal.count(Operation::GetRoleCredentials) == 1,
+        )?;
+
         println!("== 4. session profile s (the token of the login): shell exports");
         let out = self.ssokit(&["credentials", "--profile", "s", "--format", "env"])?;
         Self::expect(
-            "four export lines, no refresh (the one CreateToken is the login's)",
-            out.lines().count() == 4 && self.portal.count(Operation::CreateToken) == 1,
+            "five export lines (the account id last), no refresh (the one CreateToken is the login's)",
+            out.lines().count() == 5
+                && out.contains("export AWS_ACCOUNT_ID=444455556666")
+                && self.portal.count(Operation::CreateToken) == 1,
         )?;
 
         println!("== 5. the bearer token of profile s (the login's, cached, valid)");
