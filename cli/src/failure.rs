@@ -6,7 +6,8 @@ use ssokit_chain::config::Location;
 pub(crate) struct Failure {
     message: String,
     location: Option<Location>,
-    /// The exit status: 1, or 130 for an interrupted login (L-CANCEL).
+    /// The exit status: 1; 2 for usage errors; 130 for an interrupted login (L-CANCEL);
+    /// 126 or 127 when `exec` cannot start its command.
     code: u8,
 }
 
@@ -18,6 +19,17 @@ impl Failure {
             location,
             code: 1,
         }
+    }
+
+    /// A usage error (exit status 2) found after parsing.
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
+        Self::new(message, None).with_code(2)
+    }
+
+    /// The same failure with another exit status.
+    pub(crate) fn with_code(mut self, code: u8) -> Self {
+        self.code = code;
+        self
     }
 
     /// L-CANCEL: `login cancelled`, exit status 130.

@@ -8,6 +8,7 @@
 //! ssokit profiles [--format text|json]
 //! ssokit login [--profile P] [--sso-session S] [--use-device-code] [--no-browser] [--redirect-port N]
 //! ssokit logout [--all | --sso-session S | --profile P]
+//! ssokit exec [--profile P] [--no-disk-cache] [--mfa-code CODE] -- COMMAND [ARGS...]
 //! global: --allow-insecure-http, --verbose
 //! ```
 //!
@@ -21,6 +22,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod exec;
 mod failure;
 mod format;
 mod login;
@@ -32,7 +34,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use ssokit_chain::{DefaultProviders, provider_config_from_process};
+use ssokit_chain::{DefaultProviders, ProviderConfig, provider_config_from_process};
 
 use failure::Failure;
 use format::{CredentialsFormat, TokenFormat};
@@ -92,6 +94,23 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ProfilesFormat::Text)]
         format: ProfilesFormat,
+    },
+    /// Run a command with the profile's credentials (and region, account id, expiry) in
+    /// its environment; ssokit replaces itself with the command, whose exit status is
+    /// ssokit's.
+    Exec {
+        /// The profile (default: AWS_PROFILE, else "default", environment keys first).
+        #[arg(long)]
+        profile: Option<String>,
+        /// The MFA code for a role that sets mfa_serial (default: ask on the terminal).
+        #[arg(long, value_name = "CODE")]
+        mfa_code: Option<String>,
+        /// Neither read nor write the role credential cache in ~/.aws/cli/cache.
+        #[arg(long)]
+        no_disk_cache: bool,
+        /// The command and its arguments, after --; run as given, without a shell.
+        #[arg(last = true, value_name = "COMMAND")]
+        command: Vec<std::ffi::OsString>,
     },
     /// Sign in to IAM Identity Center and write the token cache file the AWS CLI and SDKs
     /// share (one login per session across processes; all text on stderr).
@@ -180,18 +199,29 @@ fn run(cli: &Cli) -> Result<String, Failure> {
             mfa_code,
             no_disk_cache,
         } => {
-            let config = if *no_disk_cache {
-                config.with_disk_cache(false)
-            } else {
-                config
-            };
-            let config = match mfa::CommandMfa::for_process(mfa_code.clone()) {
-                Some(mfa) => config.with_mfa_code_provider(mfa),
-                None => config,
-            };
+            let config = credentials_config(config, mfa_code.as_deref(), *no_disk_cache);
             let defaults = with_profile(DefaultProviders::new(config), profile.as_deref());
             let credentials = runtime.block_on(defaults.credentials_chain().resolve())?;
             Ok(format::credentials(&credentials, *format))
+        }
+        Command::Exec {
+            profile,
+            mfa_code,
+            no_disk_cache,
+            command,
+        } => {
+            exec::refuse_nesting(&config)?;
+            if command.is_empty() {
+                return Err(Failure::usage("ssokit exec needs a command after --"));
+            }
+            let name = exec::profile_name(&config, profile.as_deref());
+            let config = credentials_config(config, mfa_code.as_deref(), *no_disk_cache);
+            let defaults = with_profile(DefaultProviders::new(config), profile.as_deref());
+            let credentials = runtime.block_on(defaults.credentials_chain().resolve())?;
+            let region = exec::profile_region(&defaults, &name);
+            let (removed, set) = exec::child_environment(&credentials, region.as_deref(), &name);
+            drop(runtime);
+            Err(exec::run(command, &removed, &set))
         }
         Command::Token { profile, format } => {
             let defaults = with_profile(DefaultProviders::new(config), profile.as_deref());
@@ -228,6 +258,24 @@ fn run(cli: &Cli) -> Result<String, Failure> {
             runtime.block_on(login::run_logout(&config, &args))
         }
         Command::Profiles { .. } => Err(Failure::new("unreachable", None)),
+    }
+}
+
+/// The configuration of a command that resolves credentials: the MFA code (or the
+/// terminal prompt) and the disk cache switch.
+fn credentials_config(
+    config: ProviderConfig,
+    mfa_code: Option<&str>,
+    no_disk_cache: bool,
+) -> ProviderConfig {
+    let config = if no_disk_cache {
+        config.with_disk_cache(false)
+    } else {
+        config
+    };
+    match mfa::CommandMfa::for_process(mfa_code.map(str::to_owned)) {
+        Some(mfa) => config.with_mfa_code_provider(mfa),
+        None => config,
     }
 }
 

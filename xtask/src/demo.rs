@@ -214,7 +214,19 @@ impl Demo {
 
     /// Runs `ssokit <args>` in the sandbox, prints it, and returns its stdout.
     fn ssokit(&self, args: &[&str]) -> Result<String, String> {
-        println!("$ ssokit {}", args.join(" "));
+        let shown: Vec<String> = args
+            .iter()
+            .map(|a| {
+                if a.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./=:".contains(c))
+                {
+                    (*a).to_owned()
+                } else {
+                    format!("\"{a}\"")
+                }
+            })
+            .collect();
+        println!("$ ssokit {}", shown.join(" "));
         let output = sandboxed(&self.binary, &self.home, &self.portal, args)
             .output()
             .map_err(|e| format!("could not run {}: {e}", self.binary.display()))?;
@@ -292,6 +304,31 @@ impl Demo {
                 && self.portal.count(Operation::CreateToken) == 1,
         )?;
 
+        println!(
+            "== 4b. a command run with profile s's credentials (its AWS_* and SSOKIT_* variables)"
+        );
+        let out = self.ssokit(&[
+            "exec",
+            "--profile",
+            "s",
+            "--",
+            "sh",
+            "-c",
+            "env | grep -E '^(AWS_|SSOKIT_)' | sort",
+        ])?;
+        Self::expect(
+            "the keys, expiry and account id, the nesting marker, from the role cache (no request)",
+            out.contains("AWS_ACCESS_KEY_ID=ASIAMOCKACCESSKEY")
+                && out.contains("AWS_ACCOUNT_ID=444455556666")
+                && out.contains("SSOKIT_EXEC=s")
+                && self.portal.count(Operation::GetRoleCredentials) == 2,
+        )?;
+
+        self.token_steps()
+    }
+
+    /// Steps 5-7: the bearer token, its refresh, the role chain; then what the fake saw.
+    fn token_steps(&self) -> Result<(), String> {
         println!("== 5. the bearer token of profile s (the login's, cached, valid)");
         let out = self.ssokit(&["token", "--profile", "s"])?;
         Self::expect("the login's token", out.contains("\"at-login\""))?;

@@ -14,6 +14,7 @@
 
 #[cfg(unix)]
 mod browser;
+mod exec;
 mod format;
 mod login;
 mod main_cmd;
