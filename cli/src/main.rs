@@ -9,6 +9,7 @@
 //! ssokit login [--profile P] [--sso-session S] [--use-device-code] [--no-browser] [--redirect-port N]
 //! ssokit logout [--all | --sso-session S | --profile P]
 //! ssokit exec [--profile P] [--no-disk-cache] [--mfa-code CODE] -- COMMAND [ARGS...]
+//! ssokit doctor [--profile P] [--network] [--no-disk-cache] [--format text|json]
 //! global: --allow-insecure-http, --verbose
 //! ```
 //!
@@ -22,6 +23,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod doctor;
 mod exec;
 mod failure;
 mod format;
@@ -112,6 +114,23 @@ enum Command {
         #[arg(last = true, value_name = "COMMAND")]
         command: Vec<std::ffi::OsString>,
     },
+    /// Check the files, the profile's plan, each sso-session's token, locks and endpoints
+    /// and the role cache; say whether the profile would resolve and what to do if not
+    /// (exit 1). No network and no writes unless --network.
+    Doctor {
+        /// The profile (default: AWS_PROFILE, else "default").
+        #[arg(long)]
+        profile: Option<String>,
+        /// Also resolve the credentials as `ssokit credentials` does (may refresh and write).
+        #[arg(long)]
+        network: bool,
+        /// Report the role credential cache as disabled, and do not use it with --network.
+        #[arg(long)]
+        no_disk_cache: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = doctor::DoctorFormat::Text)]
+        format: doctor::DoctorFormat,
+    },
     /// Sign in to IAM Identity Center and write the token cache file the AWS CLI and SDKs
     /// share (one login per session across processes; all text on stderr).
     Login {
@@ -152,7 +171,32 @@ fn main() -> ExitCode {
     if cli.verbose {
         trace::install();
     }
-    let outcome = run(&cli);
+    let outcome = match &cli.command {
+        Command::Doctor {
+            profile,
+            network,
+            no_disk_cache,
+            format,
+        } => {
+            let config = credentials_config(process_config(&cli), None, *no_disk_cache);
+            let args = doctor::DoctorArgs {
+                profile: profile.as_deref(),
+                network: *network,
+                format: *format,
+            };
+            let (report, resolves) = doctor::run(&config, &args);
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout
+                .write_all(report.as_bytes())
+                .and_then(|()| stdout.flush());
+            return if resolves {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            };
+        }
+        _ => run(&cli),
+    };
     let mut stderr = std::io::stderr().lock();
     match outcome {
         Ok(output) => {
@@ -182,12 +226,7 @@ fn run(cli: &Cli) -> Result<String, Failure> {
     if let Command::Profiles { format } = cli.command {
         return profiles::run(format);
     }
-    let config = provider_config_from_process()
-        .with_allow_insecure_http(cli.allow_insecure_http)
-        .with_disk_cache_by_default(true)
-        .with_warnings(|text| {
-            let _ = writeln!(std::io::stderr().lock(), "ssokit: warning: {text}");
-        });
+    let config = process_config(cli);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -257,8 +296,19 @@ fn run(cli: &Cli) -> Result<String, Failure> {
             };
             runtime.block_on(login::run_logout(&config, &args))
         }
-        Command::Profiles { .. } => Err(Failure::new("unreachable", None)),
+        Command::Profiles { .. } | Command::Doctor { .. } => Err(Failure::new("unreachable", None)),
     }
+}
+
+/// The process's configuration with the command's settings: the insecure-http opt-in,
+/// the role credential cache on by default, warnings on stderr.
+fn process_config(cli: &Cli) -> ProviderConfig {
+    provider_config_from_process()
+        .with_allow_insecure_http(cli.allow_insecure_http)
+        .with_disk_cache_by_default(true)
+        .with_warnings(|text| {
+            let _ = writeln!(std::io::stderr().lock(), "ssokit: warning: {text}");
+        })
 }
 
 /// The configuration of a command that resolves credentials: the MFA code (or the

@@ -145,8 +145,9 @@ pub use login::target::{LoginTarget, LoginTargetRequest, TargetKind};
 pub use mfa::ProvideMfaCode;
 pub use plan::{
     CacheEntry, CacheState, ContainerRoute, CredentialsRoute, Freshness, HopRoute, PlanFiles,
-    ProfilePlan, RoleChainRoute, SsoRoute, StsRoute, TokenRoute, TokenStatus, WebIdentityRoute,
-    container_route, environment_web_identity_route, imds_endpoint_route,
+    ProfilePlan, RoleCacheState, RoleCacheStatus, RoleChainRoute, SsoRoute, StsRoute, TokenRoute,
+    TokenStatus, WebIdentityRoute, container_route, environment_web_identity_route,
+    imds_endpoint_route,
 };
 pub use process::{MAX_PROCESS_DEPTH, PROCESS_DEPTH_VAR};
 pub use provider::{Cached, ProvideCredentials, ProvideToken};

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use ssokit_config_parser::{FileLocations, Location, ProfileSet, Section, Source};
-use ssokit_token_cache::{CachedToken, ReadError, TokenCacheFile};
+use ssokit_token_cache::{CachedToken, ReadError, RoleCacheKey, TokenCacheFile};
 
 use crate::cache::TOKEN_WINDOW;
 use crate::config::ProviderConfig;
@@ -22,6 +22,7 @@ use crate::providers::imds::imds_settings;
 use crate::providers::sso::{SsoPlan, TokenSource, legacy_read, legacy_usable};
 use crate::providers::token::token_request;
 use crate::providers::web_identity::{environment_sts, environment_web_identity};
+use crate::role_cache::{entry_file, usable};
 use crate::role_chain::{Base, Hop, RoleChain, Roles, StsTarget, WebIdentity, resolve};
 use crate::session::{SessionRequest, refreshable, session_read, valid};
 
@@ -174,7 +175,10 @@ impl CredentialsRoute {
             Some(Roles { hops, sts }) => Self::RoleChain(Box::new(RoleChainRoute {
                 base,
                 base_profile,
-                hops: hops.into_iter().map(HopRoute::of).collect(),
+                hops: hops
+                    .into_iter()
+                    .map(|hop| HopRoute::of(config, hop))
+                    .collect(),
                 sts: StsRoute::of(&sts),
             })),
             None => base,
@@ -233,15 +237,23 @@ pub struct HopRoute {
     profile: String,
     role_arn: String,
     mfa_serial: Option<String>,
+    role_cache: Result<Option<RoleCacheStatus>, CredentialsError>,
 }
 
 impl HopRoute {
-    fn of(hop: Hop) -> Self {
+    fn of(config: &ProviderConfig, hop: Hop) -> Self {
         Self {
+            role_cache: role_cache_status(config, &hop.role_cache_key()),
             profile: hop.profile.unwrap_or_default(),
             role_arn: hop.role_arn,
             mfa_serial: hop.mfa_serial,
         }
+    }
+
+    /// The hop's role credential cache entry (SPEC §21): `Ok(None)` when the disk cache is
+    /// off, E-BOOL for a bad `SSOKIT_DISK_CACHE`.
+    pub fn role_cache(&self) -> Result<Option<&RoleCacheStatus>, &CredentialsError> {
+        self.role_cache.as_ref().map(Option::as_ref)
     }
 
     /// The profile that sets `role_arn`.
@@ -405,28 +417,46 @@ pub struct SsoRoute {
     account: String,
     role: String,
     session: Option<String>,
+    start_url: Option<String>,
     cache: CacheEntry,
     portal: Result<String, CredentialsError>,
+    role_cache: Result<Option<RoleCacheStatus>, CredentialsError>,
 }
 
 impl SsoRoute {
     fn of(config: &ProviderConfig, files: &PlanFiles, plan: &SsoPlan) -> Self {
-        let (session, cache) = match &plan.token {
+        let (session, start_url, cache) = match &plan.token {
             TokenSource::Session(request) => (
                 Some(request.session.clone()),
+                None,
                 session_entry(config, files, &request.session, request.window),
             ),
-            TokenSource::Legacy { start_url } => {
-                (None, legacy_entry(config, files, &plan.profile, start_url))
-            }
+            TokenSource::Legacy { start_url } => (
+                None,
+                Some(start_url.clone()),
+                legacy_entry(config, files, &plan.profile, start_url),
+            ),
         };
         Self {
             account: plan.account.clone(),
             role: plan.role.clone(),
             session,
+            start_url,
             cache,
             portal: plan.portal_endpoint().map(|e| e.url()),
+            role_cache: role_cache_status(config, &plan.role_cache_key()),
         }
+    }
+
+    /// The legacy form's `sso_start_url` (`None` for an sso-session profile).
+    pub fn start_url(&self) -> Option<&str> {
+        self.start_url.as_deref()
+    }
+
+    /// The role credential cache entry of these credentials (SPEC §21): `Ok(None)` when the
+    /// disk cache is off, E-BOOL for a bad `SSOKIT_DISK_CACHE`.
+    pub fn role_cache(&self) -> Result<Option<&RoleCacheStatus>, &CredentialsError> {
+        self.role_cache.as_ref().map(Option::as_ref)
     }
 
     /// The account id.
@@ -525,9 +555,15 @@ pub struct TokenStatus {
     expires_at: Timestamp,
     freshness: Freshness,
     refresh: Option<Result<(), String>>,
+    registration_expires_at: Option<Timestamp>,
 }
 
 impl TokenStatus {
+    /// `registrationExpiresAt`, when the file holds a valid one.
+    pub fn registration_expires_at(&self) -> Option<Timestamp> {
+        self.registration_expires_at
+    }
+
     /// `expiresAt`.
     pub fn expires_at(&self) -> Timestamp {
         self.expires_at
@@ -580,6 +616,7 @@ fn session_entry(
             expires_at: token.expires_at(),
             freshness,
             refresh: Some(refreshable(&token, now)),
+            registration_expires_at: token.registration_expires_at().and_then(Result::ok),
         })
     })
 }
@@ -602,6 +639,7 @@ fn legacy_entry(
             expires_at: token.expires_at(),
             freshness,
             refresh: None,
+            registration_expires_at: None,
         })
     })
 }
@@ -645,4 +683,60 @@ fn entry(
         path: Some(cache.path().to_path_buf()),
         state,
     }
+}
+
+/// A role credential cache entry and what a load would make of it now (SPEC §21).
+#[derive(Debug)]
+pub struct RoleCacheStatus {
+    path: PathBuf,
+    state: RoleCacheState,
+}
+
+impl RoleCacheStatus {
+    /// The entry's file.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// What a load would do with it.
+    pub fn state(&self) -> &RoleCacheState {
+        &self.state
+    }
+}
+
+/// The state of a role credential cache entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RoleCacheState {
+    /// Used as it is: at least 15 minutes before its `Expiration`.
+    Usable(Timestamp),
+    /// Under 15 minutes left (or expired): the next load fetches new credentials.
+    Expiring(Timestamp),
+    /// No entry: the next load fetches and writes one.
+    Absent,
+    /// Not a valid entry (D-CORRUPT's detail): ignored, then replaced by the next write.
+    Invalid(String),
+}
+
+/// The entry of `key`, read once (no re-read delay, no lock); `Ok(None)` when the disk
+/// cache is off.
+fn role_cache_status(
+    config: &ProviderConfig,
+    key: &RoleCacheKey<'_>,
+) -> Result<Option<RoleCacheStatus>, CredentialsError> {
+    let Some(file) = entry_file(config, key)? else {
+        return Ok(None);
+    };
+    let state = match file.read_once() {
+        Ok(Some(entry)) if usable(&entry, config.clock().now()) => {
+            RoleCacheState::Usable(entry.expiration())
+        }
+        Ok(Some(entry)) => RoleCacheState::Expiring(entry.expiration()),
+        Ok(None) => RoleCacheState::Absent,
+        Err(e) => RoleCacheState::Invalid(e.detail()),
+    };
+    Ok(Some(RoleCacheStatus {
+        path: file.path().to_path_buf(),
+        state,
+    }))
 }

@@ -88,7 +88,7 @@ where
 }
 
 /// Usable: at least [`ROLE_CACHE_WINDOW`] before `Expiration`.
-fn usable(entry: &RoleCacheEntry, now: Timestamp) -> bool {
+pub(crate) fn usable(entry: &RoleCacheEntry, now: Timestamp) -> bool {
     let window = SignedDuration::try_from(ROLE_CACHE_WINDOW).unwrap_or(SignedDuration::MAX);
     entry.expiration().duration_since(now) >= window
 }

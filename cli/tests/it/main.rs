@@ -14,6 +14,7 @@
 
 #[cfg(unix)]
 mod browser;
+mod doctor;
 mod exec;
 mod format;
 mod login;
