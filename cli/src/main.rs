@@ -10,6 +10,8 @@
 //! ssokit logout [--all | --sso-session S | --profile P]
 //! ssokit exec [--profile P] [--no-disk-cache] [--mfa-code CODE] -- COMMAND [ARGS...]
 //! ssokit doctor [--profile P] [--network] [--no-disk-cache] [--format text|json]
+//! ssokit completions bash|zsh|fish|powershell|elvish
+//! ssokit man
 //! global: --allow-insecure-http, --verbose
 //! ```
 //!
@@ -35,7 +37,7 @@ mod trace;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use ssokit_chain::{DefaultProviders, ProviderConfig, provider_config_from_process};
 
 use failure::Failure;
@@ -131,6 +133,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t = doctor::DoctorFormat::Text)]
         format: doctor::DoctorFormat,
     },
+    /// Print a shell completion script (install it where your shell looks, or with
+    /// `cargo xtask install`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), for `man -l -` or `~/.local/share/man/man1/ssokit.1`.
+    Man,
     /// Sign in to IAM Identity Center and write the token cache file the AWS CLI and SDKs
     /// share (one login per session across processes; all text on stderr).
     Login {
@@ -223,8 +234,11 @@ fn main() -> ExitCode {
 
 /// Runs the command; returns everything stdout gets.
 fn run(cli: &Cli) -> Result<String, Failure> {
-    if let Command::Profiles { format } = cli.command {
-        return profiles::run(format);
+    match cli.command {
+        Command::Profiles { format } => return profiles::run(format),
+        Command::Completions { shell } => return Ok(completions(shell)),
+        Command::Man => return man_page(),
+        _ => {}
     }
     let config = process_config(cli);
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -296,8 +310,27 @@ fn run(cli: &Cli) -> Result<String, Failure> {
             };
             runtime.block_on(login::run_logout(&config, &args))
         }
-        Command::Profiles { .. } | Command::Doctor { .. } => Err(Failure::new("unreachable", None)),
+        Command::Profiles { .. }
+        | Command::Doctor { .. }
+        | Command::Completions { .. }
+        | Command::Man => Err(Failure::new("unreachable", None)),
     }
+}
+
+/// The completion script of `shell`, generated from the command's definition.
+fn completions(shell: clap_complete::Shell) -> String {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "ssokit", &mut script);
+    String::from_utf8_lossy(&script).into_owned()
+}
+
+/// The man page, generated from the command's definition.
+fn man_page() -> Result<String, Failure> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut page)
+        .map_err(|e| Failure::new(format!("could not render the man page: {e}"), None))?;
+    Ok(String::from_utf8_lossy(&page).into_owned())
 }
 
 /// The process's configuration with the command's settings: the insecure-http opt-in,

@@ -13,6 +13,8 @@
 //! - `cargo xtask fuzz <target> [--seconds N]` runs one `cargo fuzz` target (`fuzz/`) from
 //!   a corpus seeded with the fixtures.
 //! - `cargo xtask bench-report` measures every figure and rewrites BENCHMARKS.md.
+//! - `cargo xtask install [--prefix DIR] [--binary PATH]` installs the release binary, its
+//!   shell completions (bash, zsh, fish) and its man page under DIR (default `~/.local`).
 //!
 //! Generated files live in folders named `generated/` (or are Rust sources whose first line
 //! says they are generated); nothing else in the tree is written by this tool.
@@ -33,6 +35,7 @@ mod demo;
 mod endpoints;
 mod fixtures;
 mod fuzz;
+mod install;
 mod layering;
 mod output;
 mod storm;
@@ -58,6 +61,7 @@ fn main() -> ExitCode {
         ["bench-report"] => bench_report::run(&Workspace::locate()),
         ["storm", rest @ ..] => storm::run(&Workspace::locate(), rest),
         ["fuzz", rest @ ..] => fuzz::run(&Workspace::locate(), rest),
+        ["install", rest @ ..] => install::run(&Workspace::locate(), rest),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -17,6 +17,7 @@ mod browser;
 mod doctor;
 mod exec;
 mod format;
+mod generated_docs;
 mod login;
 mod main_cmd;
 mod metadata;
