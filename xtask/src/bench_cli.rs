@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use ssokit_fake_portal::{FakePortal, Operation};
+use ssokit_fake_portal::{Answer, FakePortal, Operation};
 
 use crate::demo::sandboxed;
 use crate::workspace::Workspace;
@@ -31,7 +31,7 @@ pub(crate) fn run(ws: &Workspace, runs: Option<&str>) -> Result<(), String> {
     let figures = measure(ws, runs)?;
     let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1000.0);
     println!(
-        "cold `ssokit credentials --profile s` (session profile, fake portal on loopback), {runs} runs:"
+        "cold `ssokit credentials --profile s --no-disk-cache` (session profile, GetRoleCredentials to the fake portal on loopback), {runs} runs:"
     );
     println!(
         "  min {}  median {}  p90 {}  max {}",
@@ -39,6 +39,11 @@ pub(crate) fn run(ws: &Workspace, runs: Option<&str>) -> Result<(), String> {
         ms(figures.median),
         ms(figures.p90),
         ms(figures.max)
+    );
+    println!(
+        "the same with the role credential cache on and a valid entry (no token read, no request): median {}  p90 {}",
+        ms(figures.disk_median),
+        ms(figures.disk_p90)
     );
     println!(
         "cold `ssokit credentials --profile h3` (three roles over s: 1 GetRoleCredentials, 3 AssumeRole): median {}  p90 {}",
@@ -97,6 +102,9 @@ pub(crate) struct CliFigures {
     /// The three-role chain `h3`.
     pub(crate) chain_median: Duration,
     pub(crate) chain_p90: Duration,
+    /// `credentials --profile s` answered from the role credential cache (no request).
+    pub(crate) disk_median: Duration,
+    pub(crate) disk_p90: Duration,
     /// Nothing configured but the container endpoint (the fake): the whole default chain.
     pub(crate) container_median: Duration,
     /// Nothing configured, IMDS at a closed loopback port: to the K-ANY error.
@@ -125,8 +133,12 @@ pub(crate) fn measure(ws: &Workspace, runs: usize) -> Result<CliFigures, String>
         let home = home.path();
         let portal = &portal;
         move || {
-            let mut command =
-                sandboxed(binary, home, portal, &["credentials", "--profile", profile]);
+            let mut command = sandboxed(
+                binary,
+                home,
+                portal,
+                &["credentials", "--profile", profile, "--no-disk-cache"],
+            );
             command.stdout(Stdio::piped()).stderr(Stdio::piped());
             command
         }
@@ -134,6 +146,7 @@ pub(crate) fn measure(ws: &Workspace, runs: usize) -> Result<CliFigures, String>
     let mut times = timed(runs, 5, command("s"), |out| {
         succeeded(out, "\"AccessKeyId\"")
     })?;
+    let disk = disk_hits(&binary, home.path(), &portal, runs)?;
     let mut chain = timed(runs, 5, command("h3"), |out| succeeded(out, "ASIASTS"))?;
     chain.sort_unstable();
     let metadata = MetadataDrills::start(&binary, &portal)?;
@@ -196,10 +209,38 @@ pub(crate) fn measure(ws: &Workspace, runs: usize) -> Result<CliFigures, String>
         chain_median: chain[chain.len() / 2],
         chain_p90: chain[(chain.len() - 1) * 9 / 10],
         container_median: container[container.len() / 2],
+        disk_median: disk[disk.len() / 2],
+        disk_p90: disk[(disk.len() - 1) * 9 / 10],
         absent_imds_median: absent[absent.len() / 2],
         silent_imds_median: silent[silent.len() / 2],
         silent_imds_runs: SILENT_RUNS,
     })
+}
+
+/// `credentials --profile s` with the role credential cache on (the CLI's default) and an
+/// entry valid for an hour: no token read, lock or request after the first run. Sorted.
+fn disk_hits(
+    binary: &std::path::Path,
+    home: &std::path::Path,
+    portal: &FakePortal,
+    runs: usize,
+) -> Result<Vec<Duration>, String> {
+    portal.script(
+        Operation::GetRoleCredentials,
+        [Answer::role_credentials(crate::demo::in_seconds_ms(3600))],
+    );
+    let hit = || {
+        let mut command = sandboxed(binary, home, portal, &["credentials", "--profile", "s"]);
+        command.stdout(Stdio::piped()).stderr(Stdio::piped());
+        command
+    };
+    let fetched = portal.count(Operation::GetRoleCredentials);
+    let mut disk = timed(runs, 5, hit, |out| succeeded(out, "\"AccessKeyId\""))?;
+    if portal.count(Operation::GetRoleCredentials) != fetched + 1 {
+        return Err("the disk cache runs made more than the first run's GetRoleCredentials".into());
+    }
+    disk.sort_unstable();
+    Ok(disk)
 }
 
 /// Exit 0 and `needle` on stdout.

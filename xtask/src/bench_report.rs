@@ -365,7 +365,7 @@ fn cli_section(w: &mut String, f: &Figures<'_>) {
     let _ = writeln!(
         w,
         "## cli: a cold `ssokit credentials`\n\n\
-         `cargo xtask bench-cli 200`: each run is a new `ssokit credentials --profile s` process\n\
+         `cargo xtask bench-cli 200`: each run is a new `ssokit credentials --profile s --no-disk-cache` process\n\
          (release build) with an empty environment but `HOME` (a sandbox config and a valid\n\
          session token) and the endpoint overrides pointing at the loopback fake portal: parse\n\
          both files, read the token, one `GetRoleCredentials`, print the JSON. Spawn to exit,\n\
@@ -375,6 +375,7 @@ fn cli_section(w: &mut String, f: &Figures<'_>) {
          | p90 | {} | |\n\
          | min / max | {} / {} | |\n\
          | floor (`--version`), median | {} | |\n\
+         | the same command answered from the role credential cache (the CLI's default; an entry valid for an hour: no token read, no lock, no request), median / p90 | {} / {} | |\n\
          | a three-role chain (`--profile h3`: `GetRoleCredentials`, then three `AssumeRole` each signed by the hop below, the fake checking every signature), median / p90 | {} / {} | |\n\
          | nothing configured but the container endpoint (the fake, `AWS_CONTAINER_CREDENTIALS_FULL_URI`): the whole default chain to the container's credentials, median | {} | |\n\
          | no instance metadata service: IMDS at a closed loopback port, to the K-ANY error (one connection attempt), median | {} | |\n\
@@ -388,6 +389,8 @@ fn cli_section(w: &mut String, f: &Figures<'_>) {
         ms(cli.min),
         ms(cli.max),
         ms(cli.floor_median),
+        ms(cli.disk_median),
+        ms(cli.disk_p90),
         ms(cli.chain_median),
         ms(cli.chain_p90),
         ms(cli.container_median),

@@ -112,10 +112,9 @@ pub(crate) fn build(ws: &Workspace, release: bool) -> Result<PathBuf, String> {
 pub(crate) fn start_portal() -> Result<FakePortal, String> {
     let portal =
         FakePortal::start().map_err(|e| format!("could not start the fake portal: {e}"))?;
-    let expiration_ms = from_now(3600).as_millisecond();
     portal.script(
         Operation::GetRoleCredentials,
-        [Answer::role_credentials(expiration_ms)],
+        [Answer::role_credentials(in_seconds_ms(3600))],
     );
     Ok(portal)
 }
@@ -147,6 +146,11 @@ fn from_now(seconds: i64) -> Timestamp {
     let now = Timestamp::from_second(Timestamp::now().as_second()).unwrap_or(Timestamp::UNIX_EPOCH);
     now.checked_add(SignedDuration::from_secs(seconds))
         .unwrap_or(now)
+}
+
+/// Epoch milliseconds `seconds` from now (an expiry for the fake's answers).
+pub(crate) fn in_seconds_ms(seconds: i64) -> i64 {
+    from_now(seconds).as_millisecond()
 }
 
 pub(crate) fn in_seconds(seconds: i64) -> String {
