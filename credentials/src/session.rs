@@ -75,11 +75,11 @@ pub(crate) async fn session_token(
     }
 }
 
-/// Whether a login of `session` was in progress, waited for until it ended (bounded by
-/// the lock options). Only an existing login lock file is tried: providers never create
-/// one.
-async fn waited_for_login(config: &ProviderConfig, session: &str) -> bool {
-    let Ok(cache) = config.cache_file(session) else {
+/// Whether a login of the cache key `key` (an sso-session name, or a legacy start URL) was
+/// in progress, waited for until it ended (bounded by the lock options). Only an existing
+/// login lock file is tried: providers never create one.
+pub(crate) async fn waited_for_login(config: &ProviderConfig, key: &str) -> bool {
+    let Ok(cache) = config.cache_file(key) else {
         return false;
     };
     if !cache.login_lock_path().exists() {
@@ -91,8 +91,8 @@ async fn waited_for_login(config: &ProviderConfig, session: &str) -> bool {
         _ => return false,
     }
     tracing::info!(
-        session,
-        "an ssokit login of this session is in progress: waiting for it"
+        key,
+        "an ssokit login of this token is in progress: waiting for it"
     );
     let options = config.lock_options().clone();
     tokio::task::spawn_blocking(move || cache.login_lock(&options).is_ok())

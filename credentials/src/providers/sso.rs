@@ -20,6 +20,7 @@ use crate::provider::{Cached, Load};
 use crate::role_cache::{Fetched, entry_file, through_disk};
 use crate::session::{
     LoginHint, SessionRequest, read_blocking, read_error, session_section, session_token,
+    waited_for_login,
 };
 use crate::types::Credentials;
 
@@ -339,8 +340,27 @@ impl SsoPlan {
     }
 }
 
-/// The legacy profile's token (SPEC §8 step 3): read only, never refreshed or locked.
+/// The legacy profile's token (SPEC §8 step 3): read only, never refreshed or locked. When
+/// there is none, or it expired, while an `ssokit login` of that start URL is in progress
+/// in another process, it waits for that login and reads again.
 async fn legacy_token(
+    config: &ProviderConfig,
+    profile: &str,
+    start_url: &str,
+) -> Result<String, CredentialsError> {
+    match legacy_token_once(config, profile, start_url).await {
+        Err(e)
+            if matches!(e.code(), ErrorCode::TokenNotFound | ErrorCode::TokenExpired)
+                && waited_for_login(config, start_url).await =>
+        {
+            legacy_token_once(config, profile, start_url).await
+        }
+        outcome => outcome,
+    }
+}
+
+/// One read of the legacy token.
+async fn legacy_token_once(
     config: &ProviderConfig,
     profile: &str,
     start_url: &str,

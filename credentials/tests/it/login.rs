@@ -498,3 +498,32 @@ async fn no_callback_within_ten_minutes_is_a_timeout() {
         "the listener is closed"
     );
 }
+
+#[tokio::test]
+async fn a_legacy_profile_waits_for_a_login_of_its_start_url() {
+    let w = world();
+    w.remove(crate::LEGACY_CACHE);
+    let cache = ssokit_token_cache::TokenCacheFile::at_path(w.path(crate::LEGACY_CACHE));
+    let lock = cache
+        .login_lock(&ssokit_token_cache::LockOptions::default())
+        .unwrap();
+    let path = w.path(crate::LEGACY_CACHE);
+    let login = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        std::fs::write(
+            &path,
+            r#"{"startUrl": "https://d-abc123.awsapps.com/start", "accessToken": "legacy-login", "expiresAt": "2026-03-01T20:00:00Z"}"#,
+        )
+        .unwrap();
+        drop(lock);
+    });
+    let credentials = w.sso("a").get().await.unwrap();
+    assert_eq!(credentials.access_key_id(), "ASIAMOCKACCESSKEY");
+    login.join().unwrap();
+    let sent = w.requests_of(Operation::GetRoleCredentials);
+    assert_eq!(
+        sent[0].header("x-amz-sso_bearer_token"),
+        Some("legacy-login"),
+        "the login's token"
+    );
+}
