@@ -3,13 +3,14 @@
 //!
 //! Input: when it starts with three ASCII digits, its first line is a head
 //! `STATUS[|REASON[|ERROR-TYPE]]` and the rest is the body; otherwise it is all body, with
-//! status 200 and neither reason nor header. Every body goes through all three parsers
-//! (`GetRoleCredentials`, `CreateToken`, error code and message), as the client would for
-//! a 2xx or a non-2xx answer.
+//! status 200 and neither reason nor header. Every body goes through every parser
+//! (`GetRoleCredentials`, `CreateToken`, `RegisterClient`, `StartDeviceAuthorization`,
+//! error code and message), as the client would for a 2xx or a non-2xx answer.
 //!
 //! Checked, besides "no panic":
-//! - accepted credentials and tokens hold exactly the body's non-empty strings and a
-//!   positive expiry (compared with a plain `serde_json` reading of the body);
+//! - accepted credentials, tokens, registrations and device authorizations hold exactly
+//!   the body's non-empty strings and a positive expiry (compared with a plain `serde_json`
+//!   reading of the body);
 //! - every error code and message is non-empty; a code taken from the header or the
 //!   `__type`/`code`/`Code` member keeps nothing up to a `#`; the retry decision matches
 //!   the status and the throttling codes; every rendering of the error works.
@@ -108,6 +109,46 @@ fuzz_target!(|data: &[u8]| {
             assert!(!matches!(error, Error::InvalidCredentials(_)));
             rendered(&error);
         }
+    }
+
+    match fuzzing::register_client(status, body) {
+        Ok(registration) => {
+            assert!(!registration.client_id().is_empty());
+            assert!(!registration.client_secret().is_empty());
+            assert_eq!(
+                member(None, "clientId"),
+                Some(Value::from(registration.client_id()))
+            );
+            let seconds = registration.client_secret_expires_at();
+            assert!(seconds > 0);
+            assert_eq!(
+                member(None, "clientSecretExpiresAt").and_then(|v| v.as_u64()),
+                Some(seconds)
+            );
+            assert_eq!(
+                registration.expires_at(),
+                SystemTime::UNIX_EPOCH + Duration::from_secs(seconds)
+            );
+            let _ = format!("{registration:?}");
+        }
+        Err(error) => rendered(&error),
+    }
+
+    match fuzzing::device_authorization(status, body) {
+        Ok(device) => {
+            for (name, value) in [
+                ("deviceCode", device.device_code()),
+                ("userCode", device.user_code()),
+                ("verificationUri", device.verification_uri()),
+            ] {
+                assert!(!value.is_empty());
+                assert_eq!(member(None, name), Some(Value::from(value)));
+            }
+            assert!(device.interval() >= Duration::from_secs(1));
+            assert!(device.expires_in() >= Duration::from_secs(1));
+            let _ = format!("{device:?}");
+        }
+        Err(error) => rendered(&error),
     }
 
     let (code, message) = fuzzing::error_code_and_message(status, reason, error_type, body);

@@ -7,7 +7,9 @@
 use ssokit_http::{ServiceError, is_throttling_code};
 
 use crate::error::{Error, Operation};
-use crate::model::{CreateTokenResponse, RoleCredentials};
+use crate::model::{
+    CreateTokenResponse, RegisterClientResponse, RoleCredentials, StartDeviceAuthorizationResponse,
+};
 use crate::wire;
 
 /// The URL named in N-JSON errors built here.
@@ -26,6 +28,27 @@ pub fn role_credentials(status: u16, body: &[u8]) -> Result<RoleCredentials, Err
 pub fn create_token(status: u16, body: &[u8]) -> Result<CreateTokenResponse, Error> {
     wire::parse_create_token(body, || Error::InvalidJson {
         operation: Operation::CreateToken,
+        url: URL.to_owned(),
+        status,
+    })
+}
+
+/// A 2xx `RegisterClient` body, as the client validates it.
+pub fn register_client(status: u16, body: &[u8]) -> Result<RegisterClientResponse, Error> {
+    wire::parse_register_client(body, || Error::InvalidJson {
+        operation: Operation::RegisterClient,
+        url: URL.to_owned(),
+        status,
+    })
+}
+
+/// A 2xx `StartDeviceAuthorization` body, as the client validates it.
+pub fn device_authorization(
+    status: u16,
+    body: &[u8],
+) -> Result<StartDeviceAuthorizationResponse, Error> {
+    wire::parse_device_authorization(body, || Error::InvalidJson {
+        operation: Operation::StartDeviceAuthorization,
         url: URL.to_owned(),
         status,
     })
