@@ -310,7 +310,7 @@ impl SsoPlan {
 }
 
 /// The legacy profile's token (SPEC §8 step 3): read only, never refreshed or locked.
-async fn legacy_token(
+pub(crate) async fn legacy_token(
     config: &ProviderConfig,
     profile: &str,
     start_url: &str,
