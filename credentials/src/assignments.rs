@@ -84,6 +84,7 @@ pub async fn list_accounts(
     request: &LoginTargetRequest,
 ) -> Result<Vec<AccountInfo>, CredentialsError> {
     let listing = Listing::prepare(config, request).await?;
+    tracing::debug!(of = %listing.target.what(), "listing the accounts (ListAccounts)");
     let mut accounts = listing
         .client
         .list_all_accounts(&listing.endpoint, &listing.token)
@@ -118,6 +119,12 @@ pub async fn list_roles(
             .map_err(|e| listing.error(e))?,
     };
     let ids: Vec<String> = accounts.iter().map(|a| a.account_id().to_owned()).collect();
+    tracing::debug!(
+        of = %listing.target.what(),
+        accounts = ids.len(),
+        workers = MAX_IN_FLIGHT.min(ids.len()),
+        "listing the roles of each account (ListAccountRoles)"
+    );
     let roles = list_roles_of_accounts(&listing.client, &listing.endpoint, &listing.token, &ids)
         .await
         .map_err(|e| match e {
