@@ -6,7 +6,8 @@ use ssokit_chain::config::Location;
 pub(crate) struct Failure {
     message: String,
     location: Option<Location>,
-    /// The exit status: 1, or 130 for an interrupted login (L-CANCEL).
+    /// The exit status: 1; 2 for a usage error the arguments' parser cannot see; 130 for
+    /// an interrupted login (L-CANCEL).
     code: u8,
 }
 
@@ -17,6 +18,14 @@ impl Failure {
             message: message.into(),
             location,
             code: 1,
+        }
+    }
+
+    /// A usage error found after parsing (`roles --account` not 12 digits): exit status 2.
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
+        Self {
+            code: 2,
+            ..Self::new(message, None)
         }
     }
 

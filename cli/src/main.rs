@@ -8,6 +8,8 @@
 //! ssokit profiles [--format text|json]
 //! ssokit login [--profile P] [--sso-session S] [--use-device-code] [--no-browser] [--redirect-port N]
 //! ssokit logout [--all | --sso-session S | --profile P]
+//! ssokit accounts [--profile P | --sso-session S] [--format table|json]
+//! ssokit roles [--profile P | --sso-session S] [--account A] [--format table|json]
 //! global: --allow-insecure-http, --verbose
 //! ```
 //!
@@ -21,6 +23,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod accounts;
 mod failure;
 mod format;
 mod login;
@@ -34,6 +37,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use ssokit_chain::{DefaultProviders, provider_config_from_process};
 
+use accounts::{ListingArgs, ListingFormat};
 use failure::Failure;
 use format::{CredentialsFormat, TokenFormat};
 use profiles::ProfilesFormat;
@@ -122,6 +126,36 @@ enum Command {
         #[arg(long)]
         profile: Option<String>,
     },
+    /// List the AWS accounts an SSO sign-in may use (every page; sorted by name, then id).
+    Accounts {
+        /// The profile whose sso_session (or legacy sso_start_url) to list for, and whose
+        /// endpoint settings to use (default: AWS_PROFILE, else "default").
+        #[arg(long, conflicts_with = "sso_session")]
+        profile: Option<String>,
+        /// The sso-session to list for.
+        #[arg(long)]
+        sso_session: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListingFormat::Table)]
+        format: ListingFormat,
+    },
+    /// List the roles an SSO sign-in may use in each account (or in one), with the
+    /// profiles that use each role.
+    Roles {
+        /// The profile whose sso_session (or legacy sso_start_url) to list for, and whose
+        /// endpoint settings to use (default: AWS_PROFILE, else "default").
+        #[arg(long, conflicts_with = "sso_session")]
+        profile: Option<String>,
+        /// The sso-session to list for.
+        #[arg(long)]
+        sso_session: Option<String>,
+        /// Only this account (12 digits): no account listing, no account names.
+        #[arg(long, value_name = "A")]
+        account: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListingFormat::Table)]
+        format: ListingFormat,
+    },
 }
 
 fn main() -> ExitCode {
@@ -158,6 +192,13 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<String, Failure> {
     if let Command::Profiles { format } = cli.command {
         return profiles::run(format);
+    }
+    if let Command::Roles {
+        account: Some(account),
+        ..
+    } = &cli.command
+    {
+        accounts::check_account(account)?;
     }
     let config = provider_config_from_process().with_allow_insecure_http(cli.allow_insecure_http);
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -211,6 +252,31 @@ fn run(cli: &Cli) -> Result<String, Failure> {
                 sso_session: sso_session.as_deref(),
             };
             runtime.block_on(login::run_logout(&config, &args))
+        }
+        Command::Accounts {
+            profile,
+            sso_session,
+            format,
+        } => {
+            let args = ListingArgs {
+                profile: profile.as_deref(),
+                sso_session: sso_session.as_deref(),
+                format: *format,
+            };
+            runtime.block_on(accounts::run_accounts(&config, &args))
+        }
+        Command::Roles {
+            profile,
+            sso_session,
+            account,
+            format,
+        } => {
+            let args = ListingArgs {
+                profile: profile.as_deref(),
+                sso_session: sso_session.as_deref(),
+                format: *format,
+            };
+            runtime.block_on(accounts::run_roles(&config, &args, account.as_deref()))
         }
         Command::Profiles { .. } => Err(Failure::new("unreachable", None)),
     }
