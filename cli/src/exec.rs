@@ -56,9 +56,22 @@ pub(crate) fn profile_name(config: &ProviderConfig, explicit: Option<&str>) -> S
         .to_owned()
 }
 
+/// Runs `command_line` as profile `profile` with `credentials` (steps 3 and 4): returns
+/// only the failure to start it.
+pub(crate) fn replace_with(
+    defaults: &DefaultProviders,
+    credentials: &Credentials,
+    profile: &str,
+    command_line: &[OsString],
+) -> Failure {
+    let region = profile_region(defaults, profile);
+    let (removed, set) = child_environment(credentials, region.as_deref(), profile);
+    run(command_line, &removed, &set)
+}
+
 /// The profile's `region`, when the config file sets one (a missing or unreadable file has
 /// none: resolving the credentials already reported what matters).
-pub(crate) fn profile_region(defaults: &DefaultProviders, profile: &str) -> Option<String> {
+fn profile_region(defaults: &DefaultProviders, profile: &str) -> Option<String> {
     let locations = defaults.config().file_locations().ok()?;
     let set = ProfileSet::load(&locations).ok()?;
     set.profile(profile)?
@@ -68,7 +81,7 @@ pub(crate) fn profile_region(defaults: &DefaultProviders, profile: &str) -> Opti
 }
 
 /// The child's environment changes (step 3): the variables to remove, then those to set.
-pub(crate) fn child_environment(
+fn child_environment(
     credentials: &Credentials,
     region: Option<&str>,
     profile: &str,
@@ -100,7 +113,7 @@ pub(crate) fn child_environment(
 /// Runs `command_line` with the environment changes (step 4). Returns only when the command could
 /// not be started: X-NOTFOUND (127) or X-EXEC (126), or with no command (usage, 2). On
 /// Unix ssokit becomes the command; elsewhere it exits with the command's code.
-pub(crate) fn run(command_line: &[OsString], removed: &[&str], set: &[(&str, String)]) -> Failure {
+fn run(command_line: &[OsString], removed: &[&str], set: &[(&str, String)]) -> Failure {
     let Some((program, arguments)) = command_line.split_first() else {
         return Failure::usage("ssokit exec needs a command after --");
     };

@@ -12,6 +12,8 @@
 //! ssokit doctor [--profile P] [--network] [--no-disk-cache] [--format text|json]
 //! ssokit completions bash|zsh|fish|powershell|elvish
 //! ssokit man
+//! ssokit accounts [--profile P | --sso-session S] [--format table|json]
+//! ssokit roles [--profile P | --sso-session S] [--account A] [--format table|json]
 //! global: --allow-insecure-http, --verbose
 //! ```
 //!
@@ -25,6 +27,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod accounts;
 mod doctor;
 mod exec;
 mod failure;
@@ -40,6 +43,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand};
 use ssokit_chain::{DefaultProviders, ProviderConfig, provider_config_from_process};
 
+use accounts::{ListingArgs, ListingFormat};
 use failure::Failure;
 use format::{CredentialsFormat, TokenFormat};
 use profiles::ProfilesFormat;
@@ -175,6 +179,36 @@ enum Command {
         #[arg(long)]
         profile: Option<String>,
     },
+    /// List the AWS accounts an SSO sign-in may use (every page; sorted by name, then id).
+    Accounts {
+        /// The profile whose sso_session (or legacy sso_start_url) to list for, and whose
+        /// endpoint settings to use (default: AWS_PROFILE, else "default").
+        #[arg(long, conflicts_with = "sso_session")]
+        profile: Option<String>,
+        /// The sso-session to list for.
+        #[arg(long)]
+        sso_session: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListingFormat::Table)]
+        format: ListingFormat,
+    },
+    /// List the roles an SSO sign-in may use in each account (or in one), with the
+    /// profiles that use each role.
+    Roles {
+        /// The profile whose sso_session (or legacy sso_start_url) to list for, and whose
+        /// endpoint settings to use (default: AWS_PROFILE, else "default").
+        #[arg(long, conflicts_with = "sso_session")]
+        profile: Option<String>,
+        /// The sso-session to list for.
+        #[arg(long)]
+        sso_session: Option<String>,
+        /// Only this account (12 digits): no account listing, no account names.
+        #[arg(long, value_name = "A")]
+        account: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListingFormat::Table)]
+        format: ListingFormat,
+    },
 }
 
 fn main() -> ExitCode {
@@ -240,6 +274,13 @@ fn run(cli: &Cli) -> Result<String, Failure> {
         Command::Man => return man_page(),
         _ => {}
     }
+    if let Command::Roles {
+        account: Some(account),
+        ..
+    } = &cli.command
+    {
+        accounts::check_account(account)?;
+    }
     let config = process_config(cli);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -271,16 +312,28 @@ fn run(cli: &Cli) -> Result<String, Failure> {
             let config = credentials_config(config, mfa_code.as_deref(), *no_disk_cache);
             let defaults = with_profile(DefaultProviders::new(config), profile.as_deref());
             let credentials = runtime.block_on(defaults.credentials_chain().resolve())?;
-            let region = exec::profile_region(&defaults, &name);
-            let (removed, set) = exec::child_environment(&credentials, region.as_deref(), &name);
             drop(runtime);
-            Err(exec::run(command, &removed, &set))
+            Err(exec::replace_with(&defaults, &credentials, &name, command))
         }
         Command::Token { profile, format } => {
             let defaults = with_profile(DefaultProviders::new(config), profile.as_deref());
             let token = runtime.block_on(defaults.token_chain().resolve())?;
             Ok(format::token(&token, *format))
         }
+        Command::Login { .. }
+        | Command::Logout { .. }
+        | Command::Accounts { .. }
+        | Command::Roles { .. } => runtime.block_on(session_command(&cli.command, &config)),
+        Command::Profiles { .. }
+        | Command::Doctor { .. }
+        | Command::Completions { .. }
+        | Command::Man => Err(Failure::new("unreachable", None)),
+    }
+}
+
+/// The commands about an SSO sign-in: `login`, `logout`, `accounts`, `roles`.
+async fn session_command(command: &Command, config: &ProviderConfig) -> Result<String, Failure> {
+    match command {
         Command::Login {
             profile,
             sso_session,
@@ -297,7 +350,7 @@ fn run(cli: &Cli) -> Result<String, Failure> {
                     redirect_port: *redirect_port,
                 },
             };
-            runtime.block_on(login::run_login(&config, &args))
+            login::run_login(config, &args).await
         }
         Command::Logout {
             sso_session,
@@ -308,12 +361,34 @@ fn run(cli: &Cli) -> Result<String, Failure> {
                 profile: profile.as_deref(),
                 sso_session: sso_session.as_deref(),
             };
-            runtime.block_on(login::run_logout(&config, &args))
+            login::run_logout(config, &args).await
         }
-        Command::Profiles { .. }
-        | Command::Doctor { .. }
-        | Command::Completions { .. }
-        | Command::Man => Err(Failure::new("unreachable", None)),
+        Command::Accounts {
+            profile,
+            sso_session,
+            format,
+        } => {
+            let args = ListingArgs {
+                profile: profile.as_deref(),
+                sso_session: sso_session.as_deref(),
+                format: *format,
+            };
+            accounts::run_accounts(config, &args).await
+        }
+        Command::Roles {
+            profile,
+            sso_session,
+            account,
+            format,
+        } => {
+            let args = ListingArgs {
+                profile: profile.as_deref(),
+                sso_session: sso_session.as_deref(),
+                format: *format,
+            };
+            accounts::run_roles(config, &args, account.as_deref()).await
+        }
+        _ => Err(Failure::new("unreachable", None)),
     }
 }
 

@@ -26,6 +26,10 @@
 //!   to) with v2's `expired` / `expireTime` / `expiryWindow` / `needsRefresh` / `get` /
 //!   `refresh`, loads through the crate's one [`SingleFlight`], and a cached `get()` that
 //!   takes one uncontended read lock;
+//! - [`list_accounts`] and [`list_roles`] (`ssokit accounts`, `ssokit roles`): what an SSO
+//!   sign-in may use, every page, the roles of many accounts fetched by
+//!   [`MAX_IN_FLIGHT`] workers under one [`listing_pacing`], each role with the profiles
+//!   that use it;
 //! - [`ProfilePlan`]: what resolving a profile would do (which provider, which cache file in
 //!   which state, which endpoint, or the provider's own error), computed without network by
 //!   the providers' own decision functions.
@@ -110,6 +114,7 @@
 mod providers;
 
 // The machinery they share.
+mod assignments;
 mod builder;
 mod cache;
 mod clock;
@@ -129,6 +134,10 @@ mod single_flight;
 mod steps;
 mod types;
 
+pub use assignments::{
+    AssignedRole, Fanout, MAX_IN_FLIGHT, STARTS_PER_SECOND, THROTTLED_ATTEMPTS, list_accounts,
+    list_roles, list_roles_of_accounts, listing_pacing,
+};
 pub use cache::{CREDENTIALS_WINDOW, TOKEN_WINDOW};
 pub use clock::{Clock, TestClock};
 pub use config::ProviderConfig;

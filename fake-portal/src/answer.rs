@@ -83,7 +83,8 @@ impl Answer {
     }
 
     /// The default answer of `operation`: for `GetRoleCredentials` the fixed SPEC §13
-    /// "Portal" body; for `Logout` an empty 200; for the container endpoint
+    /// "Portal" body; for `Logout` an empty 200; for `ListAccounts` and `ListAccountRoles`
+    /// the page of the fake's [`Organisation`](crate::Organisation) the request asks for; for the container endpoint
     /// [`DEFAULT_CONTAINER_BODY`]; for the SSO-OIDC operations the fake SSO-OIDC, which
     /// registers clients, issues authorization and device codes and checks them at the
     /// token exchange (a refresh-token grant gets the fixed [`DEFAULT_TOKEN_BODY`]); for
@@ -102,6 +103,8 @@ impl Answer {
             | Operation::RegisterClient
             | Operation::Authorize
             | Operation::StartDeviceAuthorization
+            | Operation::ListAccounts
+            | Operation::ListAccountRoles
             | Operation::AssumeRole
             | Operation::AssumeRoleWithWebIdentity
             | Operation::ImdsToken
@@ -183,7 +186,10 @@ impl Answer {
             | Operation::ImdsRoles
             | Operation::ImdsCredentials => Self::text(status, message),
             Operation::Authorize => Self::error_page(status, &format!("{code}: {message}")),
-            Operation::GetRoleCredentials | Operation::Logout => {
+            Operation::GetRoleCredentials
+            | Operation::Logout
+            | Operation::ListAccounts
+            | Operation::ListAccountRoles => {
                 Self::json(status, format!(r#"{{"message":{message_json}}}"#)).header(
                     "x-amzn-ErrorType",
                     &format!(
@@ -311,7 +317,13 @@ fn modeled_status(operation: Operation, code: &str) -> u16 {
             _ => 400,
         };
     }
-    let portal = matches!(operation, Operation::GetRoleCredentials | Operation::Logout);
+    let portal = matches!(
+        operation,
+        Operation::GetRoleCredentials
+            | Operation::Logout
+            | Operation::ListAccounts
+            | Operation::ListAccountRoles
+    );
     match code {
         "UnauthorizedException" if portal => 401,
         "InvalidClientException" if operation.is_oidc() => 401,

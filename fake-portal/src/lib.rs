@@ -1,4 +1,5 @@
-//! A loopback fake of the AWS SSO portal (`GetRoleCredentials`, `Logout`), SSO-OIDC
+//! A loopback fake of the AWS SSO portal (`GetRoleCredentials`, `Logout`, `ListAccounts`,
+//! `ListAccountRoles`), SSO-OIDC
 //! (`CreateToken` with every grant, `RegisterClient`, the `authorize` page,
 //! `StartDeviceAuthorization`), STS (`AssumeRole`, `AssumeRoleWithWebIdentity`), the EC2
 //! instance metadata service (IMDSv2: the session token and the credentials paths) and the
@@ -6,7 +7,8 @@
 //! dependency of a library's normal build.
 //!
 //! What it does: a real hyper 1 HTTP/1.1 server on `127.0.0.1` (an ephemeral port) that
-//! answers `GET …/federation/credentials`, `POST …/logout`, `POST …/token`,
+//! answers `GET …/federation/credentials`, `POST …/logout`, `GET …/assignment/accounts`,
+//! `GET …/assignment/roles` (paginated, from an [`Organisation`]), `POST …/token`,
 //! `POST …/client/register`, `GET …/authorize`, `POST …/device_authorization`, STS's
 //! form-encoded `POST …/`, IMDS's `PUT …/latest/api/token` and
 //! `GET …/latest/meta-data/iam/security-credentials…`, and any other `GET` as the container
@@ -68,6 +70,7 @@ mod form;
 mod imds;
 mod oidc;
 mod operation;
+mod organisation;
 mod proxy;
 mod request;
 pub mod sandbox;
@@ -83,6 +86,7 @@ pub use answer::{
 pub use imds::{DEFAULT_IMDS_CREDENTIALS_BODY, IMDS_ROLE};
 pub use oidc::{CLIENT_SECRET_EXPIRES_AT, DEVICE_CODE_GRANT_TYPE, USER_CODE};
 pub use operation::Operation;
+pub use organisation::{FIXTURE_PAGE_SIZE, FakeAccount, Organisation};
 pub use proxy::FakeProxy;
 pub use request::RecordedRequest;
 pub use server::FakePortal;

@@ -13,7 +13,7 @@ const IMDS_LEGACY: &str = "/latest/meta-data/iam/security-credentials/";
 /// no route, never the container endpoint.
 const IMDS_SPACE: &str = "/latest/";
 
-/// The operations the fake serves: six of IAM Identity Center (two of the SSO portal, four of
+/// The operations the fake serves: eight of IAM Identity Center (four of the SSO portal, four of
 /// SSO-OIDC, the browser's `authorize` page among them), two of STS, five of the EC2 instance
 /// metadata service (IMDS) and the container credentials endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -31,6 +31,10 @@ pub enum Operation {
     StartDeviceAuthorization,
     /// SSO portal `Logout`: `POST …/logout`.
     Logout,
+    /// SSO portal `ListAccounts`: `GET …/assignment/accounts`.
+    ListAccounts,
+    /// SSO portal `ListAccountRoles`: `GET …/assignment/roles`.
+    ListAccountRoles,
     /// STS `AssumeRole`: `POST …/` with the form parameter `Action=AssumeRole`.
     AssumeRole,
     /// STS `AssumeRoleWithWebIdentity`: `POST …/` with the form parameter
@@ -57,13 +61,15 @@ pub enum Operation {
 
 impl Operation {
     /// Every operation, in declaration order.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 16] = [
         Self::GetRoleCredentials,
         Self::CreateToken,
         Self::RegisterClient,
         Self::Authorize,
         Self::StartDeviceAuthorization,
         Self::Logout,
+        Self::ListAccounts,
+        Self::ListAccountRoles,
         Self::AssumeRole,
         Self::AssumeRoleWithWebIdentity,
         Self::ImdsToken,
@@ -84,6 +90,8 @@ impl Operation {
         match method {
             "GET" if path.ends_with("/federation/credentials") => Some(Self::GetRoleCredentials),
             "GET" if path.ends_with("/authorize") => Some(Self::Authorize),
+            "GET" if path.ends_with("/assignment/accounts") => Some(Self::ListAccounts),
+            "GET" if path.ends_with("/assignment/roles") => Some(Self::ListAccountRoles),
             "GET" if path.contains(IMDS_SPACE) => Self::route_imds_get(path),
             "GET" => Some(Self::ContainerCredentials),
             "PUT" if path.ends_with(IMDS_TOKEN_PATH) => Some(Self::ImdsToken),
@@ -137,6 +145,12 @@ impl Operation {
         )
     }
 
+    /// Whether this is one of the SSO portal's listings (`ListAccounts`,
+    /// `ListAccountRoles`), answered from the fake's [`Organisation`](crate::Organisation).
+    pub fn is_listing(self) -> bool {
+        matches!(self, Self::ListAccounts | Self::ListAccountRoles)
+    }
+
     /// Whether this is one of STS's operations.
     pub fn is_sts(self) -> bool {
         matches!(self, Self::AssumeRole | Self::AssumeRoleWithWebIdentity)
@@ -152,6 +166,8 @@ impl Operation {
             Self::Authorize => "Authorize",
             Self::StartDeviceAuthorization => "StartDeviceAuthorization",
             Self::Logout => "Logout",
+            Self::ListAccounts => "ListAccounts",
+            Self::ListAccountRoles => "ListAccountRoles",
             Self::AssumeRole => "AssumeRole",
             Self::AssumeRoleWithWebIdentity => "AssumeRoleWithWebIdentity",
             Self::ImdsToken => "ImdsToken",

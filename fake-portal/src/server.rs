@@ -19,6 +19,7 @@ use crate::background::Background;
 use crate::imds::Imds;
 use crate::oidc::Oidc;
 use crate::operation::Operation;
+use crate::organisation::Organisation;
 use crate::request::RecordedRequest;
 use crate::sts::Keyring;
 
@@ -31,6 +32,11 @@ struct State {
     sts: Keyring,
     imds: Imds,
     oidc: Oidc,
+    /// What the portal's listings answer.
+    organisation: Organisation,
+    /// Requests being answered now, and the most at once so far.
+    in_flight: usize,
+    max_in_flight: usize,
     /// The fake's own URL (SSO-OIDC's device verification page is under it).
     url: String,
 }
@@ -253,6 +259,19 @@ impl FakePortal {
         lock(&self.state).log.clone()
     }
 
+    /// The accounts and roles `ListAccounts` and `ListAccountRoles` answer from now on
+    /// (default: [`Organisation::fixture`]). Kept by [`reset`](Self::reset).
+    pub fn organisation(&self, organisation: Organisation) {
+        lock(&self.state).organisation = organisation;
+    }
+
+    /// The most requests the fake was answering at once so far (a scripted
+    /// [`delay`](Answer::delay) included): what a caller's concurrency limit looks like
+    /// from the server.
+    pub fn max_in_flight(&self) -> usize {
+        lock(&self.state).max_in_flight
+    }
+
     /// Accepts `AssumeRole` requests signed with this key (and, when `session_token` is
     /// given, carrying it as `x-amz-security-token`; without one, a request carrying a token
     /// is refused). Replaces what the fake knew of `access_key_id`.
@@ -287,10 +306,12 @@ impl FakePortal {
         let mut oidc = std::mem::take(&mut state.oidc);
         oidc.restart();
         let url = std::mem::take(&mut state.url);
+        let organisation = std::mem::take(&mut state.organisation);
         *state = State {
             sts,
             imds,
             oidc,
+            organisation,
             url,
             ..State::default()
         };
@@ -382,6 +403,8 @@ async fn handle(
                 } else if op.is_oidc() {
                     let State { oidc, url, .. } = &mut *state;
                     oidc.answer(op, &recorded, url).dressed_as(&chosen)
+                } else if op.is_listing() {
+                    state.organisation.answer(op, &recorded).dressed_as(&chosen)
                 } else {
                     state.sts.answer(op, &recorded).dressed_as(&chosen)
                 };
@@ -392,12 +415,25 @@ async fn handle(
             }
         };
         state.log.push(recorded);
+        state.in_flight += 1;
+        state.max_in_flight = state.max_in_flight.max(state.in_flight);
         answer
     };
+    let _answering = InFlight(Arc::clone(&state));
     if !answer.delay.is_zero() {
         tokio::time::sleep(answer.delay).await;
     }
     respond(answer)
+}
+
+/// One request being answered (its delay included); counted off when dropped.
+struct InFlight(Shared);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut state = lock(&self.0);
+        state.in_flight = state.in_flight.saturating_sub(1);
+    }
 }
 
 fn respond(answer: Answer) -> Result<Response<FakeBody>, DropConnection> {

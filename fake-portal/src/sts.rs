@@ -196,6 +196,8 @@ impl Keyring {
             | Operation::Authorize
             | Operation::StartDeviceAuthorization
             | Operation::Logout
+            | Operation::ListAccounts
+            | Operation::ListAccountRoles
             | Operation::ImdsToken
             | Operation::ImdsExtendedRoles
             | Operation::ImdsRoles => return,

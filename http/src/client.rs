@@ -151,18 +151,33 @@ impl Transport {
         };
         let mut attempt = made + 1;
         loop {
+            if let Some(pacing) = &call.pacing {
+                pacing.start(&self.settings).await;
+            }
             let outcome = self.attempt(call, https.as_ref(), attempt).await;
-            match outcome {
+            let throttled = match outcome {
                 Ok(success) => return Ok(success),
-                Err(Failure { error, retryable }) => {
-                    if !retryable || attempt >= max {
+                Err(Failure {
+                    error,
+                    retryable,
+                    throttled,
+                }) => {
+                    // A paced job gives throttled answers a budget of their own.
+                    let limit = match &call.pacing {
+                        Some(pacing) if throttled => pacing.throttled_attempts().max(max),
+                        _ => max,
+                    };
+                    if !retryable || attempt >= limit {
                         return Err(error);
                     }
+                    throttled
                 }
+            };
+            let delay = self.settings.retry_delay(attempt - 1);
+            match &call.pacing {
+                Some(pacing) if throttled => pacing.pause(&self.settings, delay).await,
+                _ => self.settings.wait(delay).await,
             }
-            self.settings
-                .wait(self.settings.retry_delay(attempt - 1))
-                .await;
             attempt += 1;
         }
     }
@@ -181,10 +196,7 @@ impl Transport {
         }
         let request = builder
             .body(Full::new(call.body.clone()))
-            .map_err(|e| Failure {
-                error: io_error(call, e.to_string(), Cause::new(e), attempt),
-                retryable: false,
-            })?;
+            .map_err(|e| Failure::fatal(io_error(call, e.to_string(), Cause::new(e), attempt)))?;
         let exchange = async {
             let response = match https {
                 Some(client) => client.request(request).await,
@@ -198,13 +210,10 @@ impl Transport {
                 .map(|r| String::from_utf8_lossy(r.as_bytes()).into_owned())
                 .or_else(|| status.canonical_reason().map(str::to_owned));
             let headers = response.headers().clone();
-            let too_large = Failure {
-                error: Error::BodyTooLarge {
-                    operation: call.operation,
-                    url: call.url.clone(),
-                },
-                retryable: false,
-            };
+            let too_large = Failure::fatal(Error::BodyTooLarge {
+                operation: call.operation,
+                url: call.url.clone(),
+            });
             let declared = response
                 .headers()
                 .get(hyper::header::CONTENT_LENGTH)
@@ -238,6 +247,7 @@ impl Transport {
                             attempts: attempt,
                         },
                         retryable: true,
+                        throttled: false,
                     });
                 }
             };
@@ -255,10 +265,9 @@ impl Transport {
             body: &body,
         };
         let (code, message) = (call.read_error)(&answer);
-        let retryable = status.is_server_error()
-            || status.as_u16() == 429
-            || is_throttling_code(&code)
-            || call.retry_codes.contains(&code.as_str());
+        let throttled = status.as_u16() == 429 || is_throttling_code(&code);
+        let retryable =
+            status.is_server_error() || throttled || call.retry_codes.contains(&code.as_str());
         Err(Failure {
             error: Error::Service(ServiceError {
                 operation: call.operation,
@@ -268,6 +277,7 @@ impl Transport {
                 attempts: attempt,
             }),
             retryable,
+            throttled,
         })
     }
 }
@@ -283,10 +293,23 @@ fn builder() -> hyper_util::client::legacy::Builder {
     builder
 }
 
-/// An attempt's error and whether the policy retries it.
+/// An attempt's error, whether the policy retries it, and whether it was a throttled
+/// answer (429 or a throttling code: a paced job's own budget and shared pause).
 struct Failure {
     error: Error,
     retryable: bool,
+    throttled: bool,
+}
+
+impl Failure {
+    /// An error the policy never retries.
+    fn fatal(error: Error) -> Self {
+        Self {
+            error,
+            retryable: false,
+            throttled: false,
+        }
+    }
 }
 
 fn io_error(call: &Call, message: String, cause: Cause, attempts: u32) -> Error {
@@ -309,6 +332,7 @@ fn transport_failure(
     Failure {
         error: io_error(call, message, Cause::new(error), attempt),
         retryable: !certificate,
+        throttled: false,
     }
 }
 

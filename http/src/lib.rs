@@ -83,6 +83,7 @@
 mod client;
 mod endpoint;
 mod error;
+mod pacing;
 mod partition;
 mod proxy;
 mod request;
@@ -95,6 +96,7 @@ pub use endpoint::{
     Regional, ServiceEndpoint, is_loopback_host, standard_regional_host,
 };
 pub use error::{Attempts, Cause, Error, Seconds, ServiceError, is_throttling_code};
+pub use pacing::Pacing;
 pub use partition::{Partition, partition_of};
 pub use proxy::ProxySettings;
 pub use request::{ErrorAnswer, Method, Request, Response, USER_AGENT_VALUE, encode_component};

@@ -9,6 +9,7 @@ use hyper::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
 use crate::endpoint::Endpoint;
 use crate::error::Error;
+use crate::pacing::Pacing;
 
 /// A query or form value per RFC 3986, strictly: only `A-Za-z0-9-_.~` literal, every
 /// other UTF-8 byte as `%XX` (upper-case hex).
@@ -78,6 +79,7 @@ pub struct Request {
     body: Bytes,
     read_error: fn(&ErrorAnswer<'_>) -> (String, String),
     retry_codes: &'static [&'static str],
+    pacing: Option<Pacing>,
 }
 
 impl fmt::Debug for Request {
@@ -109,6 +111,7 @@ impl Request {
             body: Bytes::new(),
             read_error: unknown_error,
             retry_codes: &[],
+            pacing: None,
         }
     }
 
@@ -168,6 +171,15 @@ impl Request {
         self
     }
 
+    /// Sends this request under `pacing`, shared with the other requests of its job: the
+    /// start limit, the throttled answers' attempt budget and the shared pause (see
+    /// [`Pacing`]).
+    #[must_use]
+    pub fn pacing(mut self, pacing: Pacing) -> Self {
+        self.pacing = Some(pacing);
+        self
+    }
+
     /// The operation's name.
     pub fn operation(&self) -> &'static str {
         self.operation
@@ -216,6 +228,7 @@ impl Request {
             body: self.body.clone(),
             read_error: self.read_error,
             retry_codes: self.retry_codes,
+            pacing: self.pacing.clone(),
         })
     }
 }
@@ -235,6 +248,7 @@ pub(crate) struct Call {
     pub(crate) body: Bytes,
     pub(crate) read_error: fn(&ErrorAnswer<'_>) -> (String, String),
     pub(crate) retry_codes: &'static [&'static str],
+    pub(crate) pacing: Option<Pacing>,
 }
 
 /// A 2xx answer: its status and body (at most 1 MiB).

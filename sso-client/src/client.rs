@@ -2,9 +2,13 @@
 
 use std::fmt;
 
-use ssokit_http::{Endpoint, HttpClient, HttpSettings, Method, Request};
+use ssokit_http::{Endpoint, HttpClient, HttpSettings, Method, Pacing, Request};
 
 use crate::error::{Error, Operation};
+use crate::listing::{
+    self, AccountInfo, AccountsPage, ListAccountRolesRequest, ListAccountsRequest, PageTokens,
+    RoleInfo, RolesPage,
+};
 use crate::model::{
     CreateTokenRequest, CreateTokenResponse, GetRoleCredentialsRequest, RegisterClientRequest,
     RegisterClientResponse, RoleCredentials, StartDeviceAuthorizationRequest,
@@ -33,6 +37,8 @@ const REGISTER_CLIENT_RETRY_CODES: &[&str] = &["SlowDownException"];
 #[derive(Clone)]
 pub struct SsoClient {
     http: HttpClient,
+    /// The pacing this client's listing requests share (a fanned-out listing's).
+    pacing: Option<Pacing>,
 }
 
 impl fmt::Debug for SsoClient {
@@ -57,7 +63,32 @@ impl SsoClient {
     /// A client over an existing HTTP client (sharing its pool with other service
     /// clients).
     pub fn with_http(http: HttpClient) -> Self {
-        Self { http }
+        Self { http, pacing: None }
+    }
+
+    /// This client (the same pool), with its listing requests (`ListAccounts`,
+    /// `ListAccountRoles`) sent under `pacing`, shared with the other clients given the
+    /// same pacing: a job that fans out, such as listing the roles of every account
+    /// (SPEC-commands §23), gives one [`Pacing`] to all its workers.
+    #[must_use]
+    pub fn with_pacing(&self, pacing: Pacing) -> Self {
+        Self {
+            http: self.http.clone(),
+            pacing: Some(pacing),
+        }
+    }
+
+    /// The pacing of this client's listing requests, if any.
+    pub fn pacing(&self) -> Option<&Pacing> {
+        self.pacing.as_ref()
+    }
+
+    /// `request` under this client's pacing, if it has one.
+    fn paced(&self, request: Request) -> Request {
+        match &self.pacing {
+            Some(pacing) => request.pacing(pacing.clone()),
+            None => request,
+        }
     }
 
     /// The HTTP client underneath.
@@ -173,5 +204,101 @@ impl SsoClient {
             .error_reader(wire::read_error);
         self.http.send(&request).await?;
         Ok(())
+    }
+
+    /// One page of `GET <endpoint>/assignment/accounts?max_result=100[&next_token=…]`
+    /// (SSO portal `ListAccounts`) with the bearer token in `x-amz-sso_bearer_token`; the
+    /// page validated (SPEC-commands §23: A-SHAPE, N-JSON).
+    pub async fn list_accounts(
+        &self,
+        endpoint: &Endpoint,
+        request: &ListAccountsRequest,
+    ) -> Result<AccountsPage, Error> {
+        let operation = Operation::ListAccounts;
+        let http_request = self.paced(
+            Request::new(
+                operation.name(),
+                Method::Get,
+                endpoint,
+                "/assignment/accounts",
+            )
+            .query(listing::accounts_query(request))
+            .secret_header(BEARER_HEADER, request.access_token.as_str())
+            .error_reader(wire::read_error),
+        );
+        let response = self.http.send(&http_request).await?;
+        listing::parse_accounts(response.body(), || Error::InvalidJson {
+            operation,
+            url: http_request.url().to_owned(),
+            status: response.status(),
+        })
+    }
+
+    /// One page of `GET <endpoint>/assignment/roles?account_id=…&max_result=100[&next_token=…]`
+    /// (SSO portal `ListAccountRoles`) with the bearer token in `x-amz-sso_bearer_token`;
+    /// the page validated (SPEC-commands §23: A-SHAPE, N-JSON).
+    pub async fn list_account_roles(
+        &self,
+        endpoint: &Endpoint,
+        request: &ListAccountRolesRequest,
+    ) -> Result<RolesPage, Error> {
+        let operation = Operation::ListAccountRoles;
+        let http_request = self.paced(
+            Request::new(operation.name(), Method::Get, endpoint, "/assignment/roles")
+                .query(listing::roles_query(request))
+                .secret_header(BEARER_HEADER, request.access_token.as_str())
+                .error_reader(wire::read_error),
+        );
+        let response = self.http.send(&http_request).await?;
+        listing::parse_roles(response.body(), || Error::InvalidJson {
+            operation,
+            url: http_request.url().to_owned(),
+            status: response.status(),
+        })
+    }
+
+    /// Every account `access_token` is assigned: `ListAccounts` page after page, in
+    /// sequence, until a page has no `nextToken` (A-LOOP when a token repeats or past
+    /// 1,000 pages). The accounts in the service's order.
+    pub async fn list_all_accounts(
+        &self,
+        endpoint: &Endpoint,
+        access_token: &str,
+    ) -> Result<Vec<AccountInfo>, Error> {
+        let mut pages = PageTokens::new(Operation::ListAccounts);
+        let mut request = ListAccountsRequest::new(access_token);
+        let mut accounts = Vec::new();
+        loop {
+            let page = self.list_accounts(endpoint, &request).await?;
+            let next = pages.next(page.next_token())?.map(str::to_owned);
+            accounts.extend(page.into_accounts());
+            match next {
+                Some(token) => request = request.next_token(token),
+                None => return Ok(accounts),
+            }
+        }
+    }
+
+    /// Every role `access_token` may use in `account_id`: `ListAccountRoles` page after
+    /// page, in sequence (A-LOOP as for [`list_all_accounts`](Self::list_all_accounts)).
+    /// The roles in the service's order.
+    pub async fn list_all_account_roles(
+        &self,
+        endpoint: &Endpoint,
+        access_token: &str,
+        account_id: &str,
+    ) -> Result<Vec<RoleInfo>, Error> {
+        let mut pages = PageTokens::new(Operation::ListAccountRoles);
+        let mut request = ListAccountRolesRequest::new(access_token, account_id);
+        let mut roles = Vec::new();
+        loop {
+            let page = self.list_account_roles(endpoint, &request).await?;
+            let next = pages.next(page.next_token())?.map(str::to_owned);
+            roles.extend(page.into_roles());
+            match next {
+                Some(token) => request = request.next_token(token),
+                None => return Ok(roles),
+            }
+        }
     }
 }

@@ -20,6 +20,10 @@ pub enum Operation {
     StartDeviceAuthorization,
     /// SSO portal `Logout`.
     Logout,
+    /// SSO portal `ListAccounts`.
+    ListAccounts,
+    /// SSO portal `ListAccountRoles`.
+    ListAccountRoles,
 }
 
 impl Operation {
@@ -31,6 +35,8 @@ impl Operation {
             Operation::RegisterClient => "RegisterClient",
             Operation::StartDeviceAuthorization => "StartDeviceAuthorization",
             Operation::Logout => "Logout",
+            Operation::ListAccounts => "ListAccounts",
+            Operation::ListAccountRoles => "ListAccountRoles",
         }
     }
 }
@@ -74,6 +80,18 @@ pub enum Error {
     /// A 2xx `StartDeviceAuthorization` response without a usable device code (L-SHAPE).
     #[error("{0}")]
     InvalidDeviceAuthorization(DeviceAuthorizationShapeDetail),
+    /// A 2xx `ListAccounts` or `ListAccountRoles` response that is not a valid page
+    /// (A-SHAPE).
+    #[error("{operation} response is not valid: {detail}")]
+    InvalidListing {
+        /// The operation.
+        operation: Operation,
+        /// What is wrong.
+        detail: ListingShapeDetail,
+    },
+    /// A listing whose `nextToken` repeated, or that went past 1,000 pages (A-LOOP).
+    #[error("{0} kept returning more pages (nextToken repeated or over 1000 pages); stopping")]
+    PageLoop(Operation),
 }
 
 impl Error {
@@ -209,6 +227,53 @@ impl fmt::Display for DeviceAuthorizationShapeDetail {
                 "StartDeviceAuthorization response lacks verificationUri"
             }
         })
+    }
+}
+
+/// What is wrong with a `ListAccounts` or `ListAccountRoles` page (the A-SHAPE detail).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ListingShapeDetail {
+    /// The body is JSON but not an object.
+    NotAnObject,
+    /// `accountList` / `roleList` is present but not an array (nor `null`).
+    NotAnArray(&'static str),
+    /// `<list>[<index>].<name>` (`accountId`, `roleName`) is absent, not a string or empty.
+    MissingMember {
+        /// `accountList` or `roleList`.
+        list: &'static str,
+        /// The item's index (from 0).
+        index: usize,
+        /// The member.
+        name: &'static str,
+    },
+    /// An optional member (`accountName`, `emailAddress`, a role's `accountId`) is present
+    /// but neither a string nor `null`.
+    MemberNotAString {
+        /// `accountList` or `roleList`.
+        list: &'static str,
+        /// The item's index (from 0).
+        index: usize,
+        /// The member.
+        name: &'static str,
+    },
+    /// `nextToken` is present but neither a string nor `null`.
+    NextTokenNotAString,
+}
+
+impl fmt::Display for ListingShapeDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ListingShapeDetail::NotAnObject => f.write_str("response is not a JSON object"),
+            ListingShapeDetail::NotAnArray(list) => write!(f, "{list} is not an array"),
+            ListingShapeDetail::MissingMember { list, index, name } => {
+                write!(f, "{list}[{index}].{name} is missing or empty")
+            }
+            ListingShapeDetail::MemberNotAString { list, index, name } => {
+                write!(f, "{list}[{index}].{name} is not a string")
+            }
+            ListingShapeDetail::NextTokenNotAString => f.write_str("nextToken is not a string"),
+        }
     }
 }
 

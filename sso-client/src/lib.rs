@@ -1,5 +1,6 @@
 //! The client of AWS IAM Identity Center on ssokit's one HTTP stack (`ssokit-http`): the
-//! SSO portal's `GetRoleCredentials` and `Logout`, and SSO-OIDC's `CreateToken` (refresh
+//! SSO portal's `GetRoleCredentials`, `Logout`, `ListAccounts` and `ListAccountRoles`, and
+//! SSO-OIDC's `CreateToken` (refresh
 //! token, authorization code with PKCE, device code), `RegisterClient` and
 //! `StartDeviceAuthorization`: the wire half of resolving credentials, of `ssokit login` and
 //! of `ssokit logout`.
@@ -8,8 +9,14 @@
 //! - sends every operation byte-exact as the AWS SDKs and the AWS CLI do ([`SsoClient`]:
 //!   compact JSON bodies, members in the spec's order) and validates the answers
 //!   ([`RoleCredentials`], [`CreateTokenResponse`], [`RegisterClientResponse`],
-//!   [`StartDeviceAuthorizationResponse`]), with the defaults of SPEC §19.7 (a device
-//!   code's `expiresIn` 600 s and `interval` 5 s when absent);
+//!   [`StartDeviceAuthorizationResponse`], [`AccountsPage`], [`RolesPage`]), with the
+//!   defaults of SPEC §19.7 (a device code's `expiresIn` 600 s and `interval` 5 s when
+//!   absent);
+//! - the portal's listings one page at a time or whole
+//!   ([`SsoClient::list_all_accounts`], [`SsoClient::list_all_account_roles`]: pages in
+//!   sequence, the `nextToken` rules of [`PageTokens`]), their requests paced when the
+//!   caller fans out ([`SsoClient::with_pacing`]: a start limit, 429s retried with a shared
+//!   pause, all `ssokit-http`'s [`Pacing`](ssokit_http::Pacing));
 //! - the two services' endpoint rule sets and override names ([`Service`], a
 //!   [`ServiceEndpoint`](ssokit_http::ServiceEndpoint) for `ssokit_http::EndpointConfig`);
 //! - reads their error answers (`x-amzn-ErrorType`, JSON and OAuth bodies) into the stack's
@@ -26,7 +33,8 @@
 //! client registration cache, the environment or the clock (the caller passes resolved
 //! values); sign requests (every operation is unsigned); the login flow itself (choosing
 //! the flow, the PKCE verifier and state, the loopback listener, the browser, the device
-//! code's poll loop and its timing, locks, files); log.
+//! code's poll loop and its timing, locks, files); fan a listing out over several accounts
+//! (`ssokit-credentials` does, with up to 4 workers sharing one pacing); log.
 //!
 //! Requests need a Tokio runtime with the I/O and time drivers; building a client does no
 //! I/O. The crate has no Cargo features.
@@ -71,6 +79,7 @@
 
 mod client;
 mod error;
+mod listing;
 mod model;
 mod service;
 mod wire;
@@ -81,8 +90,12 @@ pub mod fuzzing;
 
 pub use client::SsoClient;
 pub use error::{
-    DeviceAuthorizationShapeDetail, Error, Operation, RegistrationShapeDetail, ServiceErrorKind,
-    ShapeDetail, TokenShapeDetail, role_credentials_message,
+    DeviceAuthorizationShapeDetail, Error, ListingShapeDetail, Operation, RegistrationShapeDetail,
+    ServiceErrorKind, ShapeDetail, TokenShapeDetail, role_credentials_message,
+};
+pub use listing::{
+    AccountInfo, AccountsPage, ListAccountRolesRequest, ListAccountsRequest, MAX_PAGES,
+    MAX_RESULTS, PageTokens, RoleInfo, RolesPage,
 };
 pub use model::{
     CreateTokenRequest, CreateTokenResponse, DEFAULT_SCOPE, DEVICE_CODE_GRANT_TYPE,

@@ -1,6 +1,7 @@
 //! `cargo xtask bench-report`: measures every figure BENCHMARKS.md holds and rewrites the
 //! file. It runs the criterion benches of config-parser, token-cache and credentials, times
-//! cold CLI runs, runs a 32-process storm, counts the CLI's crates, times a clean release
+//! cold CLI runs, times `ssokit accounts` / `ssokit roles` over 500 fake accounts, runs a
+//! 32-process storm, counts the CLI's crates, times a clean release
 //! build in a fresh target folder, and reads peak memory with GNU `time` where installed.
 //! The fuzzing figures come from `fuzz/RESULTS.md` (10-minute runs are not repeated here).
 //! Takes about ten minutes on 2 cores; not part of CI (timings depend on the machine).
@@ -12,6 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::bench_cli::CliFigures;
+use crate::bench_listing::ListingRun;
 use crate::storm::Storm;
 use crate::workspace::Workspace;
 
@@ -31,6 +33,7 @@ pub(crate) fn run(ws: &Workspace) -> Result<(), String> {
     bench(ws, "ssokit-token-cache", "read")?;
     bench(ws, "ssokit-credentials", "get")?;
     let cli = crate::bench_cli::measure(ws, 200)?;
+    let listing = crate::bench_listing::drill(ws, true)?;
     let storm = crate::storm::drill(ws, 32, true)?;
     let crates = crate::layering::normal_dependency_count(&ws.root, "ssokit-cli")?;
     let build = clean_build(ws)?;
@@ -40,6 +43,7 @@ pub(crate) fn run(ws: &Workspace) -> Result<(), String> {
         criterion: &criterion,
         parse_runs: &parse_runs,
         cli: &cli,
+        listing: &listing,
         storm: &storm,
         crates,
         build,
@@ -196,6 +200,7 @@ struct Figures<'a> {
     criterion: &'a Criterion,
     parse_runs: &'a [ParseRun],
     cli: &'a CliFigures,
+    listing: &'a [ListingRun],
     storm: &'a Storm,
     crates: usize,
     build: Duration,
@@ -267,6 +272,7 @@ fn render(f: &Figures<'_>) -> Result<String, String> {
     parse_section(w, f.parse_runs);
     cache_and_credentials_sections(w, c)?;
     cli_section(w, f);
+    listing_section(w, f.listing);
     storm_section(w, f.storm);
     if let Some(fuzz) = f.fuzz {
         let body = fuzz
@@ -417,6 +423,39 @@ fn cli_section(w: &mut String, f: &Figures<'_>) {
             );
         }
     }
+}
+
+fn listing_section(w: &mut String, runs: &[ListingRun]) {
+    let _ = writeln!(
+        w,
+        "## Listing accounts and roles\n\n\
+         `cargo xtask bench-listing --release`: `ssokit accounts` and `ssokit roles --format json`\n\
+         over a fake organisation of {} accounts × {} roles (100 accounts per page), without\n\
+         and with 429s. Real waits: at most 10 request starts a second, at most 4 in flight,\n\
+         and after a 429 no request starts until its retry delay has passed.\n\n\
+         | run | wall time | requests | 429s | most in flight | starts/s | output |\n\
+         |---|---|---|---|---|---|---|",
+        crate::bench_listing::ACCOUNTS,
+        crate::bench_listing::ROLES
+    );
+    for run in runs {
+        let _ = writeln!(
+            w,
+            "| {} | {:.1} s | {} | {} | {} | {:.1} | {} |",
+            run.name,
+            run.elapsed.as_secs_f64(),
+            run.requests,
+            run.throttled,
+            run.max_in_flight,
+            run.starts_per_second(),
+            if run.passed() {
+                "complete"
+            } else {
+                run.problem.as_str()
+            }
+        );
+    }
+    let _ = writeln!(w);
 }
 
 fn storm_section(w: &mut String, s: &Storm) {

@@ -12,6 +12,8 @@
 //!   together on an expiring token and checks the portal saw exactly one `CreateToken`.
 //! - `cargo xtask fuzz <target> [--seconds N]` runs one `cargo fuzz` target (`fuzz/`) from
 //!   a corpus seeded with the fixtures.
+//! - `cargo xtask bench-listing [--release]` times `ssokit accounts` / `ssokit roles` over a
+//!   fake organisation of 500 accounts × 3 roles, with and without 429s.
 //! - `cargo xtask bench-report` measures every figure and rewrites BENCHMARKS.md.
 //! - `cargo xtask install [--prefix DIR] [--binary PATH]` installs the release binary, its
 //!   shell completions (bash, zsh, fish) and its man page under DIR (default `~/.local`).
@@ -28,6 +30,7 @@
 )]
 
 mod bench_cli;
+mod bench_listing;
 mod bench_report;
 mod config_fixtures;
 mod credentials_fixtures;
@@ -58,6 +61,7 @@ fn main() -> ExitCode {
         ["demo"] => demo::run(&Workspace::locate()),
         ["bench-cli"] => bench_cli::run(&Workspace::locate(), None),
         ["bench-cli", runs] => bench_cli::run(&Workspace::locate(), Some(runs)),
+        ["bench-listing", rest @ ..] => bench_listing::run(&Workspace::locate(), rest),
         ["bench-report"] => bench_report::run(&Workspace::locate()),
         ["storm", rest @ ..] => storm::run(&Workspace::locate(), rest),
         ["fuzz", rest @ ..] => fuzz::run(&Workspace::locate(), rest),

@@ -12,6 +12,7 @@
     reason = "test code, helpers included: a failed unwrap is a failed test"
 )]
 
+mod accounts;
 #[cfg(unix)]
 mod browser;
 mod doctor;

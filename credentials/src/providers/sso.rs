@@ -343,7 +343,7 @@ impl SsoPlan {
 /// The legacy profile's token (SPEC §8 step 3): read only, never refreshed or locked. When
 /// there is none, or it expired, while an `ssokit login` of that start URL is in progress
 /// in another process, it waits for that login and reads again.
-async fn legacy_token(
+pub(crate) async fn legacy_token(
     config: &ProviderConfig,
     profile: &str,
     start_url: &str,

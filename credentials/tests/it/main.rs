@@ -15,6 +15,7 @@
     reason = "test code, helpers included: a failed unwrap is a failed test; tests report to stderr"
 )]
 
+mod assignments;
 mod cache;
 mod conformance;
 mod container;

@@ -10,6 +10,7 @@
 mod answer;
 mod imds;
 mod oidc;
+mod organisation;
 mod proxy;
 mod replay;
 mod sandbox;

@@ -108,12 +108,26 @@ fn routes_imds_and_the_container_endpoint() {
     }
     assert_eq!(route("PUT", "/creds"), None);
     assert_eq!(route("DELETE", "/creds"), None);
-    assert_eq!(Operation::ALL.len(), 14);
+    assert_eq!(
+        route("GET", "/prefix/assignment/accounts"),
+        Some(Operation::ListAccounts)
+    );
+    assert_eq!(
+        route("GET", "/assignment/roles"),
+        Some(Operation::ListAccountRoles)
+    );
+    assert_eq!(Operation::ALL.len(), 16);
     for op in Operation::ALL {
         assert_eq!(op.is_imds(), op.name().starts_with("Imds"), "{}", op.name());
         assert_eq!(
             op.is_sts(),
             op.name().starts_with("AssumeRole"),
+            "{}",
+            op.name()
+        );
+        assert_eq!(
+            op.is_listing(),
+            op.name().starts_with("List"),
             "{}",
             op.name()
         );

@@ -9,6 +9,7 @@
 
 mod client;
 mod endpoint;
+mod listing;
 mod model;
 mod proxy;
 mod tls;
