@@ -3,7 +3,7 @@
 
 use crate::Sandbox;
 
-const SUBCOMMANDS: [&str; 9] = [
+const SUBCOMMANDS: [&str; 11] = [
     "credentials",
     "token",
     "profiles",
@@ -11,6 +11,8 @@ const SUBCOMMANDS: [&str; 9] = [
     "doctor",
     "login",
     "logout",
+    "accounts",
+    "roles",
     "completions",
     "man",
 ];
