@@ -19,6 +19,7 @@ mod doctor;
 mod exec;
 mod format;
 mod generated_docs;
+mod interop;
 mod login;
 mod main_cmd;
 mod metadata;
