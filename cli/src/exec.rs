@@ -86,22 +86,7 @@ fn child_environment(
     region: Option<&str>,
     profile: &str,
 ) -> (Vec<&'static str>, Vec<(&'static str, String)>) {
-    let mut set = vec![
-        ("AWS_ACCESS_KEY_ID", credentials.access_key_id().to_owned()),
-        (
-            "AWS_SECRET_ACCESS_KEY",
-            credentials.secret_access_key().to_owned(),
-        ),
-    ];
-    if let Some(token) = credentials.session_token() {
-        set.push(("AWS_SESSION_TOKEN", token.to_owned()));
-    }
-    if let Some(at) = credentials.expire_time() {
-        set.push(("AWS_CREDENTIAL_EXPIRATION", format::time(at)));
-    }
-    if let Some(account) = credentials.account_id() {
-        set.push(("AWS_ACCOUNT_ID", account.to_owned()));
-    }
+    let mut set = format::variables(credentials);
     if let Some(region) = region {
         set.push(("AWS_REGION", region.to_owned()));
         set.push(("AWS_DEFAULT_REGION", region.to_owned()));

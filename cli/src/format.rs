@@ -103,9 +103,19 @@ pub(crate) fn pretty(value: &Value) -> String {
     text
 }
 
-/// One line per variable: key id, secret, session token, expiration and account id when
-/// present.
+/// One line per variable of [`variables`].
 fn lines(credentials: &Credentials, line: impl Fn(&str, &str) -> String) -> String {
+    let mut out = String::new();
+    for (name, value) in variables(credentials) {
+        out.push_str(&line(name, &value));
+        out.push('\n');
+    }
+    out
+}
+
+/// The environment variables of `credentials`: key id, secret, session token, expiration
+/// and account id when present (SPEC §11; `exec` sets the same).
+pub(crate) fn variables(credentials: &Credentials) -> Vec<(&'static str, String)> {
     let mut vars = vec![
         ("AWS_ACCESS_KEY_ID", credentials.access_key_id().to_owned()),
         (
@@ -122,12 +132,7 @@ fn lines(credentials: &Credentials, line: impl Fn(&str, &str) -> String) -> Stri
     if let Some(account) = credentials.account_id() {
         vars.push(("AWS_ACCOUNT_ID", account.to_owned()));
     }
-    let mut out = String::new();
-    for (name, value) in vars {
-        out.push_str(&line(name, &value));
-        out.push('\n');
-    }
-    out
+    vars
 }
 
 /// The value as is when it only holds `A-Za-z0-9+/=_.:-`, else single-quoted with `'` as
