@@ -117,6 +117,7 @@ mod config;
 mod error;
 mod files;
 mod login;
+mod loopback;
 mod mfa;
 mod plan;
 mod process;
