@@ -227,16 +227,18 @@ impl Sandbox {
     }
 
     /// The environment that points at this sandbox: `HOME`, and the portal as
-    /// `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC` and `AWS_ENDPOINT_URL_STS`; and
+    /// `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC`, `AWS_ENDPOINT_URL_STS` and
+    /// `SSOKIT_FEDERATION_ENDPOINT` (the console's sign-in endpoint); and
     /// the instance metadata service disabled (`AWS_EC2_METADATA_DISABLED=true`), so that no
     /// test world ever reaches 169.254.169.254: a test of IMDS points
     /// `AWS_EC2_METADATA_SERVICE_ENDPOINT` at a fake and unsets the flag.
-    pub fn env_pairs(&self) -> [(&'static str, String); 5] {
+    pub fn env_pairs(&self) -> [(&'static str, String); 6] {
         [
             ("HOME", self.home_str()),
             ("AWS_ENDPOINT_URL_SSO", self.portal.url().to_owned()),
             ("AWS_ENDPOINT_URL_SSO_OIDC", self.portal.url().to_owned()),
             ("AWS_ENDPOINT_URL_STS", self.portal.url().to_owned()),
+            ("SSOKIT_FEDERATION_ENDPOINT", self.portal.url().to_owned()),
             (IMDS_DISABLED, "true".to_owned()),
         ]
     }

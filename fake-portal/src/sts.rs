@@ -198,7 +198,9 @@ impl Keyring {
             | Operation::Logout
             | Operation::ImdsToken
             | Operation::ImdsExtendedRoles
-            | Operation::ImdsRoles => return,
+            | Operation::ImdsRoles
+            | Operation::GetSigninToken
+            | Operation::ConsoleLogin => return,
         };
         if let (Some(id), Some(secret)) = (id, secret)
             && !id.is_empty()
