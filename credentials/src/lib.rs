@@ -26,6 +26,10 @@
 //!   to) with v2's `expired` / `expireTime` / `expiryWindow` / `needsRefresh` / `get` /
 //!   `refresh`, loads through the crate's one [`SingleFlight`], and a cached `get()` that
 //!   takes one uncontended read lock;
+//! - [`console_link`] and [`open_console`]: the AWS console sign-in URL for resolved
+//!   credentials (`getSigninToken` at the partition's sign-in endpoint) and a loopback
+//!   redirector that gives a browser the link without putting the sign-in token in any
+//!   process's arguments (`ssokit console`);
 //! - [`ProfilePlan`]: what resolving a profile would do (which provider, which cache file in
 //!   which state, which endpoint, or the provider's own error), computed without network by
 //!   the providers' own decision functions.
@@ -114,6 +118,7 @@ mod builder;
 mod cache;
 mod clock;
 mod config;
+mod console;
 mod error;
 mod files;
 mod login;
@@ -133,6 +138,11 @@ mod types;
 pub use cache::{CREDENTIALS_WINDOW, TOKEN_WINDOW};
 pub use clock::{Clock, TestClock};
 pub use config::ProviderConfig;
+pub use console::run::{ConsoleLink, ConsoleRequest, console_link, open_console};
+pub use console::signin::{
+    ConsoleHosts, FEDERATION_ENDPOINT_VAR, MAX_CONSOLE_DURATION, MIN_CONSOLE_DURATION,
+    check_console_destination, parse_console_duration,
+};
 pub use error::{CredentialsError, ErrorCode, ErrorKind, TokenError};
 pub use login::browser::{OpenBrowser, SystemBrowser, may_open};
 pub use login::callback::CallbackListener;

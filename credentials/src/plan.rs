@@ -404,6 +404,8 @@ pub fn environment_web_identity_route(
 pub struct SsoRoute {
     account: String,
     role: String,
+    region: String,
+    start_url: String,
     session: Option<String>,
     cache: CacheEntry,
     portal: Result<String, CredentialsError>,
@@ -423,6 +425,8 @@ impl SsoRoute {
         Self {
             account: plan.account.clone(),
             role: plan.role.clone(),
+            region: plan.region.clone(),
+            start_url: plan.start_url.clone(),
             session,
             cache,
             portal: plan.portal_endpoint().map(|e| e.url()),
@@ -437,6 +441,17 @@ impl SsoRoute {
     /// The role name.
     pub fn role(&self) -> &str {
         &self.role
+    }
+
+    /// The `sso_region` (the session's, or the legacy profile's).
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The IAM Identity Center start URL (the session's `sso_start_url`, or the legacy
+    /// profile's).
+    pub fn start_url(&self) -> &str {
+        &self.start_url
     }
 
     /// The sso-session, or `None` for the legacy `sso_start_url` form.

@@ -17,6 +17,7 @@
 
 mod cache;
 mod conformance;
+mod console;
 mod container;
 mod drills;
 mod environment;
