@@ -9,6 +9,7 @@
 //! ssokit login [--profile P] [--sso-session S] [--use-device-code] [--no-browser] [--redirect-port N]
 //! ssokit logout [--all | --sso-session S | --profile P]
 //! ssokit exec [--profile P] [--no-disk-cache] [--mfa-code CODE] -- COMMAND [ARGS...]
+//! ssokit console [--profile P] [--region R] [--destination URL] [--duration SECONDS] [--print] [--no-disk-cache]
 //! global: --allow-insecure-http, --verbose
 //! ```
 //!
@@ -22,6 +23,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod console;
 mod exec;
 mod failure;
 mod format;
@@ -111,6 +113,32 @@ enum Command {
         /// The command and its arguments, after --; run as given, without a shell.
         #[arg(last = true, value_name = "COMMAND")]
         command: Vec<std::ffi::OsString>,
+    },
+    /// Open the AWS console signed in with the profile's (temporary) credentials, through a
+    /// one-shot loopback redirect so the sign-in token is never in a command line.
+    Console {
+        /// The profile (default: AWS_PROFILE, else "default", environment keys first).
+        #[arg(long)]
+        profile: Option<String>,
+        /// The console's region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's
+        /// region, its sso_region, us-east-1); its partition picks the sign-in host.
+        #[arg(long, value_name = "R")]
+        region: Option<String>,
+        /// The console page to open: an absolute https URL (default: the console home of
+        /// the region).
+        #[arg(long, value_name = "URL")]
+        destination: Option<String>,
+        /// The console session's length in seconds, 900 to 43200 (not for role-chained
+        /// credentials).
+        #[arg(long, value_name = "SECONDS")]
+        duration: Option<String>,
+        /// Print the sign-in URL (it signs in whoever opens it within 15 minutes) instead
+        /// of opening a browser.
+        #[arg(long)]
+        print: bool,
+        /// Neither read nor write the role credential cache in ~/.aws/cli/cache.
+        #[arg(long)]
+        no_disk_cache: bool,
     },
     /// Sign in to IAM Identity Center and write the token cache file the AWS CLI and SDKs
     /// share (one login per session across processes; all text on stderr).
@@ -222,6 +250,25 @@ fn run(cli: &Cli) -> Result<String, Failure> {
             let (removed, set) = exec::child_environment(&credentials, region.as_deref(), &name);
             drop(runtime);
             Err(exec::run(command, &removed, &set))
+        }
+        Command::Console {
+            profile,
+            region,
+            destination,
+            duration,
+            print,
+            no_disk_cache,
+        } => {
+            let config = credentials_config(config, None, *no_disk_cache);
+            let defaults = with_profile(DefaultProviders::new(config), profile.as_deref());
+            let args = console::ConsoleArgs {
+                profile: profile.as_deref(),
+                region: region.as_deref(),
+                destination: destination.as_deref(),
+                duration: duration.as_deref(),
+                print: *print,
+            };
+            runtime.block_on(console::run(&defaults, &args))
         }
         Command::Token { profile, format } => {
             let defaults = with_profile(DefaultProviders::new(config), profile.as_deref());

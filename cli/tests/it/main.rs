@@ -14,6 +14,7 @@
 
 #[cfg(unix)]
 mod browser;
+mod console;
 mod exec;
 mod format;
 mod login;
