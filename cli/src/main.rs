@@ -14,6 +14,7 @@
 //! ssokit man
 //! ssokit accounts [--profile P | --sso-session S] [--format table|json]
 //! ssokit roles [--profile P | --sso-session S] [--account A] [--format table|json]
+//! ssokit console [--profile P] [--region R] [--destination URL] [--duration SECONDS] [--print] [--no-disk-cache]
 //! global: --allow-insecure-http, --verbose
 //! ```
 //!
@@ -28,6 +29,7 @@
 #![deny(missing_docs)]
 
 mod accounts;
+mod console;
 mod doctor;
 mod exec;
 mod failure;
@@ -146,6 +148,32 @@ enum Command {
     },
     /// Print the man page (roff), for `man -l -` or `~/.local/share/man/man1/ssokit.1`.
     Man,
+    /// Open the AWS console signed in with the profile's (temporary) credentials, through a
+    /// one-shot loopback redirect so the sign-in token is never in a command line.
+    Console {
+        /// The profile (default: AWS_PROFILE, else "default", environment keys first).
+        #[arg(long)]
+        profile: Option<String>,
+        /// The console's region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's
+        /// region, its sso_region, us-east-1); its partition picks the sign-in host.
+        #[arg(long, value_name = "R")]
+        region: Option<String>,
+        /// The console page to open: an absolute https URL (default: the console home of
+        /// the region).
+        #[arg(long, value_name = "URL")]
+        destination: Option<String>,
+        /// The console session's length in seconds, 900 to 43200 (not for role-chained
+        /// credentials).
+        #[arg(long, value_name = "SECONDS")]
+        duration: Option<String>,
+        /// Print the sign-in URL (it signs in whoever opens it within 15 minutes) instead
+        /// of opening a browser.
+        #[arg(long)]
+        print: bool,
+        /// Neither read nor write the role credential cache in ~/.aws/cli/cache.
+        #[arg(long)]
+        no_disk_cache: bool,
+    },
     /// Sign in to IAM Identity Center and write the token cache file the AWS CLI and SDKs
     /// share (one login per session across processes; all text on stderr).
     Login {
@@ -314,6 +342,25 @@ fn run(cli: &Cli) -> Result<String, Failure> {
             let credentials = runtime.block_on(defaults.credentials_chain().resolve())?;
             drop(runtime);
             Err(exec::replace_with(&defaults, &credentials, &name, command))
+        }
+        Command::Console {
+            profile,
+            region,
+            destination,
+            duration,
+            print,
+            no_disk_cache,
+        } => {
+            let config = credentials_config(config, None, *no_disk_cache);
+            let defaults = with_profile(DefaultProviders::new(config), profile.as_deref());
+            let args = console::ConsoleArgs {
+                profile: profile.as_deref(),
+                region: region.as_deref(),
+                destination: destination.as_deref(),
+                duration: duration.as_deref(),
+                print: *print,
+            };
+            runtime.block_on(console::run(&defaults, &args))
         }
         Command::Token { profile, format } => {
             let defaults = with_profile(DefaultProviders::new(config), profile.as_deref());

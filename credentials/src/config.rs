@@ -464,6 +464,20 @@ impl ProviderConfig {
         Ok(client.clone())
     }
 
+    /// The HTTP client of [`client`](Self::client), for calls that have no service client
+    /// (the console's `getSigninToken`).
+    pub(crate) fn http_client(
+        &self,
+        profile: Option<&Section<'_>>,
+    ) -> Result<ssokit_http::HttpClient, CredentialsError> {
+        Ok(self.client(profile)?.http().clone())
+    }
+
+    /// Whether plain-http endpoint overrides to hosts that are not loopback are allowed.
+    pub(crate) fn allow_insecure_http(&self) -> bool {
+        self.allow_insecure_http
+    }
+
     /// The STS client: the same HTTP client (and pool) as [`client`](Self::client).
     pub(crate) fn sts_client(
         &self,

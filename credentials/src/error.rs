@@ -88,6 +88,11 @@ pub enum ErrorCode {
     Imds,
     /// L-*: a login cannot start or did not end with a token.
     Login,
+    /// C-STATIC, C-CHAINED, C-PARTITION, C-HTTP, C-SHAPE, C-BROWSER of `ssokit console`:
+    /// no console sign-in link, or no browser took it.
+    Console,
+    /// C-DURATION, C-DEST: an invalid `ssokit console` argument (a usage error).
+    ConsoleArgument,
     /// K-NOCREDS, R-SRCNOCREDS: the profile holds no credentials.
     NoCredentials,
     /// `credential_process` failed.

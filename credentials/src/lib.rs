@@ -30,6 +30,10 @@
 //!   sign-in may use, every page, the roles of many accounts fetched by
 //!   [`MAX_IN_FLIGHT`] workers under one [`listing_pacing`], each role with the profiles
 //!   that use it;
+//! - [`console_link`] and [`open_console`]: the AWS console sign-in URL for resolved
+//!   credentials (`getSigninToken` at the partition's sign-in endpoint) and a loopback
+//!   redirector that gives a browser the link without putting the sign-in token in any
+//!   process's arguments (`ssokit console`);
 //! - [`ProfilePlan`]: what resolving a profile would do (which provider, which cache file in
 //!   which state, which endpoint, or the provider's own error), computed without network by
 //!   the providers' own decision functions.
@@ -119,9 +123,11 @@ mod builder;
 mod cache;
 mod clock;
 mod config;
+mod console;
 mod error;
 mod files;
 mod login;
+mod loopback;
 mod mfa;
 mod plan;
 mod process;
@@ -141,6 +147,11 @@ pub use assignments::{
 pub use cache::{CREDENTIALS_WINDOW, TOKEN_WINDOW};
 pub use clock::{Clock, TestClock};
 pub use config::ProviderConfig;
+pub use console::run::{ConsoleLink, ConsoleRequest, console_link, open_console};
+pub use console::signin::{
+    ConsoleHosts, FEDERATION_ENDPOINT_VAR, MAX_CONSOLE_DURATION, MIN_CONSOLE_DURATION,
+    check_console_destination, parse_console_duration,
+};
 pub use error::{CredentialsError, ErrorCode, ErrorKind, TokenError};
 pub use login::browser::{OpenBrowser, SystemBrowser, may_open};
 pub use login::callback::CallbackListener;

@@ -416,8 +416,9 @@ pub fn environment_web_identity_route(
 pub struct SsoRoute {
     account: String,
     role: String,
+    region: String,
+    start_url: String,
     session: Option<String>,
-    start_url: Option<String>,
     cache: CacheEntry,
     portal: Result<String, CredentialsError>,
     role_cache: Result<Option<RoleCacheStatus>, CredentialsError>,
@@ -425,32 +426,25 @@ pub struct SsoRoute {
 
 impl SsoRoute {
     fn of(config: &ProviderConfig, files: &PlanFiles, plan: &SsoPlan) -> Self {
-        let (session, start_url, cache) = match &plan.token {
+        let (session, cache) = match &plan.token {
             TokenSource::Session(request) => (
                 Some(request.session.clone()),
-                None,
                 session_entry(config, files, &request.session, request.window),
             ),
-            TokenSource::Legacy { start_url } => (
-                None,
-                Some(start_url.clone()),
-                legacy_entry(config, files, &plan.profile, start_url),
-            ),
+            TokenSource::Legacy { start_url } => {
+                (None, legacy_entry(config, files, &plan.profile, start_url))
+            }
         };
         Self {
             account: plan.account.clone(),
             role: plan.role.clone(),
+            region: plan.region.clone(),
+            start_url: plan.start_url.clone(),
             session,
-            start_url,
             cache,
             portal: plan.portal_endpoint().map(|e| e.url()),
             role_cache: role_cache_status(config, &plan.role_cache_key()),
         }
-    }
-
-    /// The legacy form's `sso_start_url` (`None` for an sso-session profile).
-    pub fn start_url(&self) -> Option<&str> {
-        self.start_url.as_deref()
     }
 
     /// The role credential cache entry of these credentials (SPEC §21): `Ok(None)` when the
@@ -467,6 +461,17 @@ impl SsoRoute {
     /// The role name.
     pub fn role(&self) -> &str {
         &self.role
+    }
+
+    /// The `sso_region` (the session's, or the legacy profile's).
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The IAM Identity Center start URL (the session's `sso_start_url`, or the legacy
+    /// profile's).
+    pub fn start_url(&self) -> &str {
+        &self.start_url
     }
 
     /// The sso-session, or `None` for the legacy `sso_start_url` form.

@@ -20,6 +20,12 @@ pub const DEFAULT_LOGIN_TOKEN_BODY: &str = r#"{"accessToken":"at-login","tokenTy
 /// The default container credentials body (SPEC §18 "F's container").
 pub const DEFAULT_CONTAINER_BODY: &str = r#"{"AccessKeyId":"ASIACONT","SecretAccessKey":"cont-secret","Token":"cont-token","Expiration":"2026-03-01T13:00:00Z","AccountId":"111122223333"}"#;
 
+/// The default `getSigninToken` body (SPEC §26 "Federation fake": `st-1`).
+pub const DEFAULT_SIGNIN_TOKEN_BODY: &str = r#"{"SigninToken":"st-1"}"#;
+
+/// The page the fake console login answers a browser with.
+pub const CONSOLE_PAGE: &str = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>fake AWS console</title></head><body><p>fake AWS console: signed in</p></body></html>";
+
 /// How the body is delivered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Delivery {
@@ -84,8 +90,10 @@ impl Answer {
 
     /// The default answer of `operation`: for `GetRoleCredentials` the fixed SPEC §13
     /// "Portal" body; for `Logout` an empty 200; for `ListAccounts` and `ListAccountRoles`
-    /// the page of the fake's [`Organisation`](crate::Organisation) the request asks for; for the container endpoint
-    /// [`DEFAULT_CONTAINER_BODY`]; for the SSO-OIDC operations the fake SSO-OIDC, which
+    /// the page of the fake's [`Organisation`](crate::Organisation) the request asks for; for
+    /// the container endpoint [`DEFAULT_CONTAINER_BODY`]; for `getSigninToken`
+    /// [`DEFAULT_SIGNIN_TOKEN_BODY`]; for the console login [`CONSOLE_PAGE`] (`text/html`);
+    /// for the SSO-OIDC operations the fake SSO-OIDC, which
     /// registers clients, issues authorization and device codes and checks them at the
     /// token exchange (a refresh-token grant gets the fixed [`DEFAULT_TOKEN_BODY`]); for
     /// the STS operations the fake STS itself, which checks the request (the SigV4
@@ -99,6 +107,10 @@ impl Answer {
             Operation::GetRoleCredentials => Self::json(200, DEFAULT_CREDENTIALS_BODY),
             Operation::Logout => Self::empty(200),
             Operation::ContainerCredentials => Self::json(200, DEFAULT_CONTAINER_BODY),
+            Operation::GetSigninToken => Self::json(200, DEFAULT_SIGNIN_TOKEN_BODY),
+            Operation::ConsoleLogin => {
+                Self::raw(200, CONSOLE_PAGE).header("content-type", "text/html; charset=utf-8")
+            }
             Operation::CreateToken
             | Operation::RegisterClient
             | Operation::Authorize
@@ -165,7 +177,8 @@ impl Answer {
     /// `Authorize` page an HTML error page naming code and message, for STS
     /// [`sts_error`](Self::sts_error)'s XML, for the container endpoint
     /// `{"Code":…,"Message":…}`, for IMDS (which has no error codes) the message as
-    /// `text/plain`. Unknown codes get status 400.
+    /// `text/plain`, for the sign-in federation endpoint (which answers pages) an HTML error
+    /// page. Unknown codes get status 400.
     pub fn service_error(operation: Operation, code: &str, message: &str) -> Self {
         let status = modeled_status(operation, code);
         let message_json = serde_json::Value::String(message.to_owned()).to_string();
@@ -185,7 +198,9 @@ impl Answer {
             | Operation::ImdsExtendedCredentials
             | Operation::ImdsRoles
             | Operation::ImdsCredentials => Self::text(status, message),
-            Operation::Authorize => Self::error_page(status, &format!("{code}: {message}")),
+            Operation::Authorize | Operation::GetSigninToken | Operation::ConsoleLogin => {
+                Self::error_page(status, &format!("{code}: {message}"))
+            }
             Operation::GetRoleCredentials
             | Operation::Logout
             | Operation::ListAccounts

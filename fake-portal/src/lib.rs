@@ -2,8 +2,9 @@
 //! `ListAccountRoles`), SSO-OIDC
 //! (`CreateToken` with every grant, `RegisterClient`, the `authorize` page,
 //! `StartDeviceAuthorization`), STS (`AssumeRole`, `AssumeRoleWithWebIdentity`), the EC2
-//! instance metadata service (IMDSv2: the session token and the credentials paths) and the
-//! container credentials endpoint for tests and demos. Dev-only: never published, never a
+//! instance metadata service (IMDSv2: the session token and the credentials paths), the
+//! container credentials endpoint and the AWS sign-in federation endpoint
+//! (`getSigninToken`, the console login page) for tests and demos. Dev-only: never published, never a
 //! dependency of a library's normal build.
 //!
 //! What it does: a real hyper 1 HTTP/1.1 server on `127.0.0.1` (an ephemeral port) that
@@ -11,7 +12,8 @@
 //! `GET …/assignment/roles` (paginated, from an [`Organisation`]), `POST …/token`,
 //! `POST …/client/register`, `GET …/authorize`, `POST …/device_authorization`, STS's
 //! form-encoded `POST …/`, IMDS's `PUT …/latest/api/token` and
-//! `GET …/latest/meta-data/iam/security-credentials…`, and any other `GET` as the container
+//! `GET …/latest/meta-data/iam/security-credentials…`, `GET …/federation?Action=getSigninToken…`
+//! and `…?Action=login…`, and any other `GET` as the container
 //! endpoint (any path prefix) with the SPEC §13 "Portal" and §18 "F" defaults, a checking
 //! SSO-OIDC login, a faithful STS, a token-checking IMDS, or scripted [`Answer`]s (status,
 //! headers, body, delay, dropped connection, truncated or oversized body), records every
@@ -80,8 +82,8 @@ mod tls;
 mod xml;
 
 pub use answer::{
-    Answer, DEFAULT_CONTAINER_BODY, DEFAULT_CREDENTIALS_BODY, DEFAULT_LOGIN_TOKEN_BODY,
-    DEFAULT_TOKEN_BODY,
+    Answer, CONSOLE_PAGE, DEFAULT_CONTAINER_BODY, DEFAULT_CREDENTIALS_BODY,
+    DEFAULT_LOGIN_TOKEN_BODY, DEFAULT_SIGNIN_TOKEN_BODY, DEFAULT_TOKEN_BODY,
 };
 pub use imds::{DEFAULT_IMDS_CREDENTIALS_BODY, IMDS_ROLE};
 pub use oidc::{CLIENT_SECRET_EXPIRES_AT, DEVICE_CODE_GRANT_TYPE, USER_CODE};

@@ -15,7 +15,8 @@ const IMDS_SPACE: &str = "/latest/";
 
 /// The operations the fake serves: eight of IAM Identity Center (four of the SSO portal, four of
 /// SSO-OIDC, the browser's `authorize` page among them), two of STS, five of the EC2 instance
-/// metadata service (IMDS) and the container credentials endpoint.
+/// metadata service (IMDS), the container credentials endpoint, and the two of the AWS
+/// sign-in federation endpoint (`getSigninToken`, and the console login a browser opens).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Operation {
     /// `GET …/federation/credentials` (SSO portal).
@@ -57,11 +58,17 @@ pub enum Operation {
     /// The container credentials endpoint (ECS, EKS Pod Identity): any other `GET`, e.g.
     /// `/creds?task=1` or `/v2/credentials/<id>`, but not one under `…/latest/`.
     ContainerCredentials,
+    /// The AWS sign-in federation endpoint's `getSigninToken`:
+    /// `GET …/federation?Action=getSigninToken&…` (the path `…/federation`, the query's
+    /// `Action`).
+    GetSigninToken,
+    /// The console login a browser is sent to: `GET …/federation?Action=login&…`.
+    ConsoleLogin,
 }
 
 impl Operation {
     /// Every operation, in declaration order.
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 18] = [
         Self::GetRoleCredentials,
         Self::CreateToken,
         Self::RegisterClient,
@@ -78,17 +85,30 @@ impl Operation {
         Self::ImdsRoles,
         Self::ImdsCredentials,
         Self::ContainerCredentials,
+        Self::GetSigninToken,
+        Self::ConsoleLogin,
     ];
 
     /// The operation a request is routed to: by method and path suffix (so a path prefix
-    /// of the endpoint URL is accepted), and for STS (a `POST` to a path ending in `/`) by
-    /// the `Action` parameter of the form-encoded `body`. A `GET` that is neither the SSO
-    /// portal's, nor SSO-OIDC's `…/authorize`, nor under `…/latest/` is the container
-    /// endpoint's; a `GET` under `…/latest/` that is not one of IMDS's credentials paths has
-    /// no route.
-    pub fn route(method: &str, path: &str, body: &[u8]) -> Option<Self> {
+    /// of the endpoint URL is accepted), for STS (a `POST` to a path ending in `/`) by
+    /// the `Action` parameter of the form-encoded `body`, and for the sign-in federation
+    /// endpoint (a `GET` of a path ending in `/federation`) by the `Action` parameter of the
+    /// query (`getSigninToken` or `login`; another or none has no route). `target` is the
+    /// path, with or without its `?query`. A `GET` that is neither the SSO portal's, nor
+    /// SSO-OIDC's `…/authorize`, nor the federation endpoint's, nor under `…/latest/` is the
+    /// container endpoint's; a `GET` under `…/latest/` that is not one of IMDS's credentials
+    /// paths has no route.
+    pub fn route(method: &str, target: &str, body: &[u8]) -> Option<Self> {
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
         match method {
             "GET" if path.ends_with("/federation/credentials") => Some(Self::GetRoleCredentials),
+            "GET" if path.ends_with("/federation") => {
+                match Form::parse(query.as_bytes()).get("Action") {
+                    Some("getSigninToken") => Some(Self::GetSigninToken),
+                    Some("login") => Some(Self::ConsoleLogin),
+                    _ => None,
+                }
+            }
             "GET" if path.ends_with("/authorize") => Some(Self::Authorize),
             "GET" if path.ends_with("/assignment/accounts") => Some(Self::ListAccounts),
             "GET" if path.ends_with("/assignment/roles") => Some(Self::ListAccountRoles),
@@ -151,6 +171,12 @@ impl Operation {
         matches!(self, Self::ListAccounts | Self::ListAccountRoles)
     }
 
+    /// Whether this is one of the sign-in federation endpoint's operations
+    /// (`GetSigninToken`, `ConsoleLogin`).
+    pub fn is_federation(self) -> bool {
+        matches!(self, Self::GetSigninToken | Self::ConsoleLogin)
+    }
+
     /// Whether this is one of STS's operations.
     pub fn is_sts(self) -> bool {
         matches!(self, Self::AssumeRole | Self::AssumeRoleWithWebIdentity)
@@ -176,6 +202,8 @@ impl Operation {
             Self::ImdsRoles => "ImdsRoles",
             Self::ImdsCredentials => "ImdsCredentials",
             Self::ContainerCredentials => "ContainerCredentials",
+            Self::GetSigninToken => "getSigninToken",
+            Self::ConsoleLogin => "login",
         }
     }
 }

@@ -227,16 +227,18 @@ impl Sandbox {
     }
 
     /// The environment that points at this sandbox: `HOME`, and the portal as
-    /// `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC` and `AWS_ENDPOINT_URL_STS`; and
+    /// `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC`, `AWS_ENDPOINT_URL_STS` and
+    /// `SSOKIT_FEDERATION_ENDPOINT` (the console's sign-in endpoint); and
     /// the instance metadata service disabled (`AWS_EC2_METADATA_DISABLED=true`), so that no
     /// test world ever reaches 169.254.169.254: a test of IMDS points
     /// `AWS_EC2_METADATA_SERVICE_ENDPOINT` at a fake and unsets the flag.
-    pub fn env_pairs(&self) -> [(&'static str, String); 5] {
+    pub fn env_pairs(&self) -> [(&'static str, String); 6] {
         [
             ("HOME", self.home_str()),
             ("AWS_ENDPOINT_URL_SSO", self.portal.url().to_owned()),
             ("AWS_ENDPOINT_URL_SSO_OIDC", self.portal.url().to_owned()),
             ("AWS_ENDPOINT_URL_STS", self.portal.url().to_owned()),
+            ("SSOKIT_FEDERATION_ENDPOINT", self.portal.url().to_owned()),
             (IMDS_DISABLED, "true".to_owned()),
         ]
     }
@@ -301,4 +303,25 @@ impl Sandbox {
 /// Creates `dir` and its parents.
 fn create_dir(dir: &Path) {
     fs::create_dir_all(dir).unwrap_or_else(|e| panic!("could not create {}: {e}", dir.display()));
+}
+
+/// Whether the login callback listener that was on `port` is gone: the connection is
+/// refused, or (the port taken meanwhile by another test's listener: binding port 0 reuses
+/// freed ports readily) whatever answers a callback within a second is not an ssokit page.
+/// A callback listener answers every callback with a page naming ssokit.
+pub fn callback_no_longer_served(port: u16) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return true;
+    };
+    let request = format!(
+        "GET /oauth/callback?code=c&state=s HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    );
+    if stream.write_all(request.as_bytes()).is_err() {
+        return true;
+    }
+    let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(1)));
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    !String::from_utf8_lossy(&answer).contains("ssokit")
 }

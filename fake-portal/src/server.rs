@@ -158,6 +158,16 @@ fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, State> {
 /// The fake STS trusts the keys of every 2xx IMDS or container credentials answer it
 /// serves too, so they can sign an `AssumeRole` (`credential_source`).
 ///
+/// # The fake sign-in federation endpoint
+///
+/// `GET …/federation?Action=getSigninToken&…` is [`Operation::GetSigninToken`]: it answers
+/// [`DEFAULT_SIGNIN_TOKEN_BODY`](crate::DEFAULT_SIGNIN_TOKEN_BODY) (`{"SigninToken":"st-1"}`)
+/// whatever the `Session`, which the request log keeps as sent for a test to decode.
+/// `GET …/federation?Action=login&…` (where a browser lands after ssokit's redirect) is
+/// [`Operation::ConsoleLogin`]: a small HTML page ([`CONSOLE_PAGE`](crate::CONSOLE_PAGE)).
+/// Another `Action`, or none, has no route (404). Both can be scripted like any other
+/// operation.
+///
 /// `Debug` shows the URL only: no trusted secret or session token.
 pub struct FakePortal {
     url: String,
@@ -360,7 +370,11 @@ async fn handle(
         .await
         .map(|b| b.to_bytes().to_vec())
         .unwrap_or_default();
-    let operation = Operation::route(parts.method.as_str(), parts.uri.path(), &body);
+    let target = parts
+        .uri
+        .path_and_query()
+        .map_or_else(|| parts.uri.path(), |p| p.as_str());
+    let operation = Operation::route(parts.method.as_str(), target, &body);
     let recorded = RecordedRequest {
         operation,
         method: parts.method.to_string(),

@@ -200,7 +200,9 @@ impl Keyring {
             | Operation::ListAccountRoles
             | Operation::ImdsToken
             | Operation::ImdsExtendedRoles
-            | Operation::ImdsRoles => return,
+            | Operation::ImdsRoles
+            | Operation::GetSigninToken
+            | Operation::ConsoleLogin => return,
         };
         if let (Some(id), Some(secret)) = (id, secret)
             && !id.is_empty()

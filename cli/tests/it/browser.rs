@@ -1,6 +1,8 @@
 //! The authorization code flow end to end with a real browser (SPEC §19, issue #14):
 //! headless Chromium is `BROWSER`; it loads the fake's authorize page, follows the 302 to
-//! ssokit's loopback callback and shows ssokit's success page. Chromium is kept on
+//! ssokit's loopback callback and shows ssokit's success page. And the console (SPEC §24,
+//! issue #15): Chromium loads ssokit's loopback redirect and follows it to the fake's
+//! console login. Chromium is kept on
 //! loopback: every host name but 127.0.0.1 resolves to nothing (`--host-resolver-rules`, so no name lookup leaves the machine) and its
 //! background networking is off.
 //!
@@ -9,6 +11,7 @@
 
 #![allow(clippy::print_stderr, reason = "the test reports a missing browser")]
 
+use std::collections::HashSet;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -44,20 +47,23 @@ fn chromium_or_skip(test: &str) -> Option<PathBuf> {
     found
 }
 
-/// Makes `BROWSER` a wrapper that logs each start to `browser.log`, then runs headless
-/// Chromium on loopback only, writing the page it shows to `page.html`.
+/// Makes `BROWSER` a wrapper that logs each start to `browser.log` (and its arguments to
+/// `browser-args.log`), then runs headless Chromium on loopback only, writing the page it
+/// shows to `page.html`.
 fn use_chromium(sandbox: &mut Sandbox, chromium: &Path) {
     let profile = sandbox.path("chromium-profile");
     let page = sandbox.path("page.html");
     let log = sandbox.path("browser.log");
+    let args_log = sandbox.path("browser-args.log");
     let script = sandbox.path("browser.sh");
     sandbox.write(
         "browser.sh",
         format!(
-            "#!/bin/sh\necho start >> {}\nexec {} --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+            "#!/bin/sh\necho start >> {}\necho \"$*\" >> {}\nexec {} --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
              --disable-background-networking --disable-component-update --disable-sync \
              --host-resolver-rules='MAP * ~NOTFOUND, EXCLUDE 127.0.0.1' --user-data-dir={} --dump-dom \"$1\" > {}\n",
             log.display(),
+            args_log.display(),
             chromium.display(),
             profile.display(),
             page.display()
@@ -161,4 +167,97 @@ fn two_concurrent_logins_open_one_browser() {
         "{second_err}"
     );
     assert!(shown_page(&sandbox).contains(SUCCESS_PAGE));
+}
+
+/// The processes started under `known` (their descendants join it), and every command line
+/// that holds the sign-in token: `SigninToken` in any process's, the token `st-1` in one
+/// of the run's.
+fn scan_command_lines(known: &mut HashSet<u32>, offending: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let parent = stat
+            .rsplit_once(") ")
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if parent.is_some_and(|p| known.contains(&p)) {
+            known.insert(pid);
+        }
+        let Ok(bytes) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+            continue;
+        };
+        let line = String::from_utf8_lossy(&bytes).replace('\0', " ");
+        if line.contains("SigninToken") || (known.contains(&pid) && line.contains("st-1")) {
+            offending.push(line);
+        }
+    }
+}
+
+/// SPEC §26 scenario 19: `console --profile s` with headless Chromium as `BROWSER`: the
+/// browser is given the loopback redirector only, follows its 302 to the fake's
+/// `Action=login`, and no command line seen during the run holds the sign-in token.
+#[test]
+fn s19_console_through_headless_chromium() {
+    let Some(chromium) = chromium_or_skip("s19_console_through_headless_chromium") else {
+        return;
+    };
+    let mut sandbox = Sandbox::new();
+    use_chromium(&mut sandbox, &chromium);
+    let mut child = sandbox
+        .command(&["console", "--profile", "s"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut known = HashSet::from([child.id()]);
+    let mut offending = Vec::new();
+    for _ in 0..3000 {
+        scan_command_lines(&mut known, &mut offending);
+        let exited = child.try_wait().unwrap().is_some();
+        if exited && sandbox.portal.count(Operation::ConsoleLogin) > 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        stderr,
+        "Opened the AWS console for profile s in your browser.\n"
+    );
+    assert!(output.stdout.is_empty());
+    assert_eq!(sandbox.portal.count(Operation::GetSigninToken), 1);
+    let logins: Vec<_> = sandbox
+        .portal
+        .requests()
+        .into_iter()
+        .filter(|r| r.operation == Some(Operation::ConsoleLogin))
+        .collect();
+    assert_eq!(logins.len(), 1, "the fake received Action=login");
+    assert!(
+        logins[0].target.starts_with(
+            "/federation?Action=login&Issuer=https%3A%2F%2Fd-abc123.awsapps.com%2Fstart&Destination="
+        ) && logins[0].target.ends_with("&SigninToken=st-1"),
+        "{}",
+        logins[0].target
+    );
+    assert!(known.len() > 1, "the browser's processes were seen");
+    assert!(
+        offending.is_empty(),
+        "command lines with the token: {offending:?}"
+    );
+    let args = std::fs::read_to_string(sandbox.path("browser-args.log")).unwrap();
+    assert!(args.starts_with("http://127.0.0.1:"), "{args}");
+    assert_eq!(args.lines().count(), 1, "{args}");
+    assert!(shown_page(&sandbox).contains("fake AWS console: signed in"));
 }

@@ -3,7 +3,7 @@
 
 use crate::Sandbox;
 
-const SUBCOMMANDS: [&str; 11] = [
+const SUBCOMMANDS: [&str; 12] = [
     "credentials",
     "token",
     "profiles",
@@ -13,6 +13,7 @@ const SUBCOMMANDS: [&str; 11] = [
     "logout",
     "accounts",
     "roles",
+    "console",
     "completions",
     "man",
 ];

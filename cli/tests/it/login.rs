@@ -101,7 +101,7 @@ fn an_interrupted_login_is_cancelled_with_status_130() {
     assert_eq!(exit.code(), Some(130), "{seen}{rest}");
     assert!(rest.ends_with("ssokit: error: login cancelled\n"), "{rest}");
     assert!(
-        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        ssokit_fake_portal::sandbox::callback_no_longer_served(port),
         "the listener is closed"
     );
 }

@@ -15,6 +15,7 @@
 mod accounts;
 #[cfg(unix)]
 mod browser;
+mod console;
 mod doctor;
 mod exec;
 mod format;

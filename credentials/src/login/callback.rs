@@ -1,19 +1,10 @@
 //! The one-shot sign-in callback listener of the authorization code flow (SPEC §19.6 steps
-//! 1 and 6): bound to 127.0.0.1 only, it serves one connection at a time and ends the wait
-//! only on a callback that carries this login's `state`.
-
-use std::net::{Ipv4Addr, SocketAddr};
-use std::time::Duration;
-
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+//! 1 and 6): a [`LoopbackListener`] that ends the wait only on a callback that carries this
+//! login's `state`.
 
 use crate::error::{CredentialsError, ErrorCode};
+use crate::loopback::{LoopbackListener, RequestHead, reply};
 
-/// The longest request head read.
-const MAX_HEAD: usize = 8 * 1024;
-/// How long one connection may take to send its head.
-const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// The callback path.
 const PATH: &str = "/oauth/callback";
 
@@ -24,8 +15,7 @@ const FAILURE: &str = "ssokit: the sign-in failed. Return to the terminal for de
 /// The listener, bound before any request is sent.
 #[derive(Debug)]
 pub struct CallbackListener {
-    listener: TcpListener,
-    port: u16,
+    listener: LoopbackListener,
 }
 
 /// What a callback request meant for the login.
@@ -45,24 +35,20 @@ impl CallbackListener {
     /// Binds `127.0.0.1:<port>` (0: a free port); L-LISTEN.
     pub async fn bind(port: Option<u16>) -> Result<Self, CredentialsError> {
         let wanted = port.unwrap_or(0);
-        let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, wanted)))
+        let listener = LoopbackListener::bind(wanted)
             .await
             .map_err(|e| listen_error(wanted, &e))?;
-        let port = listener
-            .local_addr()
-            .map_err(|e| listen_error(wanted, &e))?
-            .port();
-        Ok(Self { listener, port })
+        Ok(Self { listener })
     }
 
     /// The bound port.
     pub fn port(&self) -> u16 {
-        self.port
+        self.listener.port()
     }
 
     /// `http://127.0.0.1:<port>/oauth/callback`.
     pub fn redirect_uri(&self) -> String {
-        format!("http://127.0.0.1:{}{PATH}", self.port)
+        format!("http://127.0.0.1:{}{PATH}", self.port())
     }
 
     /// Serves callbacks until one carries `state` (SPEC §19.6's table): the code, or
@@ -76,10 +62,10 @@ impl CallbackListener {
     ) -> Result<String, CredentialsError> {
         let mut warned = false;
         loop {
-            let Ok((stream, _)) = self.listener.accept().await else {
-                continue;
-            };
-            match self.serve(stream, state).await {
+            let (mut stream, head) = self.listener.next().await;
+            let (status, page, verdict) = judge(&head, self.port(), state);
+            let _ = answer(&mut stream, status, page).await;
+            match verdict {
                 Verdict::Code(code) => return Ok(code),
                 Verdict::Refused(message) => {
                     return Err(CredentialsError::failed(ErrorCode::Login, message));
@@ -92,17 +78,6 @@ impl CallbackListener {
             }
         }
     }
-
-    /// Reads one request head, answers it, and says what it meant.
-    async fn serve(&self, mut stream: TcpStream, state: &str) -> Verdict {
-        let Ok(Some(head)) = tokio::time::timeout(HEAD_TIMEOUT, read_head(&mut stream)).await
-        else {
-            return Verdict::Ignored;
-        };
-        let (status, page, verdict) = judge(&head, self.port, state);
-        let _ = reply(&mut stream, status, page).await;
-        verdict
-    }
 }
 
 fn listen_error(port: u16, e: &std::io::Error) -> CredentialsError {
@@ -112,43 +87,18 @@ fn listen_error(port: u16, e: &std::io::Error) -> CredentialsError {
     )
 }
 
-/// The head (up to the blank line), at most 8 KiB; `None` when it is not there.
-async fn read_head(stream: &mut TcpStream) -> Option<String> {
-    let mut head = Vec::with_capacity(1024);
-    let mut buffer = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        let read = stream.read(&mut buffer).await.ok()?;
-        if read == 0 || head.len() + read > MAX_HEAD {
-            return None;
-        }
-        head.extend_from_slice(&buffer[..read]);
-    }
-    String::from_utf8(head).ok()
-}
-
 /// SPEC §19.6's table: the status, the page (success or failure, or none) and the verdict.
-fn judge(head: &str, port: u16, state: &str) -> (u16, Option<&'static str>, Verdict) {
-    let mut lines = head.split("\r\n");
-    let mut request = lines.next().unwrap_or_default().split(' ');
-    let (method, target) = (
-        request.next().unwrap_or_default(),
-        request.next().unwrap_or_default(),
-    );
-    if method != "GET" {
+fn judge(head: &RequestHead, port: u16, state: &str) -> (u16, Option<&'static str>, Verdict) {
+    if head.method() != "GET" {
         return (405, None, Verdict::Ignored);
     }
-    let host = lines
-        .filter_map(|l| l.split_once(':'))
-        .find(|(name, _)| name.trim().eq_ignore_ascii_case("host"))
-        .map(|(_, value)| value.trim());
-    if host != Some(format!("127.0.0.1:{port}").as_str()) {
+    if !head.host_is_loopback_port(port) {
         return (400, None, Verdict::Ignored);
     }
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    if path != PATH {
+    if head.path() != PATH {
         return (404, None, Verdict::Ignored);
     }
-    let params = form_decode(query);
+    let params = form_decode(head.query());
     let get = |name: &str| {
         params
             .iter()
@@ -222,28 +172,30 @@ fn percent_decode(text: &str) -> String {
 }
 
 /// The answer: the page (SPEC §19.6's headers) or an empty body.
-async fn reply(stream: &mut TcpStream, status: u16, page: Option<&str>) -> std::io::Result<()> {
-    let reason = match status {
-        200 => "OK",
-        400 => "Bad Request",
-        404 => "Not Found",
-        _ => "Method Not Allowed",
-    };
+async fn answer(
+    stream: &mut tokio::net::TcpStream,
+    status: u16,
+    page: Option<&str>,
+) -> std::io::Result<()> {
     let body = page.map_or_else(String::new, |text| {
         format!(
             "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>ssokit login</title></head><body><p>{text}</p></body></html>"
         )
     });
-    let response = format!(
-        "HTTP/1.1 {status} {reason}\r\ncontent-type: text/html; charset=utf-8\r\ncache-control: no-store\r\nreferrer-policy: no-referrer\r\ncontent-security-policy: default-src 'none'\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(response.as_bytes()).await?;
-    stream.shutdown().await
+    let headers = [
+        ("content-type", "text/html; charset=utf-8"),
+        ("content-security-policy", "default-src 'none'"),
+    ];
+    reply(stream, status, &headers, &body).await
 }
 
 #[cfg(test)]
 mod tests {
+    use std::net::Ipv4Addr;
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
     use super::*;
 
     fn head(target: &str, host: &str) -> String {
@@ -253,7 +205,7 @@ mod tests {
     #[test]
     fn the_table() {
         let host = "127.0.0.1:8400";
-        let j = |h: &str| judge(h, 8400, "s1");
+        let j = |h: &str| judge(&RequestHead::parse(h), 8400, "s1");
         assert_eq!(
             j("POST /oauth/callback HTTP/1.1\r\nHost: 127.0.0.1:8400\r\n\r\n").0,
             405
@@ -336,7 +288,13 @@ mod tests {
         assert_eq!(strays, 1);
         client.await.unwrap_or_else(|e| panic!("{e}"));
         // The listener closed with the valid callback.
-        assert!(TcpStream::connect(("127.0.0.1", port)).await.is_err());
+        let again = head(
+            "/oauth/callback?code=code-ours&state=ours",
+            &format!("127.0.0.1:{port}"),
+        );
+        assert!(
+            crate::loopback::no_longer_served(port, &again, "ssokit received the sign-in").await
+        );
     }
 
     #[tokio::test]

@@ -127,6 +127,8 @@ pub(crate) struct SsoPlan {
     pub(crate) account: String,
     pub(crate) role: String,
     pub(crate) region: String,
+    /// The start URL: the session's `sso_start_url`, or the legacy profile's.
+    pub(crate) start_url: String,
     pub(crate) token: TokenSource,
     portal: Result<EndpointConfig, CredentialsError>,
     client: Result<SsoClient, CredentialsError>,
@@ -196,6 +198,7 @@ pub(crate) fn sso_plan(
             account: account.to_owned(),
             role: role.to_owned(),
             region: region.to_owned(),
+            start_url: session.get("sso_start_url").unwrap_or_default().to_owned(),
             token: TokenSource::Session(SessionRequest {
                 session: session_name.to_owned(),
                 window: TOKEN_WINDOW,
@@ -234,6 +237,7 @@ pub(crate) fn sso_plan(
         account: account.to_owned(),
         role: role.to_owned(),
         region: region.to_owned(),
+        start_url: start_url.to_owned(),
         token: TokenSource::Legacy {
             start_url: start_url.to_owned(),
         },

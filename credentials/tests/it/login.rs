@@ -494,7 +494,7 @@ async fn no_callback_within_ten_minutes_is_a_timeout() {
     assert!(!w.path(SESSION_CACHE).exists());
     let port: u16 = port.parse().unwrap();
     assert!(
-        TcpStream::connect(("127.0.0.1", port)).is_err(),
+        ssokit_fake_portal::sandbox::callback_no_longer_served(port),
         "the listener is closed"
     );
 }

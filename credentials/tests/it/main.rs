@@ -18,6 +18,7 @@
 mod assignments;
 mod cache;
 mod conformance;
+mod console;
 mod container;
 mod drills;
 mod environment;

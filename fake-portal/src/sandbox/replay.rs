@@ -139,8 +139,7 @@ impl Exchange {
     }
 
     fn operation(&self) -> Option<Operation> {
-        let path = self.target.split('?').next().unwrap_or_default();
-        Operation::route(&self.method, path, self.body.as_bytes())
+        Operation::route(&self.method, &self.target, self.body.as_bytes())
     }
 
     fn answer(&self) -> Answer {

@@ -34,6 +34,10 @@ fn a_sandbox_holds_a_copy_of_the_generated_home_and_points_at_its_portal() {
             ("AWS_ENDPOINT_URL_SSO", sandbox.portal.url().to_owned()),
             ("AWS_ENDPOINT_URL_SSO_OIDC", sandbox.portal.url().to_owned()),
             ("AWS_ENDPOINT_URL_STS", sandbox.portal.url().to_owned()),
+            (
+                "SSOKIT_FEDERATION_ENDPOINT",
+                sandbox.portal.url().to_owned()
+            ),
             ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
         ]
     );

@@ -2,7 +2,7 @@
 
 use std::net::TcpStream;
 
-use ssokit_fake_portal::{FakePortal, Operation};
+use ssokit_fake_portal::{Answer, CONSOLE_PAGE, DEFAULT_SIGNIN_TOKEN_BODY, FakePortal, Operation};
 
 use crate::{exchange, get, parse, post};
 
@@ -99,7 +99,13 @@ fn routes_imds_and_the_container_endpoint() {
         None
     );
     // Every other GET is the container endpoint's.
-    for path in ["/creds", "/v2/credentials/52b19262", "/v1/credentials", "/"] {
+    for path in [
+        "/creds",
+        "/creds?task=1",
+        "/v2/credentials/52b19262",
+        "/v1/credentials",
+        "/",
+    ] {
         assert_eq!(
             route("GET", path),
             Some(Operation::ContainerCredentials),
@@ -116,7 +122,7 @@ fn routes_imds_and_the_container_endpoint() {
         route("GET", "/assignment/roles"),
         Some(Operation::ListAccountRoles)
     );
-    assert_eq!(Operation::ALL.len(), 16);
+    assert_eq!(Operation::ALL.len(), 18);
     for op in Operation::ALL {
         assert_eq!(op.is_imds(), op.name().starts_with("Imds"), "{}", op.name());
         assert_eq!(
@@ -132,6 +138,76 @@ fn routes_imds_and_the_container_endpoint() {
             op.name()
         );
     }
+}
+
+#[test]
+fn routes_the_federation_endpoint_by_its_query_action() {
+    let route = |target: &str| Operation::route("GET", target, b"");
+    assert_eq!(
+        route("/federation?Action=getSigninToken&Session=%7B%7D"),
+        Some(Operation::GetSigninToken)
+    );
+    assert_eq!(
+        route("/prefix/federation?SessionDuration=900&Action=getSigninToken"),
+        Some(Operation::GetSigninToken)
+    );
+    assert_eq!(
+        route("/federation?Action=login&Issuer=&SigninToken=st-1"),
+        Some(Operation::ConsoleLogin)
+    );
+    assert_eq!(route("/federation?Action=getFederationToken"), None);
+    assert_eq!(route("/federation"), None);
+    assert_eq!(
+        Operation::route("POST", "/federation?Action=getSigninToken", b""),
+        None
+    );
+    // The portal's own path, with its query, is still GetRoleCredentials.
+    assert_eq!(
+        route("/federation/credentials?account_id=1&role_name=r"),
+        Some(Operation::GetRoleCredentials)
+    );
+    assert!(Operation::GetSigninToken.is_federation());
+    assert!(!Operation::GetRoleCredentials.is_federation());
+    assert_eq!(Operation::GetSigninToken.name(), "getSigninToken");
+}
+
+#[test]
+fn the_federation_fake_answers_a_token_and_a_page_and_logs_the_session() {
+    let fake = FakePortal::start().unwrap();
+    let token = parse(&get(
+        fake.addr(),
+        "/federation?Action=getSigninToken&Session=%7B%22sessionId%22%3A%22A%22%7D",
+    ));
+    assert_eq!(token.status_line, "HTTP/1.1 200 OK");
+    assert_eq!(token.header("content-type"), Some("application/json"));
+    assert_eq!(token.body_text(), DEFAULT_SIGNIN_TOKEN_BODY);
+    assert_eq!(DEFAULT_SIGNIN_TOKEN_BODY, r#"{"SigninToken":"st-1"}"#);
+    let page = parse(&get(
+        fake.addr(),
+        "/federation?Action=login&Issuer=&Destination=x&SigninToken=st-1",
+    ));
+    assert_eq!(page.status_line, "HTTP/1.1 200 OK");
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(page.body_text(), CONSOLE_PAGE);
+    let log = fake.requests();
+    assert_eq!(
+        log[0].target,
+        "/federation?Action=getSigninToken&Session=%7B%22sessionId%22%3A%22A%22%7D"
+    );
+    assert_eq!(
+        (
+            fake.count(Operation::GetSigninToken),
+            fake.count(Operation::ConsoleLogin)
+        ),
+        (1, 1)
+    );
+
+    fake.script(Operation::GetSigninToken, [Answer::empty(403)]);
+    let refused = parse(&get(fake.addr(), "/federation?Action=getSigninToken"));
+    assert_eq!(refused.status_line, "HTTP/1.1 403 Forbidden");
 }
 
 #[test]
