@@ -149,6 +149,26 @@ pub(crate) async fn reply(
     stream.shutdown().await
 }
 
+/// For tests: sends `request` to 127.0.0.1:`port` as a browser would and returns the
+/// whole answer (the listener closes the connection after it).
+#[cfg(test)]
+pub(crate) async fn exchange(port: u16, request: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut answer = String::new();
+    stream
+        .read_to_string(&mut answer)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    answer
+}
+
 /// For tests: whether nothing on `port` answers `request` with `ours` any more: the
 /// connection is refused, or (the port taken meanwhile by another test's listener, which
 /// bind-to-port-0 reuse makes common) whatever answers within a second is not `ours`.
@@ -202,19 +222,7 @@ mod tests {
         let client = tokio::spawn(async move {
             // Closed without a head: skipped.
             drop(TcpStream::connect(("127.0.0.1", port)).await);
-            let mut stream = TcpStream::connect(("127.0.0.1", port))
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-            stream
-                .write_all(b"GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-            let mut answer = String::new();
-            stream
-                .read_to_string(&mut answer)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-            answer
+            exchange(port, "GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").await
         });
         let (mut stream, head) = listener.next().await;
         assert_eq!(head.path(), "/x");

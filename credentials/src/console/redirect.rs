@@ -130,26 +130,7 @@ pub(crate) async fn redirect_browser(
 
 #[cfg(test)]
 mod tests {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    use tokio::net::TcpStream;
-
     use super::*;
-
-    async fn fetch(port: u16, request: &str) -> String {
-        let mut stream = TcpStream::connect(("127.0.0.1", port))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        stream
-            .write_all(request.as_bytes())
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let mut answer = String::new();
-        stream
-            .read_to_string(&mut answer)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        answer
-    }
 
     #[tokio::test]
     async fn one_redirect_for_the_nonce_with_our_host_then_closed() {
@@ -181,11 +162,11 @@ mod tests {
             format!("POST {path} HTTP/1.1\r\nHost: {host}\r\n\r\n"),
             format!("HEAD {path} HTTP/1.1\r\nHost: {host}\r\n\r\n"),
         ] {
-            let answer = fetch(port, &request).await;
+            let answer = crate::loopback::exchange(port, &request).await;
             assert!(answer.starts_with(not_found), "{request:?}: {answer}");
             assert!(!answer.contains("signin.example"), "{answer}");
         }
-        let answer = fetch(port, &get(&path, &host)).await;
+        let answer = crate::loopback::exchange(port, &get(&path, &host)).await;
         assert_eq!(
             answer,
             "HTTP/1.1 302 Found\r\nlocation: https://signin.example/federation?x=1&y\r\ncache-control: no-store\r\nreferrer-policy: no-referrer\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"

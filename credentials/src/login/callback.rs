@@ -193,9 +193,6 @@ async fn answer(
 mod tests {
     use std::net::Ipv4Addr;
 
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    use tokio::net::TcpStream;
-
     use super::*;
 
     fn head(target: &str, host: &str) -> String {
@@ -261,22 +258,11 @@ mod tests {
         let mut strays = 0;
         let client = tokio::spawn(async move {
             for state in ["other", "ours"] {
-                let mut stream = TcpStream::connect(("127.0.0.1", port))
-                    .await
-                    .unwrap_or_else(|e| panic!("{e}"));
                 let request = head(
                     &format!("/oauth/callback?code=code-{state}&state={state}"),
                     &format!("127.0.0.1:{port}"),
                 );
-                stream
-                    .write_all(request.as_bytes())
-                    .await
-                    .unwrap_or_else(|e| panic!("{e}"));
-                let mut answer = String::new();
-                stream
-                    .read_to_string(&mut answer)
-                    .await
-                    .unwrap_or_else(|e| panic!("{e}"));
+                let answer = crate::loopback::exchange(port, &request).await;
                 assert!(answer.contains("content-security-policy: default-src 'none'"));
             }
         });
