@@ -1,6 +1,8 @@
 //! The container endpoint: SPEC §18 scenario 13 against fake-portal's container route,
 //! the error answers and shapes, and `ecs-tests.json`.
 
+use std::time::Duration;
+
 use serde_json::Value;
 use ssokit_fake_portal::sandbox::{assert_no_secret, conformance_dir};
 use ssokit_fake_portal::{Answer, FakePortal, Operation};
@@ -193,6 +195,32 @@ async fn a_5xx_or_429_then_success_is_retried_within_three_attempts() {
         "ASIACONT"
     );
     assert_eq!(fake.count(Operation::ContainerCredentials), 2);
+}
+
+/// An answer `delay` late, then a prompt one.
+fn late_then_prompt(fake: &FakePortal, delay: Duration) {
+    let answer = || Answer::default_for(Operation::ContainerCredentials);
+    fake.script(
+        Operation::ContainerCredentials,
+        [answer().delay(delay), answer()],
+    );
+}
+
+#[tokio::test]
+async fn an_attempt_without_an_answer_within_5_s_is_sent_again() {
+    let fake = FakePortal::start().unwrap();
+    late_then_prompt(&fake, Duration::from_millis(5_600));
+    let creds = load(&fake, "/creds", None).await.unwrap();
+    assert_eq!(creds.access_key_id(), "ASIACONT");
+    assert_eq!(fake.count(Operation::ContainerCredentials), 2);
+}
+
+#[tokio::test]
+async fn an_answer_within_5_s_is_waited_for() {
+    let fake = FakePortal::start().unwrap();
+    late_then_prompt(&fake, Duration::from_millis(4_200));
+    load(&fake, "/creds", None).await.unwrap();
+    assert_eq!(fake.count(Operation::ContainerCredentials), 1);
 }
 
 #[tokio::test]
