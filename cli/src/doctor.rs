@@ -179,7 +179,9 @@ fn file_checks(config: &ProviderConfig, report: &mut Report) -> Option<PlanFiles
     let locations = match config.file_locations() {
         Ok(locations) => locations,
         Err(e) => {
-            report.fail("config file", e.to_string(), "ssokit profiles".to_owned());
+            // E-HOME: nothing else names where the files and caches are.
+            let step = "set HOME to the folder that holds .aws".to_owned();
+            report.fail("config file", e.to_string(), step);
             return None;
         }
     };
@@ -848,5 +850,34 @@ fn network_check(
             report.fail("network", e.to_string(), "ssokit profiles".to_owned());
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ssokit_chain::config::Env;
+    use ssokit_chain::credentials::TestClock;
+
+    use super::*;
+
+    #[test]
+    fn without_a_home_the_next_step_is_to_set_it() {
+        let env = Env::from_pairs([("AWS_EC2_METADATA_DISABLED", "true")]);
+        let config = ProviderConfig::new(env, TestClock::new(jiff::Timestamp::UNIX_EPOCH));
+        let args = DoctorArgs {
+            profile: None,
+            network: false,
+            format: DoctorFormat::Text,
+        };
+        let (out, resolves) = run(&config, &args);
+        assert!(!resolves);
+        assert!(
+            out.starts_with("[fail] config file: Cannot load credentials, HOME path not set\n"),
+            "{out}"
+        );
+        assert!(
+            out.ends_with("[info] next step: set HOME to the folder that holds .aws\n"),
+            "{out}"
+        );
     }
 }

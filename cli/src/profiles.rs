@@ -10,8 +10,8 @@ use clap::ValueEnum;
 use serde_json::{Map, Value, json};
 use ssokit_chain::config::{SectionKind, selected_profile};
 use ssokit_chain::credentials::{
-    CacheEntry, CacheState, CredentialsError, CredentialsRoute, Freshness, PlanFiles, ProfilePlan,
-    RoleChainRoute, StsRoute, TokenRoute, WebIdentityRoute, container_route,
+    CacheEntry, CacheState, CredentialsError, CredentialsRoute, ErrorCode, Freshness, PlanFiles,
+    ProfilePlan, RoleChainRoute, StsRoute, TokenRoute, WebIdentityRoute, container_route,
     environment_web_identity_route, imds_endpoint_route,
 };
 use ssokit_chain::{ProviderConfig, provider_config_from_process};
@@ -83,6 +83,14 @@ impl Answer {
         }
     }
 
+    /// The STS endpoint and region a role chain or web identity role would use, for JSON.
+    fn with_sts(mut self, sts: &StsRoute) -> Self {
+        self.details.insert("sts_endpoint".into(), sts.url().into());
+        self.details
+            .insert("sts_region".into(), sts.region().into());
+        self
+    }
+
     fn json(self) -> Value {
         let mut value = self.details;
         value.insert("outcome".into(), self.outcome.as_str().into());
@@ -103,10 +111,19 @@ const CONTAINER: &str = "ContainerCredentialsProvider";
 const IMDS: &str = "ImdsCredentialsProvider";
 
 pub(crate) fn run(format: ProfilesFormat) -> Result<String, Failure> {
-    let config = provider_config_from_process();
-    let files =
-        PlanFiles::load(&config).map_err(|e| Failure::new(e.to_string(), e.location().cloned()))?;
-    let report = Report::build(&config, &files);
+    render(&provider_config_from_process(), format)
+}
+
+/// The report over `config`'s world, in `format`.
+fn render(config: &ProviderConfig, format: ProfilesFormat) -> Result<String, Failure> {
+    let files = match PlanFiles::load(config) {
+        Ok(files) => Ok(files),
+        // No home (a container without HOME): no files, but the environment's providers
+        // still answer, as they do in the chain (SPEC-chain §17.4).
+        Err(e) if e.code() == ErrorCode::Home => Err(e.to_string()),
+        Err(e) => return Err(Failure::new(e.to_string(), e.location().cloned())),
+    };
+    let report = Report::build(config, files.as_ref());
     // Only the format asked for is rendered: over a 10,000-profile config the JSON tree
     // alone is tens of megabytes.
     Ok(match format {
@@ -117,8 +134,8 @@ pub(crate) fn run(format: ProfilesFormat) -> Result<String, Failure> {
 
 /// What `ssokit profiles` reports, before it is rendered as text or JSON.
 struct Report {
-    config_file: PathBuf,
-    credentials_file: PathBuf,
+    /// The config and credentials files, or why there are none (E-HOME).
+    files: Result<(PathBuf, PathBuf), String>,
     selected: String,
     /// Where `selected` came from: `AWS_PROFILE` or the default.
     from: &'static str,
@@ -159,8 +176,7 @@ struct CacheStatus {
 }
 
 impl Report {
-    fn build(config: &ProviderConfig, files: &PlanFiles) -> Self {
-        let set = files.profiles();
+    fn build(config: &ProviderConfig, files: Result<&PlanFiles, &String>) -> Self {
         let env = config.env();
         let selected = selected_profile(None, env);
         let from = if env.get("AWS_PROFILE").is_some() {
@@ -178,11 +194,17 @@ impl Report {
                 set("ACCESS_KEY_ID") && set("SECRET_ACCESS_KEY")
             })
             .collect();
-        let web_identity = match environment_web_identity_route(config, Some(files), selected) {
+        let web_identity = match environment_web_identity_route(config, files.ok(), selected) {
             Ok(route) => Answer::new(
                 WEB_IDENTITY,
-                format!("{}; {}", web_identity_text(&route), sts_text(route.sts())),
-            ),
+                format!(
+                    "role {} with the token in {} ({})",
+                    route.role_arn(),
+                    route.token_file().display(),
+                    token_file_state(&route)
+                ),
+            )
+            .with_sts(route.sts()),
             Err(error) => Answer::error(WEB_IDENTITY, &error),
         };
         let container = match container_route(config) {
@@ -195,7 +217,7 @@ impl Report {
             }
             Err(error) => Answer::error(CONTAINER, &error),
         };
-        let instance_metadata = match imds_endpoint_route(config, Some(files), selected) {
+        let instance_metadata = match imds_endpoint_route(config, files.ok(), selected) {
             Ok(endpoint) => Answer {
                 outcome: Outcome::Unknown,
                 ..Answer::new(
@@ -205,25 +227,23 @@ impl Report {
             },
             Err(error) => Answer::error(IMDS, &error),
         };
-        let profiles = set
-            .sections(SectionKind::Profile)
-            .iter()
-            .map(|profile| ProfileRow::of(&ProfilePlan::new(config, files, profile), selected))
-            .collect();
-        let sessions = set
-            .sections(SectionKind::SsoSession)
-            .iter()
-            .map(|session| SessionRow {
-                name: session.name().to_owned(),
-                location: session.location().to_string(),
-                start_url: session.get("sso_start_url").map(str::to_owned),
-                region: session.get("sso_region").map(str::to_owned),
-                token_cache: cache_status(&files.session_cache_entry(config, session.name())),
-            })
-            .collect();
+        let (profiles, sessions) = match files {
+            Ok(files) => (
+                ProfileRow::all(config, files, selected),
+                SessionRow::all(config, files),
+            ),
+            Err(_) => (Vec::new(), Vec::new()),
+        };
         Self {
-            config_file: files.locations().config().to_path_buf(),
-            credentials_file: files.locations().credentials().to_path_buf(),
+            files: files
+                .map(|files| {
+                    let locations = files.locations();
+                    (
+                        locations.config().to_path_buf(),
+                        locations.credentials().to_path_buf(),
+                    )
+                })
+                .map_err(String::clone),
             selected: selected.to_owned(),
             from,
             env_keys,
@@ -237,8 +257,12 @@ impl Report {
 
     fn text(&self) -> String {
         let mut text = String::new();
-        let _ = writeln!(text, "config file: {}", shown(&self.config_file));
-        let _ = writeln!(text, "credentials file: {}", shown(&self.credentials_file));
+        let (config_file, credentials_file) = match &self.files {
+            Ok((config, credentials)) => (shown(config), shown(credentials)),
+            Err(why) => (format!("none: {why}"), format!("none: {why}")),
+        };
+        let _ = writeln!(text, "config file: {config_file}");
+        let _ = writeln!(text, "credentials file: {credentials_file}");
         let _ = writeln!(
             text,
             "selected profile: {} (from {})",
@@ -310,9 +334,18 @@ impl Report {
                 })
             })
             .collect();
+        let (config_file, credentials_file, files_error) = match self.files {
+            Ok((config, credentials)) => (
+                Some(config.display().to_string()),
+                Some(credentials.display().to_string()),
+                None,
+            ),
+            Err(why) => (None, None, Some(why)),
+        };
         json!({
-            "config_file": self.config_file.display().to_string(),
-            "credentials_file": self.credentials_file.display().to_string(),
+            "config_file": config_file,
+            "credentials_file": credentials_file,
+            "files_error": files_error,
             "selected_profile": self.selected,
             "environment_keys": self.env_keys,
             "web_identity": self.web_identity.json(),
@@ -332,7 +365,35 @@ fn shown(path: &Path) -> String {
     }
 }
 
+impl SessionRow {
+    /// A row for each sso-session of `files`, with its token cache file's state.
+    fn all(config: &ProviderConfig, files: &PlanFiles) -> Vec<Self> {
+        files
+            .profiles()
+            .sections(SectionKind::SsoSession)
+            .iter()
+            .map(|session| Self {
+                name: session.name().to_owned(),
+                location: session.location().to_string(),
+                start_url: session.get("sso_start_url").map(str::to_owned),
+                region: session.get("sso_region").map(str::to_owned),
+                token_cache: cache_status(&files.session_cache_entry(config, session.name())),
+            })
+            .collect()
+    }
+}
+
 impl ProfileRow {
+    /// A row for each profile of `files`.
+    fn all(config: &ProviderConfig, files: &PlanFiles, selected: &str) -> Vec<Self> {
+        files
+            .profiles()
+            .sections(SectionKind::Profile)
+            .iter()
+            .map(|profile| Self::of(&ProfilePlan::new(config, files, profile), selected))
+            .collect()
+    }
+
     fn of(plan: &ProfilePlan, selected: &str) -> Self {
         let (credentials, token_cache) = match plan.credentials() {
             Ok(route) => credentials_answer(route),
@@ -415,14 +476,8 @@ fn chain_answer(chain: &RoleChainRoute) -> (Answer, Option<CacheStatus>) {
         }));
     }
     let _ = write!(why, "; {}", sts_text(chain.sts()));
-    let mut answer = Answer::new(PROFILE, why);
+    let mut answer = Answer::new(PROFILE, why).with_sts(chain.sts());
     answer.details.insert("chain".into(), steps.into());
-    answer
-        .details
-        .insert("sts_endpoint".into(), chain.sts().url().into());
-    answer
-        .details
-        .insert("sts_region".into(), chain.sts().region().into());
     (answer, cache)
 }
 
@@ -438,7 +493,7 @@ fn base_text(route: &CredentialsRoute, profile: Option<&str>) -> (String, Option
             (format!("{text}{of}"), cache)
         }
         CredentialsRoute::Process { .. } => (format!("credential_process{of}"), None),
-        CredentialsRoute::WebIdentity(web) => (format!("{}{of}", web_identity_text(web)), None),
+        CredentialsRoute::WebIdentity(web) => (format!("{}{of}", web_identity_role(web)), None),
         CredentialsRoute::CredentialSource(source) => (format!("credential_source {source}"), None),
         _ => ("a provider this ssokit cannot describe".to_owned(), None),
     }
@@ -463,13 +518,23 @@ fn sso_text(sso: &ssokit_chain::credentials::SsoRoute) -> (String, Option<CacheS
 /// `web identity role <arn> with the token in <path> (exists|absent)`: the file's
 /// existence only, never its content.
 fn web_identity_text(web: &WebIdentityRoute) -> String {
-    let state = if web.token_file_exists() {
+    format!("{} ({})", web_identity_role(web), token_file_state(web))
+}
+
+/// `exists` or `absent`: all `profiles` says of a web identity token file.
+fn token_file_state(web: &WebIdentityRoute) -> &'static str {
+    if web.token_file_exists() {
         "exists"
     } else {
         "absent"
-    };
+    }
+}
+
+/// `web identity role <arn> with the token in <path>`, as a chain's base names it (SPEC
+/// §17.2: the base adds its profile, not the file's state).
+fn web_identity_role(web: &WebIdentityRoute) -> String {
     format!(
-        "web identity role {} with the token in {} ({state})",
+        "web identity role {} with the token in {}",
         web.role_arn(),
         web.token_file().display()
     )
@@ -543,5 +608,53 @@ fn unusable(path: &str, error: &str) -> CacheStatus {
     CacheStatus {
         text: format!("{path} (unusable: {error})"),
         json: json!({"path": path, "state": "unusable", "error": error}),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ssokit_chain::config::Env;
+    use ssokit_chain::credentials::TestClock;
+
+    use super::*;
+
+    /// A container without a home: no files, but the environment's providers are still
+    /// described (the chain moves on past E-HOME too).
+    #[test]
+    fn without_a_home_the_environment_is_still_described() {
+        let env = Env::from_pairs([
+            (
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                "http://127.0.0.1:9/creds",
+            ),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ]);
+        let config = ProviderConfig::new(env, TestClock::new(jiff::Timestamp::UNIX_EPOCH));
+        let Ok(text) = render(&config, ProfilesFormat::Text) else {
+            panic!("no home is not an error");
+        };
+        assert!(
+            text.starts_with(
+                "config file: none: Cannot load credentials, HOME path not set\ncredentials file: none: Cannot load credentials, HOME path not set\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "\ncontainer: answers: ContainerCredentialsProvider: http://127.0.0.1:9/creds\n"
+            ),
+            "{text}"
+        );
+        assert!(text.ends_with("\nno profiles\n"), "{text}");
+        let Ok(json) = render(&config, ProfilesFormat::Json) else {
+            panic!("no home is not an error");
+        };
+        let json: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(json["config_file"], Value::Null);
+        assert_eq!(
+            json["files_error"],
+            "Cannot load credentials, HOME path not set"
+        );
+        assert_eq!(json["container"]["outcome"], "answers");
     }
 }

@@ -182,7 +182,7 @@ fn s21_profiles_show_each_chain_and_the_environment_web_identity() {
     );
     assert!(
         out.contains(&format!(
-            "\nweb identity: answers: WebIdentityTokenCredentialsProvider: web identity role arn:aws:iam::123456789012:role/Web with the token in {token} (exists); STS https://sts.us-east-1.amazonaws.com (region us-east-1 from the default)\n"
+            "\nweb identity: answers: WebIdentityTokenCredentialsProvider: role arn:aws:iam::123456789012:role/Web with the token in {token} (exists)\n"
         )),
         "{out}"
     );
@@ -206,6 +206,43 @@ fn s21_profiles_show_each_chain_and_the_environment_web_identity() {
     assert_eq!(h3["credentials"]["sts_region"], "us-east-1");
     assert_eq!(h3["credentials"]["chain"].as_array().unwrap().len(), 4);
     assert_eq!(json["web_identity"]["outcome"], "answers");
+    assert_eq!(
+        json["web_identity"]["sts_endpoint"],
+        "https://sts.us-east-1.amazonaws.com"
+    );
+}
+
+/// A chain's web identity base is named with its profile (SPEC §17.2), without the file
+/// state the environment's line shows.
+#[test]
+fn a_web_identity_base_is_named_with_its_profile() {
+    let sandbox = Sandbox::new();
+    sandbox.write("token.jwt", "eyJ.web.1\n");
+    let token = sandbox.path("token.jwt").display().to_string();
+    add_config(
+        &sandbox,
+        &[
+            role("w", "W", &format!("web_identity_token_file = {token}")),
+            role("wh", "WH", "source_profile = w"),
+        ]
+        .join("\n"),
+    );
+    let out = sandbox.run(&["profiles"]).success();
+    assert!(
+        out.contains(&format!(
+            "\nprofile wh ({}:",
+            sandbox.path(".aws/config").display()
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "\n  credentials: answers: ProfileCredentialsProvider: role chain: web identity role arn:aws:iam::123456789012:role/W with the token in {token} (profile w) -> AssumeRole arn:aws:iam::123456789012:role/WH (profile wh); STS {} (region us-east-1 from the default)\n",
+            sandbox.portal.url()
+        )),
+        "{out}"
+    );
+    assert!(sandbox.portal.requests().is_empty(), "no network");
 }
 
 #[test]
