@@ -13,6 +13,7 @@
 )]
 
 mod accounts;
+mod aws_cli;
 #[cfg(unix)]
 mod browser;
 mod console;
@@ -38,6 +39,9 @@ use ssokit_fake_portal::sandbox;
 
 // The §13 cache files, and the values that must never reach stderr (or `profiles`' stdout).
 pub use ssokit_fake_portal::sandbox::{LEGACY_CACHE, SECRETS, SESSION_CACHE};
+
+/// Profile `s`'s role credential cache entry (SPEC §21), relative to the home.
+pub const S_ENTRY: &str = ".aws/cli/cache/9eed7d016ae9398e5d2c4152bf33123c25e9740f.json";
 
 /// RFC 3339, whole seconds.
 pub fn time(at: Timestamp) -> String {

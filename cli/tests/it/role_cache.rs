@@ -8,10 +8,7 @@ use std::process::Stdio;
 
 use ssokit_fake_portal::{Answer, Operation};
 
-use crate::{SECRETS, SESSION_CACHE, Sandbox, now_plus};
-
-/// §21: the entry of §13 profile `s`.
-const S_ENTRY: &str = ".aws/cli/cache/9eed7d016ae9398e5d2c4152bf33123c25e9740f.json";
+use crate::{S_ENTRY, SECRETS, SESSION_CACHE, Sandbox, now_plus};
 
 /// The sandbox, its portal's role credentials valid for an hour of the real clock (the
 /// binary reads the real clock; the fake's default expiry is SPEC §13's fixed past time).
