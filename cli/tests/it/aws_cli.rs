@@ -2,7 +2,8 @@
 //! client registration, one token file per session and one role credential cache.
 //!
 //! - after `ssokit login --use-device-code`, `aws sso login` registers no client of its own,
-//!   and ssokit resolves credentials with the token the CLI then wrote;
+//!   and ssokit resolves credentials with the token the CLI then wrote; the other way
+//!   round, `ssokit login` reuses the registration `aws sso login` made;
 //! - `aws sso logout` ends the sessions ssokit logged in to and deletes the token files and
 //!   the role credentials ssokit cached.
 //!
@@ -108,10 +109,9 @@ impl World {
         run
     }
 
-    /// `ssokit login --sso-session dev --use-device-code` (the fake approves at once), with
-    /// the registration of SPEC §26's OIDC fake, its secret valid for 90 days of the real
-    /// clock (the CLI judges it by that clock).
-    fn ssokit_login(&self) {
+    /// The fake's registrations are those of SPEC §26's OIDC fake, their secret valid for
+    /// 90 days of the real clock (both tools judge them by that clock).
+    fn register_for_90_days(&self) {
         let in_90_days = now_plus(90 * 86_400).parse::<jiff::Timestamp>().unwrap();
         let in_90_days = in_90_days.as_second();
         self.https.script(
@@ -123,6 +123,12 @@ impl World {
                 ),
             )],
         );
+    }
+
+    /// `ssokit login --sso-session dev --use-device-code` (the fake approves at once) as
+    /// the first login: one registration.
+    fn ssokit_login(&self) {
+        self.register_for_90_days();
         let run = self
             .sandbox
             .run(&["login", "--sso-session", "dev", "--use-device-code"]);
@@ -187,4 +193,38 @@ fn s21_aws_sso_logout_deletes_what_ssokit_wrote() {
         assert!(!world.sandbox.path(gone).exists(), "{gone}");
     }
     assert!(world.sandbox.path(REGISTRATION).exists());
+}
+
+#[test]
+fn s21_ssokit_login_reuses_the_registration_aws_sso_login_made() {
+    let test = "s21_ssokit_login_reuses_the_registration_aws_sso_login_made";
+    let Some(aws) = aws_cli_v2(test) else {
+        return;
+    };
+    let world = World::new();
+    world.sandbox.remove(SESSION_CACHE);
+    world.register_for_90_days();
+    world.aws(
+        &aws,
+        &["sso", "login", "--sso-session", "dev", "--no-browser"],
+    );
+    assert_eq!(world.https.count(Operation::RegisterClient), 1);
+    let registration = world.sandbox.read(REGISTRATION);
+    assert!(
+        registration.contains("\"clientId\": \"cid-new\""),
+        "{registration}"
+    );
+
+    let run = world
+        .sandbox
+        .run(&["login", "--sso-session", "dev", "--use-device-code"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert_eq!(
+        world.https.count(Operation::RegisterClient),
+        1,
+        "ssokit reused the CLI's registration"
+    );
+    assert_eq!(world.https.count(Operation::StartDeviceAuthorization), 2);
+    let token = world.sandbox.read(SESSION_CACHE);
+    assert!(token.contains("\"clientId\": \"cid-new\""), "{token}");
 }
