@@ -23,7 +23,10 @@
 //! state), starts device authorizations (`device-code-<n>`, [`USER_CODE`]) and checks each
 //! grant at the token exchange (the code's client, redirect URI and S256 verifier; the
 //! device code's client), answering as Identity Center does (`InvalidGrantException`,
-//! `InvalidClientException`). The fake STS speaks STS's wire format (query protocol, XML
+//! `InvalidClientException`). Its names are numbered, not SPEC §26's literals (`cid-new`,
+//! `dc-1`, `ABCD-EFGH`): tests count registrations and codes by their names, and the leak
+//! scans ([`sandbox::SECRETS`]) need prefixes that cannot occur by chance (`dc-` can, inside
+//! a UUID); a test that wants the literals scripts them. The fake STS speaks STS's wire format (query protocol, XML
 //! answers and errors), checks the SigV4 signature of every `AssumeRole` with
 //! `ssokit-sigv4` against the keys it trusts ([`FakePortal::trust_keys`] and every key it
 //! hands out, so role chains work) and issues new keys per call; see [`FakePortal`].
