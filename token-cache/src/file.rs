@@ -85,9 +85,22 @@ impl TokenCacheFile {
         }
     }
 
-    /// Takes the exclusive cross-process lock for this cache file; see [`CacheLock`].
+    /// Takes the exclusive cross-process lock for this cache file; see [`CacheLock`]. A
+    /// missing cache directory is created 0700 first, as a write would.
     pub fn lock(&self, options: &LockOptions) -> Result<CacheLock, LockError> {
-        CacheLock::acquire(self.lock_path(), options)
+        self.acquire(self.lock_path(), options)
+    }
+
+    /// Takes the lock file `path` beside this file, creating the directory first (a fresh
+    /// home has no `~/.aws/sso/cache` before its first login). A failure to create it
+    /// surfaces as the lock file's own open error.
+    fn acquire(&self, path: PathBuf, options: &LockOptions) -> Result<CacheLock, LockError> {
+        if let Some(dir) = self.path.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            let _ = create_private_dir(dir);
+        }
+        CacheLock::acquire(path, options)
     }
 
     /// The login lock: `<cache file>.login.lock` (SPEC §19.9), held by a login from before
@@ -103,7 +116,7 @@ impl TokenCacheFile {
     /// Takes the login lock (a zero timeout tries once: [`LockError::TimedOut`] says
     /// another login holds it).
     pub fn login_lock(&self, options: &LockOptions) -> Result<CacheLock, LockError> {
-        CacheLock::acquire(self.login_lock_path(), options)
+        self.acquire(self.login_lock_path(), options)
     }
 
     /// Replaces the file with `token` atomically (SPEC §3.5).

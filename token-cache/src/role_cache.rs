@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use serde_json::value::RawValue;
 
 use crate::cli_key::{KeyValue, Separators, cli_key_file_name};
-use crate::file::{DEFAULT_CORRUPT_RETRY_DELAY, TokenCacheFile, WriteError, create_private_dir};
+use crate::file::{DEFAULT_CORRUPT_RETRY_DELAY, TokenCacheFile, WriteError};
 use crate::lock::{CacheLock, LockError, LockOptions};
 use crate::time::format_time;
 use crate::token::{CorruptDetail, Json, Members, UTF8_BOM, json_string};
@@ -557,12 +557,6 @@ impl RoleCacheFile {
     /// Takes the entry's cross-process lock, `<entry>.lock` (created 0600, never deleted;
     /// a missing cache directory is created 0700 first, as a write would).
     pub fn lock(&self, options: &LockOptions) -> Result<CacheLock, LockError> {
-        if let Some(dir) = self.path().parent()
-            && !dir.as_os_str().is_empty()
-        {
-            // A failure here surfaces as the lock file's own open error.
-            let _ = create_private_dir(dir);
-        }
         self.file.lock(options)
     }
 

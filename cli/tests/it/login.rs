@@ -105,3 +105,102 @@ fn an_interrupted_login_is_cancelled_with_status_130() {
         "the listener is closed"
     );
 }
+
+/// A home the AWS CLI never used has no `~/.aws/sso/cache`: the first login makes it
+/// (0700) before taking its lock there, and writes the token (0600).
+#[cfg(unix)]
+#[test]
+fn the_first_login_of_a_fresh_home_makes_the_cache_folder() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let sandbox = Sandbox::new();
+    std::fs::remove_dir_all(sandbox.path(".aws/sso")).unwrap();
+    let run = sandbox.run(&["login", "--sso-session", "dev", "--use-device-code"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let mode = |rel: &str| {
+        std::fs::metadata(sandbox.path(rel))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode(".aws/sso/cache"), 0o700);
+    assert_eq!(mode(SESSION_CACHE), 0o600);
+    assert_eq!(sandbox.portal.count(Operation::RegisterClient), 1);
+}
+
+/// An interrupt also ends a login that is waiting for another login of its session (the
+/// wait runs on a blocking thread, which the process does not wait for): status 130, and
+/// the first login is untouched.
+#[cfg(unix)]
+#[test]
+fn an_interrupt_ends_a_login_waiting_for_another() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Child, ChildStderr, Stdio};
+    use std::time::{Duration, Instant};
+
+    /// A login process, killed if the test ends first.
+    struct Login(Child);
+    impl Drop for Login {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    fn start(sandbox: &Sandbox) -> (Login, BufReader<ChildStderr>) {
+        let mut child = sandbox
+            .command(&["login", "--sso-session", "dev", "--no-browser"])
+            .stderr(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        (Login(child), stderr)
+    }
+    fn wait_for(stderr: &mut BufReader<ChildStderr>, text: &str) {
+        let mut seen = String::new();
+        while !seen.contains(text) {
+            let mut line = String::new();
+            assert!(stderr.read_line(&mut line).unwrap() > 0, "{text}: {seen}");
+            seen.push_str(&line);
+        }
+    }
+
+    let sandbox = Sandbox::new();
+    let (mut first, mut first_err) = start(&sandbox);
+    wait_for(&mut first_err, "/authorize?");
+    let (mut second, mut second_err) = start(&sandbox);
+    wait_for(&mut second_err, "is in progress; waiting for it to finish.");
+    let kill = |Login(child): &Login, signal: &str| {
+        let status = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    kill(&second, "-INT");
+    // A bound for a hang (the lock wait is 11 minutes), not a speed check.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the test bounds a child process that might hang, on the real clock"
+    )]
+    let started = Instant::now();
+    let exit = loop {
+        if let Some(exit) = second.0.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the waiting login did not end after the interrupt"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(exit.code(), Some(130));
+    assert_eq!(
+        first.0.try_wait().unwrap(),
+        None,
+        "the first login still runs"
+    );
+    kill(&first, "-INT");
+    assert_eq!(first.0.wait().unwrap().code(), Some(130));
+}

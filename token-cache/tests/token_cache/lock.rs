@@ -103,8 +103,32 @@ fn the_lock_file_holds_the_last_attempt() {
 }
 
 #[test]
+fn a_missing_cache_folder_is_made_private_before_the_lock() {
+    let home = Home::empty();
+    let dir = home.cache.path().parent().unwrap().to_owned();
+    assert!(!dir.exists());
+    drop(home.cache.login_lock(&short(100)).unwrap());
+    drop(home.cache.lock(&short(100)).unwrap());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
+        let lock = fs::metadata(home.cache.lock_path()).unwrap();
+        assert_eq!(lock.permissions().mode() & 0o777, 0o600);
+    }
+}
+
+#[test]
 fn a_lock_file_that_cannot_be_created_is_an_open_error() {
     let home = Home::empty();
+    // The cache folder's place is taken by a file: neither the folder nor the lock file
+    // can be made.
+    let dir = home.cache.path().parent().unwrap();
+    fs::create_dir_all(dir.parent().unwrap()).unwrap();
+    fs::write(dir, b"not a folder").unwrap();
     let error = home.cache.lock(&short(100)).unwrap_err();
     let LockError::Open { path, source, .. } = &error else {
         panic!("{error:?}");
