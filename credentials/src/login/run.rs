@@ -505,8 +505,12 @@ Or open this URL, which fills in the code:
             }
             output.say(&text);
         }
-        let deadline = self.now()
-            + SignedDuration::try_from(device.expires_in()).unwrap_or(SignedDuration::ZERO);
+        // The server's numbers are not trusted to be sane: a huge `expiresIn` is the end of
+        // time, not an overflow, and no wait outlasts the device code.
+        let deadline = SignedDuration::try_from(device.expires_in())
+            .ok()
+            .and_then(|valid| self.now().checked_add(valid).ok())
+            .unwrap_or(Timestamp::MAX);
         let mut interval = device.interval();
         let request = CreateTokenRequest::device_code(
             registration.client_id(),
@@ -520,15 +524,18 @@ Or open this URL, which fills in the code:
             )
         };
         loop {
-            self.config.sleep(interval).await;
-            if self.now() > deadline {
+            let left = Duration::try_from(deadline.duration_since(self.now())).unwrap_or_default();
+            self.config.sleep(interval.min(left)).await;
+            if self.now() >= deadline {
                 return Err(expired());
             }
             match self.client.create_token(&self.oidc, &request).await {
                 Ok(token) => return Ok(token),
                 Err(e) => match e.service_kind() {
                     Some(ServiceErrorKind::AuthorizationPending) => {}
-                    Some(ServiceErrorKind::SlowDown) => interval += Duration::from_secs(5),
+                    Some(ServiceErrorKind::SlowDown) => {
+                        interval = interval.saturating_add(Duration::from_secs(5));
+                    }
                     Some(ServiceErrorKind::ExpiredToken) => return Err(expired()),
                     Some(ServiceErrorKind::AccessDenied) => {
                         let detail = e.as_service().map_or_else(

@@ -527,3 +527,42 @@ async fn a_legacy_profile_waits_for_a_login_of_its_start_url() {
         "the login's token"
     );
 }
+
+/// The device authorization's numbers come from the server: a huge `expiresIn` is no
+/// overflow, and no wait between polls outlasts the device code.
+#[tokio::test]
+async fn device_code_numbers_from_the_server_are_bounded() {
+    let flow = FlowOptions {
+        use_device_code: true,
+        ..FlowOptions::default()
+    };
+    for (expires_in, interval, waited) in [(1_000_000_000_000_000_u64, 7_u64, 7_u64), (5, 30, 5)] {
+        // A world each: a second login in the same second would reuse the first's token.
+        let w = world();
+        w.portal.script(
+            Operation::StartDeviceAuthorization,
+            [Answer::json(
+                200,
+                format!(
+                    r#"{{"deviceCode":"device-code-x{expires_in}","userCode":"USER-CODE","verificationUri":"{0}/device","verificationUriComplete":"{0}/device?user_code=USER-CODE","expiresIn":{expires_in},"interval":{interval}}}"#,
+                    w.portal.url()
+                ),
+            )],
+        );
+        let slept = Arc::new(Mutex::new(Vec::new()));
+        let recorded = Arc::clone(&slept);
+        let config = w.config().with_sleep(move |d| {
+            recorded.lock().unwrap().push(d);
+            Box::pin(std::future::ready(()))
+        });
+        login(
+            &config,
+            &request(flow),
+            Arc::new(HttpOpener::default()),
+            &Said::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(*slept.lock().unwrap(), [Duration::from_secs(waited)]);
+    }
+}
