@@ -314,6 +314,20 @@ fn run(cli: &Cli) -> Result<String, Failure> {
         .enable_all()
         .build()
         .map_err(|e| Failure::new(format!("could not start the async runtime: {e}"), None))?;
+    let out = on_runtime(cli, config, &runtime);
+    // Not waiting for blocking work: after an interrupt, a login still waiting for another
+    // login's lock on a blocking thread must not hold the process for the lock's 11
+    // minutes. Everything the command needed was awaited before it returned.
+    runtime.shutdown_background();
+    out
+}
+
+/// The commands that run on the async runtime.
+fn on_runtime(
+    cli: &Cli,
+    config: ProviderConfig,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<String, Failure> {
     match &cli.command {
         Command::Credentials {
             profile,
@@ -340,7 +354,6 @@ fn run(cli: &Cli) -> Result<String, Failure> {
             let config = credentials_config(config, mfa_code.as_deref(), *no_disk_cache);
             let defaults = with_profile(DefaultProviders::new(config), profile.as_deref());
             let credentials = runtime.block_on(defaults.credentials_chain().resolve())?;
-            drop(runtime);
             Err(exec::replace_with(&defaults, &credentials, &name, command))
         }
         Command::Console {
