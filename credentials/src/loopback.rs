@@ -14,6 +14,9 @@ use tokio::net::{TcpListener, TcpStream};
 /// The longest request head read.
 const MAX_HEAD: usize = 8 * 1024;
 /// How long one connection may take to send its head.
+/// The pause after a failed `accept`.
+const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
+
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A listener on `127.0.0.1:<port>`.
@@ -47,6 +50,9 @@ impl LoopbackListener {
     pub(crate) async fn next(&self) -> (TcpStream, RequestHead) {
         loop {
             let Ok((mut stream, _)) = self.listener.accept().await else {
+                // A failed accept (out of file descriptors, say) would fail again at once:
+                // a pause, not a busy loop.
+                tokio::time::sleep(ACCEPT_PAUSE).await;
                 continue;
             };
             if let Ok(Some(head)) = tokio::time::timeout(HEAD_TIMEOUT, read_head(&mut stream)).await
@@ -58,12 +64,23 @@ impl LoopbackListener {
 }
 
 /// The parts of a request head the listeners judge: the method, the target and the `Host`
-/// header.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// header. `Debug` never shows the target: it holds the authorization code or the
+/// console's nonce.
+#[derive(Clone, PartialEq, Eq)]
 pub(crate) struct RequestHead {
     method: String,
     target: String,
     host: Option<String>,
+}
+
+impl std::fmt::Debug for RequestHead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestHead")
+            .field("method", &self.method)
+            .field("target", &"** redacted **")
+            .field("host", &self.host)
+            .finish()
+    }
 }
 
 impl RequestHead {

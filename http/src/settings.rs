@@ -170,8 +170,16 @@ impl HttpSettings {
         let cap = 2f64
             .powi(i32::try_from(retry.min(5)).unwrap_or(5))
             .min(20.0);
-        let fraction = (self.jitter)().clamp(0.0, 1.0);
-        self.delay_unit.mul_f64(fraction * cap)
+        // NaN (which `clamp` keeps) counts as no jitter; a product past `Duration`'s range
+        // is the longest delay rather than a panic.
+        let jitter = (self.jitter)();
+        let fraction = if jitter.is_nan() {
+            1.0
+        } else {
+            jitter.clamp(0.0, 1.0)
+        };
+        Duration::try_from_secs_f64(self.delay_unit.as_secs_f64() * fraction * cap)
+            .unwrap_or(Duration::MAX)
     }
 
     pub(crate) fn wait(&self, delay: Duration) -> SleepFuture {
@@ -203,6 +211,11 @@ mod tests {
         assert_eq!(delays, [0.5, 1.0, 2.0, 4.0, 8.0, 10.0, 10.0]);
         let s = HttpSettings::new().jitter(|| 7.0);
         assert_eq!(s.retry_delay(0), Duration::from_secs(1));
+        // A program's odd settings are no panic.
+        let s = HttpSettings::new().jitter(|| f64::NAN);
+        assert_eq!(s.retry_delay(1), Duration::from_secs(2));
+        let s = HttpSettings::new().retry_delay_unit(Duration::MAX);
+        assert_eq!(s.jitter(|| 1.0).retry_delay(6), Duration::MAX);
         for _ in 0..100 {
             let f = random_fraction();
             assert!((0.0..1.0).contains(&f));

@@ -18,8 +18,8 @@ pub struct CallbackListener {
     listener: LoopbackListener,
 }
 
-/// What a callback request meant for the login.
-#[derive(Debug, PartialEq, Eq)]
+/// What a callback request meant for the login. `Debug` never shows the code.
+#[derive(PartialEq, Eq)]
 enum Verdict {
     /// Not for us, or malformed: answered and ignored.
     Ignored,
@@ -29,6 +29,17 @@ enum Verdict {
     Refused(String),
     /// The code.
     Code(String),
+}
+
+impl std::fmt::Debug for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Verdict::Ignored => f.write_str("Ignored"),
+            Verdict::Stray => f.write_str("Stray"),
+            Verdict::Refused(why) => f.debug_tuple("Refused").field(why).finish(),
+            Verdict::Code(_) => f.write_str("Code(** redacted **)"),
+        }
+    }
 }
 
 impl CallbackListener {
@@ -239,6 +250,19 @@ mod tests {
                     .to_owned()
             )
         );
+    }
+
+    #[test]
+    fn debug_never_shows_the_code() {
+        let request = RequestHead::parse(&head(
+            "/oauth/callback?code=code-secret&state=s1",
+            "127.0.0.1:8400",
+        ));
+        let (_, _, verdict) = judge(&request, 8400, "s1");
+        for text in [format!("{request:?}"), format!("{verdict:?}")] {
+            assert!(!text.contains("code-secret"), "{text}");
+            assert!(text.contains("redacted"), "{text}");
+        }
     }
 
     #[test]
