@@ -4,6 +4,13 @@
 //!
 //! It renders the credentials crate's network-free [`ProfilePlan`] (the providers' own
 //! checks and texts) and reads lock files without blocking.
+//!
+//! The verdict is what would answer, in the chain's order: the environment's keys, a valid
+//! role cache entry, then the profile's base (its token valid, refreshable, or inside the
+//! window and used until it expires). A failure of a file, the environment or the profile
+//! stops it; a session's token failure is shown with its fix but decides nothing by itself
+//! (an entry that answers first does not need the token). With `--network` the resolution
+//! itself is the verdict.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -57,14 +64,20 @@ struct Check {
     status: Status,
     subject: String,
     detail: String,
+    /// A failure that stops the profile whatever else answers (a file, the environment,
+    /// the profile itself). A session's token failure does not: the profile's answer
+    /// (`how`) already says whether it needs that token.
+    blocks: bool,
 }
 
-/// The checks so far, the first failure's detail and the step that fixes it.
+/// The checks so far, the first failure's detail and the step that fixes it, and the
+/// verdict once given.
 #[derive(Default)]
 struct Report {
     checks: Vec<Check>,
     first_fail: Option<String>,
     next_step: Option<String>,
+    resolves: bool,
 }
 
 impl Report {
@@ -77,6 +90,7 @@ impl Report {
             status,
             subject: subject.into(),
             detail,
+            blocks: status == Status::Fail,
         });
     }
 
@@ -86,8 +100,22 @@ impl Report {
         self.next_step.get_or_insert(step);
     }
 
-    fn failed(&self) -> bool {
-        self.checks.iter().any(|c| c.status == Status::Fail)
+    /// A session's failure: shown as one, with its step, but the verdict follows the
+    /// profile's answer.
+    fn fail_session(
+        &mut self,
+        subject: impl Into<String>,
+        detail: impl Into<String>,
+        step: String,
+    ) {
+        self.fail(subject, detail, step);
+        if let Some(check) = self.checks.last_mut() {
+            check.blocks = false;
+        }
+    }
+
+    fn blocked(&self) -> bool {
+        self.checks.iter().any(|c| c.blocks)
     }
 
     fn text(&self) -> String {
@@ -106,7 +134,7 @@ impl Report {
             .collect();
         pretty(&json!({
             "checks": checks,
-            "resolves": !self.failed(),
+            "resolves": self.resolves,
             "next_step": self.next_step,
         }))
     }
@@ -136,12 +164,15 @@ pub(crate) fn run(config: &ProviderConfig, args: &DoctorArgs<'_>) -> (String, bo
         ),
         None => None,
     };
+    // With --network the resolution itself is the verdict; offline, the profile's answer
+    // with nothing in its way.
     let how = if args.network {
-        network_check(config, args.profile, &selected, &mut report).or(how)
+        network_check(config, args.profile, &selected, &mut report)
     } else {
-        how
+        how.filter(|_| !report.blocked())
     };
-    if let (Some(how), false) = (&how, report.failed()) {
+    report.resolves = how.is_some();
+    if let Some(how) = &how {
         report.add(
             Status::Ok,
             "result",
@@ -166,7 +197,7 @@ pub(crate) fn run(config: &ProviderConfig, args: &DoctorArgs<'_>) -> (String, bo
             report.add(Status::Info, "next step", step);
         }
     }
-    let resolves = !report.failed();
+    let resolves = report.resolves;
     let out = match args.format {
         DoctorFormat::Text => report.text(),
         DoctorFormat::Json => report.json(),
@@ -409,6 +440,12 @@ fn sso_how(sso: &SsoRoute, selected: &str, report: &mut Report) -> Option<String
                 _ if matches!(status.refresh(), Some(Ok(()))) => {
                     Some("SSO token refreshable".to_owned())
                 }
+                // Inside the window and not refreshable: used until it expires (its token
+                // line warns).
+                Freshness::Expiring => Some(format!(
+                    "SSO token valid until {}, not refreshable",
+                    time(status.expires_at())
+                )),
                 _ => None,
             },
             _ => None,
@@ -528,7 +565,7 @@ fn one_session(
     let step = format!("ssokit login --sso-session {name}");
     let add = |report: &mut Report, status: Status, subject: String, detail: String| {
         if status == Status::Fail {
-            report.fail(subject, detail, step.clone());
+            report.fail_session(subject, detail, step.clone());
         } else {
             report.add(status, subject, detail);
         }

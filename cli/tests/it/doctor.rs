@@ -93,9 +93,8 @@ fn s20_a_valid_token_and_entry_resolve_without_a_request() {
     no_secret(&out);
 }
 
-#[test]
-fn s20_an_expired_token_without_refresh_token_names_the_login() {
-    let sandbox = Sandbox::new();
+/// Makes session `dev`'s token expired a minute ago, without a refresh token; the expiry.
+fn expire_without_refresh(sandbox: &Sandbox) -> String {
     let expired = now_plus(-60);
     sandbox.set_expires_at(SESSION_CACHE, &expired);
     let text: String = sandbox
@@ -106,6 +105,13 @@ fn s20_an_expired_token_without_refresh_token_names_the_login() {
         .join("\n")
         .replace(",\n}", "\n}");
     sandbox.write(SESSION_CACHE, text);
+    expired
+}
+
+#[test]
+fn s20_an_expired_token_without_refresh_token_names_the_login() {
+    let sandbox = Sandbox::new();
+    let expired = expire_without_refresh(&sandbox);
     let run = sandbox.run(&["doctor", "--profile", "s"]);
     let out = run.stdout();
     assert_eq!(run.code(), 1, "{out}");
@@ -137,6 +143,64 @@ fn s20_an_expired_token_without_refresh_token_names_the_login() {
         "no network without --network"
     );
     no_secret(&out);
+}
+
+/// The verdict follows what would answer: a valid role cache entry answers before the
+/// expired token is read, so the profile resolves (exit 0), and the token line still says
+/// what the next login must fix.
+#[test]
+fn a_valid_role_cache_entry_resolves_past_an_expired_token() {
+    let sandbox = Sandbox::new();
+    let until = now_plus(3600);
+    let in_an_hour: jiff::Timestamp = until.parse().unwrap();
+    sandbox.portal.script(
+        Operation::GetRoleCredentials,
+        [Answer::role_credentials(in_an_hour.as_millisecond())],
+    );
+    sandbox.run(&["credentials", "--profile", "s"]).success();
+    expire_without_refresh(&sandbox);
+    let run = sandbox.run(&["doctor", "--profile", "s"]);
+    let out = run.stdout();
+    assert_eq!(run.code(), 0, "{out}");
+    assert!(out.contains("[fail] token dev: "), "{out}");
+    assert!(
+        out.contains(&format!(
+            "[ok] result: profile s would resolve (role cache entry valid until {until})\n"
+        )),
+        "{out}"
+    );
+    // And it does.
+    let requests = sandbox.portal.requests().len();
+    sandbox.run(&["credentials", "--profile", "s"]).success();
+    assert_eq!(sandbox.portal.requests().len(), requests);
+    let json: serde_json::Value = serde_json::from_str(
+        &sandbox
+            .run(&["doctor", "--profile", "s", "--format", "json"])
+            .stdout(),
+    )
+    .unwrap();
+    assert_eq!(json["resolves"], true);
+    assert_eq!(json["next_step"], "ssokit login --sso-session dev");
+}
+
+/// A token inside the refresh window that cannot be refreshed is still used until it
+/// expires: the profile resolves, and the token line warns.
+#[test]
+fn an_expiring_token_that_cannot_be_refreshed_still_resolves() {
+    let sandbox = Sandbox::new();
+    expire_without_refresh(&sandbox);
+    let soon = now_plus(120);
+    sandbox.set_expires_at(SESSION_CACHE, &soon);
+    let run = sandbox.run(&["doctor", "--profile", "s"]);
+    let out = run.stdout();
+    assert_eq!(run.code(), 0, "{out}");
+    assert!(out.contains("[warn] token dev: "), "{out}");
+    assert!(
+        out.contains(&format!(
+            "[ok] result: profile s would resolve (SSO token valid until {soon}, not refreshable)\n"
+        )),
+        "{out}"
+    );
 }
 
 #[test]
