@@ -29,6 +29,23 @@ use crate::refresh_state::SessionTokenStates;
 /// Where [`ProviderConfig::with_warnings`] sends warnings.
 type WarningSink = Arc<dyn Fn(&str) + Send + Sync>;
 
+/// Where a configuration's warnings go, for work that outlives the borrow of its
+/// configuration (a token refresh's leader task): the sink, else `tracing`.
+/// The default says warnings through `tracing`.
+#[derive(Clone, Default)]
+pub(crate) struct Warner(Option<WarningSink>);
+
+impl Warner {
+    /// Says `text` as a warning.
+    pub(crate) fn warn(&self, text: &str) {
+        if let Some(sink) = &self.0 {
+            sink(text);
+        } else {
+            tracing::warn!("{text}");
+        }
+    }
+}
+
 /// Everything a provider reads from the outside world, as values: the environment
 /// snapshot, the home directory, the clock, the HTTP client (or its settings), explicit file
 /// paths, the insecure-http opt-in and the shared token refresh state.
@@ -287,11 +304,12 @@ impl ProviderConfig {
 
     /// Says `text` as a warning: to the sink, else as a `tracing` warning.
     pub(crate) fn warn(&self, text: &str) {
-        if let Some(sink) = &self.warnings {
-            sink(text);
-        } else {
-            tracing::warn!("{text}");
-        }
+        self.warner().warn(text);
+    }
+
+    /// Where this configuration's warnings go, as a value of its own.
+    pub(crate) fn warner(&self) -> Warner {
+        Warner(self.warnings.clone())
     }
 
     /// The role cache directory when the disk cache is on (SPEC §21 switch), `None` when it

@@ -14,7 +14,7 @@ use ssokit_token_cache::{
 };
 
 use crate::clock::Clock;
-use crate::config::ProviderConfig;
+use crate::config::{ProviderConfig, Warner};
 use crate::error::{CredentialsError, ErrorCode};
 use crate::refresh_state::{SessionTokenState, within_throttle};
 use crate::types::Token;
@@ -112,7 +112,13 @@ async fn session_token_once(
         return Ok(token_of(&cached));
     }
     if let Err(reason) = refreshable(&cached, now) {
-        return give_up(&cached, now, &request.session, Why::Cannot(reason));
+        return give_up(
+            &cached,
+            now,
+            &request.session,
+            Why::Cannot(reason),
+            &config.warner(),
+        );
     }
     let state = config.session_token_states().state(cache.path());
     let flight = state.flight().join_or_start(|| {
@@ -126,6 +132,7 @@ async fn session_token_once(
             state: Arc::clone(&state),
             request: request.clone(),
             fallback: cached.clone(),
+            warner: config.warner(),
         };
         Some(leader.run())
     });
@@ -140,6 +147,7 @@ async fn session_token_once(
             now,
             &request.session,
             Why::Cannot("a refresh was attempted less than 30 s ago".to_owned()),
+            &config.warner(),
         );
     };
     flight.wait().await.unwrap_or_else(|_abandoned| {
@@ -151,6 +159,7 @@ async fn session_token_once(
 }
 
 /// The provider that leads a refresh; runs as its own task so that no caller can cancel it.
+#[derive(Clone)]
 struct Leader {
     clock: Arc<dyn Clock>,
     lock_options: LockOptions,
@@ -158,6 +167,9 @@ struct Leader {
     state: Arc<SessionTokenState>,
     request: SessionRequest,
     fallback: CachedToken,
+    /// The configuration's warnings (SPEC §7.1: a failed write-back, an unusable lock, a
+    /// token used without a refresh).
+    warner: Warner,
 }
 
 /// What the locked re-read decided.
@@ -168,30 +180,70 @@ enum Decision {
 }
 
 impl Leader {
+    /// Under the lock: re-read, re-check, record the attempt (SPEC §7.2 e). Blocking.
+    fn decide(self, now: Timestamp) -> Result<Decision, CredentialsError> {
+        let (cache, session, warner) = (&self.cache, &self.request.session, &self.warner);
+        let mut lock = match cache.lock(&self.lock_options) {
+            Ok(lock) => Some(lock),
+            Err(e @ LockError::TimedOut { .. }) => {
+                return Ok(Decision::GiveUp(self.fallback, Why::Cannot(e.to_string())));
+            }
+            Err(e) => {
+                warner.warn(&format!(
+                    "could not lock the SSO token cache, refreshing without the lock: {e}"
+                ));
+                None
+            }
+        };
+        let latest = match cache.read() {
+            Ok(Some(token)) => token,
+            Ok(None) => return Err(not_found(cache, session)),
+            Err(e) => return Err(read_error(&e, LoginHint::Session(session))),
+        };
+        if valid(&latest, now, self.request.window) {
+            return Ok(Decision::Use(latest));
+        }
+        if let Err(reason) = refreshable(&latest, now) {
+            return Ok(Decision::GiveUp(latest, Why::Cannot(reason)));
+        }
+        if let Some(lock) = &lock {
+            match lock.last_attempt() {
+                Ok(Some(last)) if within_throttle(last, now) => {
+                    return Ok(Decision::GiveUp(
+                        latest,
+                        Why::Cannot("a refresh was attempted less than 30 s ago".to_owned()),
+                    ));
+                }
+                Ok(_) => {}
+                Err(e) => warner.warn(&e.to_string()),
+            }
+        }
+        self.state.record_attempt(now);
+        if let Some(Err(e)) = lock.as_mut().map(|lock| lock.record_attempt(now)) {
+            warner.warn(&e.to_string());
+        }
+        Ok(Decision::Refresh(lock, latest))
+    }
+
     async fn run(self) -> Result<Token, CredentialsError> {
         let now = self.clock.now();
         let session = self.request.session.clone();
         let decision = {
-            let cache = self.cache.clone();
-            let options = self.lock_options.clone();
-            let window = self.request.window;
-            let session = session.clone();
-            let fallback = self.fallback.clone();
-            let state = Arc::clone(&self.state);
-            tokio::task::spawn_blocking(move || {
-                decide(&cache, &options, &session, fallback, now, window, &state)
-            })
-            .await
-            .map_err(|e| {
-                CredentialsError::failed(
-                    ErrorCode::Cancelled,
-                    format!("the token refresh task failed: {e}"),
-                )
-            })??
+            let leader = self.clone();
+            tokio::task::spawn_blocking(move || leader.decide(now))
+                .await
+                .map_err(|e| {
+                    CredentialsError::failed(
+                        ErrorCode::Cancelled,
+                        format!("the token refresh task failed: {e}"),
+                    )
+                })??
         };
         let (lock, latest) = match decision {
             Decision::Use(token) => return Ok(token_of(&token)),
-            Decision::GiveUp(token, why) => return give_up(&token, now, &session, why),
+            Decision::GiveUp(token, why) => {
+                return give_up(&token, now, &session, why, &self.warner);
+            }
             Decision::Refresh(lock, token) => (lock, token),
         };
         let outcome = self.create_token(&latest).await;
@@ -208,18 +260,18 @@ impl Leader {
                     Ok(Ok(())) => {
                         tracing::debug!(cache_file = %self.cache.path().display(), "SSO token refreshed and cached");
                     }
-                    Ok(Err(e)) => tracing::warn!(
+                    Ok(Err(e)) => self.warner.warn(&format!(
                         "could not update the SSO token cache {}: {e}",
                         self.cache.path().display()
-                    ),
-                    Err(e) => tracing::warn!(
+                    )),
+                    Err(e) => self.warner.warn(&format!(
                         "could not update the SSO token cache {}: {e}",
                         self.cache.path().display()
-                    ),
+                    )),
                 }
                 Ok(Token::new(access_token, Some(expiry)))
             }
-            Err(why) => give_up(&latest, now, &session, why),
+            Err(why) => give_up(&latest, now, &session, why, &self.warner),
         };
         drop(lock);
         result
@@ -253,56 +305,6 @@ impl Leader {
             response.refresh_token().map(str::to_owned),
         ))
     }
-}
-
-/// Under the lock: re-read, re-check, record the attempt (SPEC §7.2 e). Blocking.
-fn decide(
-    cache: &TokenCacheFile,
-    options: &LockOptions,
-    session: &str,
-    fallback: CachedToken,
-    now: Timestamp,
-    window: Duration,
-    state: &SessionTokenState,
-) -> Result<Decision, CredentialsError> {
-    let mut lock = match cache.lock(options) {
-        Ok(lock) => Some(lock),
-        Err(e @ LockError::TimedOut { .. }) => {
-            return Ok(Decision::GiveUp(fallback, Why::Cannot(e.to_string())));
-        }
-        Err(e) => {
-            tracing::warn!("could not lock the SSO token cache, refreshing without the lock: {e}");
-            None
-        }
-    };
-    let latest = match cache.read() {
-        Ok(Some(token)) => token,
-        Ok(None) => return Err(not_found(cache, session)),
-        Err(e) => return Err(read_error(&e, LoginHint::Session(session))),
-    };
-    if valid(&latest, now, window) {
-        return Ok(Decision::Use(latest));
-    }
-    if let Err(reason) = refreshable(&latest, now) {
-        return Ok(Decision::GiveUp(latest, Why::Cannot(reason)));
-    }
-    if let Some(lock) = &lock {
-        match lock.last_attempt() {
-            Ok(Some(last)) if within_throttle(last, now) => {
-                return Ok(Decision::GiveUp(
-                    latest,
-                    Why::Cannot("a refresh was attempted less than 30 s ago".to_owned()),
-                ));
-            }
-            Ok(_) => {}
-            Err(e) => tracing::warn!("{e}"),
-        }
-    }
-    state.record_attempt(now);
-    if let Some(Err(e)) = lock.as_mut().map(|lock| lock.record_attempt(now)) {
-        tracing::warn!("{e}");
-    }
-    Ok(Decision::Refresh(lock, latest))
 }
 
 /// `expiresAt > now + window`.
@@ -345,6 +347,7 @@ fn give_up(
     now: Timestamp,
     session: &str,
     why: Why,
+    warner: &Warner,
 ) -> Result<Token, CredentialsError> {
     let (why, source) = match why {
         Why::Cannot(reason) => (format!("cannot be refreshed ({reason})"), None),
@@ -352,11 +355,10 @@ fn give_up(
         Why::FailedWith(cause, source) => (format!("the refresh failed ({cause})"), Some(source)),
     };
     if token.expires_at() > now {
-        tracing::warn!(
-            session,
-            "the SSO token expires at {} and {why}; using it until then",
+        warner.warn(&format!(
+            "the SSO token of sso-session \"{session}\" expires at {} and {why}; using it until then",
             format_time(token.expires_at())
-        );
+        ));
         return Ok(token_of(token));
     }
     let error = CredentialsError::failed(
@@ -567,6 +569,7 @@ mod tests {
             ts("2026-03-01T12:00:00Z"),
             "dev",
             Why::Cannot("x".into()),
+            &Warner::default(),
         )
         .unwrap();
         assert_eq!(ok.token(), "a");
@@ -575,6 +578,7 @@ mod tests {
             ts("2026-03-01T12:02:00Z"),
             "dev",
             Why::Failed("E: m".into()),
+            &Warner::default(),
         )
         .unwrap_err();
         assert_eq!(

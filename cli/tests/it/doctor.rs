@@ -97,14 +97,7 @@ fn s20_a_valid_token_and_entry_resolve_without_a_request() {
 fn expire_without_refresh(sandbox: &Sandbox) -> String {
     let expired = now_plus(-60);
     sandbox.set_expires_at(SESSION_CACHE, &expired);
-    let text: String = sandbox
-        .read(SESSION_CACHE)
-        .lines()
-        .filter(|l| !l.contains("\"refreshToken\""))
-        .collect::<Vec<_>>()
-        .join("\n")
-        .replace(",\n}", "\n}");
-    sandbox.write(SESSION_CACHE, text);
+    sandbox.drop_refresh_token(SESSION_CACHE);
     expired
 }
 

@@ -99,6 +99,18 @@ impl Sandbox {
         self.write(rel, format!("{}{value}{}", &text[..start], &text[end..]));
     }
 
+    /// Takes the `refreshToken` out of a cache file.
+    pub fn drop_refresh_token(&self, rel: &str) {
+        let text: String = self
+            .read(rel)
+            .lines()
+            .filter(|l| !l.contains("\"refreshToken\""))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace(",\n}", "\n}");
+        self.write(rel, text);
+    }
+
     pub fn env(&mut self, name: &str, value: &str) {
         self.extra_env.push((name.to_owned(), value.to_owned()));
     }

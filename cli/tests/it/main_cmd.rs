@@ -255,3 +255,23 @@ fn a_credential_process_that_calls_ssokit_for_itself_stops_at_the_depth_limit() 
         "{stderr}"
     );
 }
+
+/// SPEC §7.2 g: a token inside the refresh window that cannot be refreshed is used, with
+/// a warning the user sees (not only a `-v` trace), so the session's end is no surprise.
+#[test]
+fn a_token_used_without_a_refresh_is_a_warning_on_stderr() {
+    let sandbox = Sandbox::new();
+    let soon = now_plus(120);
+    sandbox.set_expires_at(SESSION_CACHE, &soon);
+    sandbox.drop_refresh_token(SESSION_CACHE);
+    let run = sandbox.run(&["credentials", "--profile", "s", "--no-disk-cache"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert_eq!(
+        run.stderr(),
+        format!(
+            "ssokit: warning: the SSO token of sso-session \"dev\" expires at {soon} and cannot be refreshed (no refresh token in cache); using it until then\n"
+        )
+    );
+    assert!(run.stdout().contains("ASIAMOCKACCESSKEY"));
+    assert_eq!(sandbox.portal.count(Operation::CreateToken), 0);
+}
