@@ -204,3 +204,30 @@ fn an_interrupt_ends_a_login_waiting_for_another() {
     kill(&first, "-INT");
     assert_eq!(first.0.wait().unwrap().code(), Some(130));
 }
+
+/// Logging out of everything needs no setting: with a config that cannot be read, the
+/// tokens and SSO role credentials are deleted all the same, after a warning; a target
+/// needs its config and fails.
+#[test]
+fn logout_of_everything_survives_an_unreadable_config() {
+    let sandbox = Sandbox::new();
+    std::fs::write(sandbox.path(".aws/config"), b"[profile s]\nregion = \xff\n").unwrap();
+    let run = sandbox.run(&["logout", "--sso-session", "dev"]);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert!(sandbox.path(SESSION_CACHE).exists());
+
+    let run = sandbox.run(&["logout"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let stderr = run.stderr();
+    assert!(
+        stderr.starts_with("ssokit: warning: ")
+            && stderr.contains("; logging out without the config's settings\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("Deleted 2 SSO token file(s) and 0 cached role credential file(s).\n"),
+        "{stderr}"
+    );
+    assert!(!sandbox.path(SESSION_CACHE).exists());
+    assert!(!sandbox.path(LEGACY_CACHE).exists());
+}

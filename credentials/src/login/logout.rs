@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
-use ssokit_config_parser::{ProfileSet, SectionKind};
+use ssokit_config_parser::{ProfileSet, Section, SectionKind, Source};
 use ssokit_token_cache::{
     CacheLock, CachedToken, LockError, LockOptions, RoleCacheEntry, RoleCacheFile, RoleCacheKey,
     TokenCacheFile, cache_dir, role_cache_dir,
@@ -222,6 +222,25 @@ fn valid_region(region: &str) -> bool {
         && !region.ends_with('-')
 }
 
+/// The portal's Logout for `token` in `region`, with the settings profile's endpoint
+/// settings.
+async fn end_session(
+    config: &ProviderConfig,
+    client: &ssokit_sso_client::SsoClient,
+    settings: Option<(&ProfileSet, &Section<'_>)>,
+    region: &str,
+    token: &str,
+) -> Result<(), CredentialsError> {
+    let endpoint = config
+        .sso_endpoint_for(settings, region, ssokit_sso_client::Service::Portal)?
+        .resolve(ssokit_sso_client::Service::Portal)
+        .map_err(|e| CredentialsError::failed(ErrorCode::Endpoint, e.to_string()))?;
+    client
+        .logout(&endpoint, token)
+        .await
+        .map_err(|e| CredentialsError::failed(ErrorCode::Service, e.to_string()))
+}
+
 /// How a logout went: the files deleted, and whether anything failed (exit 1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LogoutSummary {
@@ -237,6 +256,9 @@ pub struct LogoutSummary {
 /// deserves it (a failure is the O-CALL warning), then the file deleted under its lock (a
 /// lock timeout deletes anyway). `output` gets the `Logged out: …` lines, the warnings and
 /// the closing count. The settings profile (`settings`) supplies the endpoint settings.
+/// Logging out of everything needs none of them: there, a config that cannot be read,
+/// a role cache that cannot be listed or settings that make no HTTP client are warnings,
+/// and every token file is still deleted.
 pub async fn logout(
     config: &ProviderConfig,
     scope: &LogoutScope,
@@ -244,38 +266,52 @@ pub async fn logout(
     output: &dyn crate::login::run::LoginOutput,
 ) -> Result<LogoutSummary, CredentialsError> {
     let locations = config.file_locations()?;
-    let set = ProviderConfig::load_profiles(&locations)?;
+    // Logging out of everything needs no setting: a config that cannot be read, a role
+    // cache that cannot be listed or settings that make no HTTP client are warnings, and
+    // the token files are deleted all the same. A target needs its config.
+    let all = matches!(scope, LogoutScope::All);
+    let set = match ProviderConfig::load_profiles(&locations) {
+        Ok(set) => set,
+        Err(e) if all => {
+            output.warn(&format!("{e}; logging out without the config's settings"));
+            ProviderConfig::parse(
+                Source::empty(locations.config()),
+                Source::empty(locations.credentials()),
+            )?
+        }
+        Err(e) => return Err(e),
+    };
     let now = config.clock().now();
     let files = logout_files(config, &set, scope, now)?;
-    let entries = logout_role_entries(config, &set, scope)?;
-    let profile = set.profile(settings);
-    let client = config.client(profile.as_ref())?;
     let mut summary = LogoutSummary {
         deleted: 0,
         deleted_entries: 0,
         failed: false,
     };
+    let entries = match logout_role_entries(config, &set, scope) {
+        Ok(entries) => entries,
+        Err(e) if all => {
+            summary.failed = true;
+            output.warn(&format!("{e}; no cached role credentials deleted"));
+            Vec::new()
+        }
+        Err(e) => return Err(e),
+    };
+    let profile = set.profile(settings);
+    let client = match config.client(profile.as_ref()) {
+        Ok(client) => Some(client),
+        Err(e) if all => {
+            output.warn(&format!("{e}; no server session is ended"));
+            None
+        }
+        Err(e) => return Err(e),
+    };
     for file in &files {
         let url = file.start_url().unwrap_or("start URL unknown");
-        let server = match file.server_call() {
-            Some((region, token)) => {
-                let ended = async {
-                    let endpoint = config
-                        .sso_endpoint_for(
-                            profile.as_ref().map(|p| (&set, p)),
-                            region,
-                            ssokit_sso_client::Service::Portal,
-                        )?
-                        .resolve(ssokit_sso_client::Service::Portal)
-                        .map_err(|e| {
-                            CredentialsError::failed(ErrorCode::Endpoint, e.to_string())
-                        })?;
-                    client
-                        .logout(&endpoint, token)
-                        .await
-                        .map_err(|e| CredentialsError::failed(ErrorCode::Service, e.to_string()))
-                };
-                match ended.await {
+        let server = match (file.server_call(), &client) {
+            (Some((region, token)), Some(client)) => {
+                let settings = profile.as_ref().map(|p| (&set, p));
+                match end_session(config, client, settings, region, token).await {
                     Ok(()) => "server session ended",
                     Err(e) => {
                         output.warn(&format!(
@@ -285,7 +321,8 @@ pub async fn logout(
                     }
                 }
             }
-            None => "no server call: token expired or without region",
+            (Some(_), None) => "server session not ended",
+            (None, _) => "no server call: token expired or without region",
         };
         match delete(config, TokenCacheFile::at_path(file.path())).await {
             Ok(()) => {
