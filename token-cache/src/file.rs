@@ -92,13 +92,19 @@ impl TokenCacheFile {
     }
 
     /// Takes the lock file `path` beside this file, creating the directory first (a fresh
-    /// home has no `~/.aws/sso/cache` before its first login). A failure to create it
-    /// surfaces as the lock file's own open error.
+    /// home has no `~/.aws/sso/cache` before its first login). A directory that cannot be
+    /// made is [`LockError::Folder`], naming it and the real cause (a `~/.aws` owned by
+    /// root, say), not the lock file's "No such file or directory".
     fn acquire(&self, path: PathBuf, options: &LockOptions) -> Result<CacheLock, LockError> {
         if let Some(dir) = self.path.parent()
             && !dir.as_os_str().is_empty()
+            && let Err(e) = create_private_dir(dir)
+            && !dir.is_dir()
         {
-            let _ = create_private_dir(dir);
+            return Err(LockError::Folder {
+                path: dir.to_path_buf(),
+                source: Arc::new(e),
+            });
         }
         CacheLock::acquire(path, options)
     }

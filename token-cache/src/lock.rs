@@ -145,8 +145,9 @@ impl Drop for CacheLock {
     }
 }
 
-/// Why no lock is held. Callers warn and go on unlocked for [`Open`](Self::Open) and
-/// [`Lock`](Self::Lock); [`TimedOut`](Self::TimedOut) fails the refresh.
+/// Why no lock is held. Callers warn and go on unlocked for [`Open`](Self::Open),
+/// [`Folder`](Self::Folder) and [`Lock`](Self::Lock); [`TimedOut`](Self::TimedOut) fails
+/// the refresh.
 #[derive(Clone, Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LockError {
@@ -155,6 +156,16 @@ pub enum LockError {
     #[non_exhaustive]
     Open {
         /// The lock file.
+        path: PathBuf,
+        /// The I/O error.
+        source: Arc<io::Error>,
+    },
+    /// The cache folder the lock file belongs in could not be made (a `~/.aws` owned by
+    /// another user, say).
+    #[error("could not create the cache folder {}: {source}", path.display())]
+    #[non_exhaustive]
+    Folder {
+        /// The folder.
         path: PathBuf,
         /// The I/O error.
         source: Arc<io::Error>,

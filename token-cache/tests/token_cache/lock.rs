@@ -122,13 +122,32 @@ fn a_missing_cache_folder_is_made_private_before_the_lock() {
 }
 
 #[test]
-fn a_lock_file_that_cannot_be_created_is_an_open_error() {
+fn a_cache_folder_that_cannot_be_made_is_named() {
     let home = Home::empty();
     // The cache folder's place is taken by a file: neither the folder nor the lock file
     // can be made.
     let dir = home.cache.path().parent().unwrap();
     fs::create_dir_all(dir.parent().unwrap()).unwrap();
     fs::write(dir, b"not a folder").unwrap();
+    let error = home.cache.lock(&short(100)).unwrap_err();
+    let LockError::Folder { path, source, .. } = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(path, dir);
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "could not create the cache folder {}: {source}",
+            dir.display()
+        )
+    );
+}
+
+#[test]
+fn a_lock_file_that_cannot_be_created_is_an_open_error() {
+    let home = Home::empty();
+    // The lock file's place is taken by a folder.
+    fs::create_dir_all(home.cache.lock_path()).unwrap();
     let error = home.cache.lock(&short(100)).unwrap_err();
     let LockError::Open { path, source, .. } = &error else {
         panic!("{error:?}");
