@@ -105,7 +105,7 @@ fn cell(value: Option<&str>) -> String {
 /// column unpadded; one line each, with a trailing newline.
 fn table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
     let mut lines: Vec<Vec<String>> = vec![header.iter().map(|h| (*h).to_owned()).collect()];
-    lines.extend(rows);
+    lines.extend(rows.map(|row| row.iter().map(|cell| printable(cell)).collect()));
     let widths: Vec<usize> = (0..header.len())
         .map(|column| {
             lines
@@ -129,6 +129,24 @@ fn table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A value from the service as terminal text: control characters (an escape sequence in an
+/// account name, a newline) are shown escaped (`\u{1b}`), never sent to the terminal.
+fn printable(value: &str) -> String {
+    if !value.chars().any(char::is_control) {
+        return value.to_owned();
+    }
+    value
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn optional(value: Option<&str>) -> Value {
@@ -188,6 +206,13 @@ mod tests {
             "ACCOUNT ID  NAME  EMAIL\n"
         );
         assert_eq!(json(std::iter::empty()), "[]\n");
+        assert_eq!(
+            table(
+                &["ID", "NAME"],
+                [vec!["1".into(), "Prod\u{1b}[2J\nX".into()]].into_iter()
+            ),
+            "ID  NAME\n1   Prod\\u{1b}[2J\\u{a}X\n"
+        );
     }
 
     #[test]
