@@ -4,6 +4,7 @@
 //! exits with its code.
 
 use std::ffi::OsString;
+use std::path::Path;
 use std::process::Command;
 
 use ssokit_chain::config::ProfileSet;
@@ -112,7 +113,16 @@ fn run(command_line: &[OsString], removed: &[&str], set: &[(&str, String)]) -> F
     }
     let e = replace_or_wait(&mut command);
     let shown = program.to_string_lossy();
-    if e.kind() == std::io::ErrorKind::NotFound {
+    // A path that exists but "is not found" names a script whose `#!` interpreter is
+    // missing, as shells say with 126.
+    let is_path = shown.contains(std::path::MAIN_SEPARATOR) || shown.contains('/');
+    if e.kind() == std::io::ErrorKind::NotFound && is_path && Path::new(program).is_file() {
+        Failure::new(
+            format!("cannot run {shown}: its #! interpreter was not found ({e})"),
+            None,
+        )
+        .with_code(126)
+    } else if e.kind() == std::io::ErrorKind::NotFound {
         Failure::new(format!("cannot run {shown}: command not found"), None).with_code(127)
     } else {
         Failure::new(format!("cannot run {shown}: {e}"), None).with_code(126)

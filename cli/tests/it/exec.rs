@@ -115,6 +115,22 @@ fn s16_a_missing_command_and_no_command() {
         run.stderr(),
         format!("ssokit: error: cannot run {path}: Permission denied (os error 13)\n")
     );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        sandbox.write("bad-interpreter", "#!/no/such/interpreter\n");
+        let path = sandbox.path("bad-interpreter");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let path = path.display().to_string();
+        let run = sandbox.run(&["exec", "--profile", "s", "--", &path]);
+        assert_eq!(run.code(), 126, "{}", run.stderr());
+        assert_eq!(
+            run.stderr(),
+            format!(
+                "ssokit: error: cannot run {path}: its #! interpreter was not found (No such file or directory (os error 2))\n"
+            )
+        );
+    }
     let before = sandbox.portal.requests().len();
     let run = sandbox.run(&["exec", "--profile", "s"]);
     assert_eq!(run.code(), 2);
