@@ -231,3 +231,39 @@ fn logout_of_everything_survives_an_unreadable_config() {
     assert!(!sandbox.path(SESSION_CACHE).exists());
     assert!(!sandbox.path(LEGACY_CACHE).exists());
 }
+
+/// SPEC §20 `--all`: a JSON object with `accessToken` is a token file, deleted (with no
+/// server call) even when its `expiresAt` is not a time; other files stay.
+#[test]
+fn logout_of_everything_deletes_broken_token_files_and_keeps_the_rest() {
+    let sandbox = Sandbox::new();
+    let broken = ".aws/sso/cache/broken.json";
+    let registration = ".aws/sso/cache/registration.json";
+    let not_json = ".aws/sso/cache/notes.json";
+    sandbox.write(
+        broken,
+        r#"{"startUrl": "https://old.example/start", "accessToken": "legacy-at", "expiresAt": "soon"}"#,
+    );
+    sandbox.write(
+        registration,
+        r#"{"clientId": "c", "clientSecret": "csecret-x", "expiresAt": "2030-01-01T00:00:00Z"}"#,
+    );
+    sandbox.write(not_json, "not json");
+    let run = sandbox.run(&["logout"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains(&format!(
+            "Logged out: {} (https://old.example/start; no server call: token expired or without region)\n",
+            sandbox.path(broken).display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("Deleted 3 SSO token file(s) and 0 cached role credential file(s).\n"),
+        "{stderr}"
+    );
+    assert!(!sandbox.path(broken).exists());
+    assert!(sandbox.path(registration).exists());
+    assert!(sandbox.path(not_json).exists());
+}

@@ -77,10 +77,7 @@ pub fn logout_files(
             paths.sort();
             Ok(paths
                 .into_iter()
-                .filter_map(|path| {
-                    let token = TokenCacheFile::at_path(&path).read().ok().flatten()?;
-                    Some(judge(path, &token, None, now))
-                })
+                .filter_map(|path| any_token_file(path, now))
                 .collect())
         }
         LogoutScope::Target(request) => {
@@ -113,6 +110,28 @@ pub fn logout_files(
                 }]),
             }
         }
+    }
+}
+
+/// A file of `--all` (SPEC §20): a JSON object with `accessToken` is a token file, to be
+/// deleted even when the rest of it is not a valid token (no call then); anything else
+/// (registrations, unparsable files) is not ours. Read once: a file another tool is
+/// writing is no reason to wait here.
+fn any_token_file(path: PathBuf, now: Timestamp) -> Option<LogoutFile> {
+    let bytes = std::fs::read(&path).ok()?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let object = value.as_object()?;
+    object.get("accessToken")?;
+    match CachedToken::parse(&bytes, &path) {
+        Ok(Some(token)) => Some(judge(path, &token, None, now)),
+        _ => Some(LogoutFile {
+            path,
+            start_url: object
+                .get("startUrl")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned),
+            call: None,
+        }),
     }
 }
 
