@@ -15,8 +15,6 @@
 //! Without an AWS CLI v2 the tests say so and pass, unless `SSOKIT_REQUIRE_AWS_CLI=1` (CI
 //! sets it, after installing Debian's `awscli`): then they fail.
 
-#![allow(clippy::print_stderr, reason = "the tests report a missing AWS CLI")]
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -44,19 +42,13 @@ fn aws_cli_v2(test: &str) -> Option<PathBuf> {
                 .output()
                 .is_ok_and(|o| o.status.success() && o.stdout.starts_with(b"aws-cli/2."))
         });
-    if found.is_none() {
-        #[allow(
-            clippy::disallowed_methods,
-            reason = "the test asks the CI environment whether the AWS CLI is required"
-        )]
-        let required = std::env::var_os("SSOKIT_REQUIRE_AWS_CLI").is_some();
-        assert!(
-            !required,
-            "SSOKIT_REQUIRE_AWS_CLI is set but no aws-cli/2 is on PATH or at /usr/bin/aws"
-        );
-        eprintln!("{test}: SKIPPED: no AWS CLI v2 (apt-get install awscli)");
-    }
-    found
+    crate::or_skip(
+        found,
+        test,
+        "SSOKIT_REQUIRE_AWS_CLI",
+        "no AWS CLI v2",
+        "apt-get install awscli",
+    )
 }
 
 /// The sandbox's home and files, with the SSO and SSO-OIDC services reached by their real

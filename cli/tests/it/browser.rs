@@ -9,8 +9,6 @@
 //! Without Chromium the test says so and passes, unless `SSOKIT_REQUIRE_BROWSER=1` (CI
 //! sets it, after installing Debian's `chromium`): then it fails.
 
-#![allow(clippy::print_stderr, reason = "the test reports a missing browser")]
-
 use std::collections::HashSet;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -31,20 +29,13 @@ fn chromium() -> Option<PathBuf> {
 /// Chromium, or `None` after saying why the test is skipped (a failure when
 /// `SSOKIT_REQUIRE_BROWSER` is set).
 fn chromium_or_skip(test: &str) -> Option<PathBuf> {
-    let found = chromium();
-    if found.is_none() {
-        #[allow(
-            clippy::disallowed_methods,
-            reason = "the test asks the CI environment whether a browser is required"
-        )]
-        let required = std::env::var_os("SSOKIT_REQUIRE_BROWSER").is_some();
-        assert!(
-            !required,
-            "SSOKIT_REQUIRE_BROWSER is set but Chromium is not installed"
-        );
-        eprintln!("{test}: SKIPPED: no Chromium (apt-get install chromium)");
-    }
-    found
+    crate::or_skip(
+        chromium(),
+        test,
+        "SSOKIT_REQUIRE_BROWSER",
+        "no Chromium",
+        "apt-get install chromium",
+    )
 }
 
 /// Makes `BROWSER` a wrapper that logs each start to `browser.log` (and its arguments to

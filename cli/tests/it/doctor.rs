@@ -13,8 +13,9 @@ fn no_secret(text: &str) {
     }
 }
 
-#[test]
-fn s20_a_valid_token_and_entry_resolve_without_a_request() {
+/// The sandbox after one `credentials --profile s`, which cached role credentials valid
+/// for an hour; that expiry.
+fn with_role_cache_entry() -> (Sandbox, String) {
     let sandbox = Sandbox::new();
     let until = now_plus(3600);
     let in_an_hour: jiff::Timestamp = until.parse().unwrap();
@@ -23,6 +24,12 @@ fn s20_a_valid_token_and_entry_resolve_without_a_request() {
         [Answer::role_credentials(in_an_hour.as_millisecond())],
     );
     sandbox.run(&["credentials", "--profile", "s"]).success();
+    (sandbox, until)
+}
+
+#[test]
+fn s20_a_valid_token_and_entry_resolve_without_a_request() {
+    let (sandbox, until) = with_role_cache_entry();
     let before = sandbox.portal.requests().len();
     let run = sandbox.run(&["doctor", "--profile", "s"]);
     let out = run.stdout();
@@ -143,14 +150,7 @@ fn s20_an_expired_token_without_refresh_token_names_the_login() {
 /// what the next login must fix.
 #[test]
 fn a_valid_role_cache_entry_resolves_past_an_expired_token() {
-    let sandbox = Sandbox::new();
-    let until = now_plus(3600);
-    let in_an_hour: jiff::Timestamp = until.parse().unwrap();
-    sandbox.portal.script(
-        Operation::GetRoleCredentials,
-        [Answer::role_credentials(in_an_hour.as_millisecond())],
-    );
-    sandbox.run(&["credentials", "--profile", "s"]).success();
+    let (sandbox, until) = with_role_cache_entry();
     expire_without_refresh(&sandbox);
     let run = sandbox.run(&["doctor", "--profile", "s"]);
     let out = run.stdout();

@@ -11,8 +11,6 @@
 //! Without botocore the tests say so and pass, unless `SSOKIT_REQUIRE_BOTOCORE=1` (CI sets
 //! it, after `pip install`ing the pinned botocore): then they fail.
 
-#![allow(clippy::print_stderr, reason = "the tests report a missing botocore")]
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -29,19 +27,13 @@ fn botocore(test: &str) -> Option<PathBuf> {
         .ok()
         .filter(|o| o.status.success())
         .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
-    if found.is_none() {
-        #[allow(
-            clippy::disallowed_methods,
-            reason = "the test asks the CI environment whether botocore is required"
-        )]
-        let required = std::env::var_os("SSOKIT_REQUIRE_BOTOCORE").is_some();
-        assert!(
-            !required,
-            "SSOKIT_REQUIRE_BOTOCORE is set but python3 cannot import botocore"
-        );
-        eprintln!("{test}: SKIPPED: no botocore (pip install botocore)");
-    }
-    found
+    crate::or_skip(
+        found,
+        test,
+        "SSOKIT_REQUIRE_BOTOCORE",
+        "no botocore",
+        "pip install botocore",
+    )
 }
 
 /// Runs `script` under python3 in the sandbox's environment (its HOME, the fake's endpoint

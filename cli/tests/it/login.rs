@@ -59,46 +59,85 @@ fn usage_errors() {
     );
 }
 
+/// A `login --sso-session dev --no-browser` process with its stderr, killed if the test
+/// ends first.
+#[cfg(unix)]
+struct Login {
+    child: std::process::Child,
+    stderr: std::io::BufReader<std::process::ChildStderr>,
+}
+
+#[cfg(unix)]
+impl Login {
+    fn start(sandbox: &Sandbox) -> Self {
+        use std::process::Stdio;
+        let mut child = sandbox
+            .command(&["login", "--sso-session", "dev", "--no-browser"])
+            .stderr(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        Self { child, stderr }
+    }
+
+    /// Reads stderr up to a line with `text`; what was read.
+    fn wait_for(&mut self, text: &str) -> String {
+        use std::io::BufRead;
+        let mut seen = String::new();
+        while !seen.contains(text) {
+            let mut line = String::new();
+            assert!(
+                self.stderr.read_line(&mut line).unwrap() > 0,
+                "{text} never came: {seen}"
+            );
+            seen.push_str(&line);
+        }
+        seen
+    }
+
+    fn interrupt(&self) {
+        let status = std::process::Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// Waits for the exit; its status and the rest of stderr.
+    fn exit(&mut self) -> (Option<i32>, String) {
+        let code = self.child.wait().unwrap().code();
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut self.stderr, &mut rest).unwrap();
+        (code, rest)
+    }
+}
+
+#[cfg(unix)]
+impl Drop for Login {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// SPEC §19.1: an interrupt ends the login with L-CANCEL and status 130, the callback
 /// listener closed and the login lock released.
 #[cfg(unix)]
 #[test]
 fn an_interrupted_login_is_cancelled_with_status_130() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
-
     let sandbox = Sandbox::new();
-    let mut child = sandbox
-        .command(&["login", "--sso-session", "dev", "--no-browser"])
-        .stderr(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut seen = String::new();
-    while !seen.contains("/authorize?") {
-        let mut line = String::new();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "the prompt never came: {seen}"
-        );
-        seen.push_str(&line);
-    }
+    let mut login = Login::start(&sandbox);
+    let seen = login.wait_for("/authorize?");
     let port: u16 = seen
         .split("127.0.0.1:")
         .nth(1)
         .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
         .and_then(|p| p.parse().ok())
         .unwrap();
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let exit = child.wait().unwrap();
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
-    assert_eq!(exit.code(), Some(130), "{seen}{rest}");
+    login.interrupt();
+    let (code, rest) = login.exit();
+    assert_eq!(code, Some(130), "{seen}{rest}");
     assert!(rest.ends_with("ssokit: error: login cancelled\n"), "{rest}");
     assert!(
         ssokit_fake_portal::sandbox::callback_no_longer_served(port),
@@ -135,74 +174,35 @@ fn the_first_login_of_a_fresh_home_makes_the_cache_folder() {
 #[cfg(unix)]
 #[test]
 fn an_interrupt_ends_a_login_waiting_for_another() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Child, ChildStderr, Stdio};
     use std::time::{Duration, Instant};
 
-    /// A login process, killed if the test ends first.
-    struct Login(Child);
-    impl Drop for Login {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    fn start(sandbox: &Sandbox) -> (Login, BufReader<ChildStderr>) {
-        let mut child = sandbox
-            .command(&["login", "--sso-session", "dev", "--no-browser"])
-            .stderr(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = BufReader::new(child.stderr.take().unwrap());
-        (Login(child), stderr)
-    }
-    fn wait_for(stderr: &mut BufReader<ChildStderr>, text: &str) {
-        let mut seen = String::new();
-        while !seen.contains(text) {
-            let mut line = String::new();
-            assert!(stderr.read_line(&mut line).unwrap() > 0, "{text}: {seen}");
-            seen.push_str(&line);
-        }
-    }
-
     let sandbox = Sandbox::new();
-    let (mut first, mut first_err) = start(&sandbox);
-    wait_for(&mut first_err, "/authorize?");
-    let (mut second, mut second_err) = start(&sandbox);
-    wait_for(&mut second_err, "is in progress; waiting for it to finish.");
-    let kill = |Login(child): &Login, signal: &str| {
-        let status = std::process::Command::new("kill")
-            .args([signal, &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    };
-    kill(&second, "-INT");
+    let mut first = Login::start(&sandbox);
+    first.wait_for("/authorize?");
+    let mut second = Login::start(&sandbox);
+    second.wait_for("is in progress; waiting for it to finish.");
+    second.interrupt();
     // A bound for a hang (the lock wait is 11 minutes), not a speed check.
     #[allow(
         clippy::disallowed_methods,
         reason = "the test bounds a child process that might hang, on the real clock"
     )]
     let started = Instant::now();
-    let exit = loop {
-        if let Some(exit) = second.0.try_wait().unwrap() {
-            break exit;
-        }
+    while second.child.try_wait().unwrap().is_none() {
         assert!(
             started.elapsed() < Duration::from_secs(60),
             "the waiting login did not end after the interrupt"
         );
         std::thread::sleep(Duration::from_millis(50));
-    };
-    assert_eq!(exit.code(), Some(130));
+    }
+    assert_eq!(second.exit().0, Some(130));
     assert_eq!(
-        first.0.try_wait().unwrap(),
+        first.child.try_wait().unwrap(),
         None,
         "the first login still runs"
     );
-    kill(&first, "-INT");
-    assert_eq!(first.0.wait().unwrap().code(), Some(130));
+    first.interrupt();
+    assert_eq!(first.exit().0, Some(130));
 }
 
 /// Logging out of everything needs no setting: with a config that cannot be read, the

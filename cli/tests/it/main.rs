@@ -40,6 +40,32 @@ use ssokit_fake_portal::sandbox;
 // The §13 cache files, and the values that must never reach stderr (or `profiles`' stdout).
 pub use ssokit_fake_portal::sandbox::{LEGACY_CACHE, SECRETS, SESSION_CACHE};
 
+/// A tool an interop test needs: `found`, or `None` after saying that `test` is skipped
+/// for want of `missing` (`install` says how to get it); a failure when the variable
+/// `required_by` is set, as CI sets it after installing the tool.
+#[allow(
+    clippy::print_stderr,
+    reason = "a skipped test says so on stderr, loudly"
+)]
+pub fn or_skip<T>(
+    found: Option<T>,
+    test: &str,
+    required_by: &str,
+    missing: &str,
+    install: &str,
+) -> Option<T> {
+    if found.is_none() {
+        #[allow(
+            clippy::disallowed_methods,
+            reason = "the test asks the CI environment whether the tool is required"
+        )]
+        let required = std::env::var_os(required_by).is_some();
+        assert!(!required, "{required_by} is set but there is {missing}");
+        eprintln!("{test}: SKIPPED: {missing} ({install})");
+    }
+    found
+}
+
 /// Profile `s`'s role credential cache entry (SPEC §21), relative to the home.
 pub const S_ENTRY: &str = ".aws/cli/cache/9eed7d016ae9398e5d2c4152bf33123c25e9740f.json";
 
