@@ -138,7 +138,9 @@ pub async fn login(
                 .await?
         }
     };
-    let expires_at = context.write_token(&token_file, &registration, &token, output)?;
+    let expires_at = context
+        .write_token(&token_file, &registration, &token, output)
+        .await?;
     if let Err(e) = lock.record_attempt(context.now()) {
         output.warn(&format!(
             "could not record the login in {}: {e}",
@@ -555,7 +557,7 @@ Or open this URL, which fills in the code:
     }
 
     /// Writes the token file (SPEC §19.8) under the refresh lock; its expiry.
-    fn write_token(
+    async fn write_token(
         &self,
         file: &TokenCacheFile,
         registration: &ClientRegistration,
@@ -578,13 +580,23 @@ Or open this URL, which fills in the code:
             registration_expires_at: registration.expires_at(),
             refresh_token: token.refresh_token(),
         };
-        let _refresh_lock = match file.lock(self.config.lock_options()) {
-            Ok(lock) => Some(lock),
-            Err(e) => {
-                output.warn(&format!("{e}; writing the token anyway"));
-                None
-            }
-        };
+        // The refresh lock can take up to its timeout: waited for on a blocking thread, so
+        // that an interrupt still ends the login meanwhile.
+        let (lock_file, options) = (file.clone(), self.config.lock_options().clone());
+        let _refresh_lock =
+            match tokio::task::spawn_blocking(move || lock_file.lock(&options)).await {
+                Ok(Ok(lock)) => Some(lock),
+                Ok(Err(e)) => {
+                    output.warn(&format!("{e}; writing the token anyway"));
+                    None
+                }
+                Err(e) => {
+                    output.warn(&format!(
+                        "the lock wait failed ({e}); writing the token anyway"
+                    ));
+                    None
+                }
+            };
         let existing = std::fs::read(file.path()).ok();
         let text = login
             .render_over(existing.as_deref())
