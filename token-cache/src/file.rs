@@ -68,10 +68,21 @@ impl TokenCacheFile {
     /// the error is returned and the file is left exactly as it is. This never locks and
     /// never writes.
     pub fn read(&self) -> Result<Option<CachedToken>, ReadError> {
-        match self.read_once() {
-            Err(e) if e.is_corrupt() => {
+        self.with_second_chance(|| self.read_once(), ReadError::is_corrupt)
+    }
+
+    /// Runs `read`, and once more after the corrupt-retry delay when its error
+    /// `is_invalid`: a tool that writes in place may have been halfway through. The one
+    /// second-chance read of every file kind kept here.
+    pub(crate) fn with_second_chance<T, E>(
+        &self,
+        read: impl Fn() -> Result<T, E>,
+        is_invalid: impl Fn(&E) -> bool,
+    ) -> Result<T, E> {
+        match read() {
+            Err(e) if is_invalid(&e) => {
                 std::thread::sleep(self.corrupt_retry_delay);
-                self.read_once()
+                read()
             }
             other => other,
         }

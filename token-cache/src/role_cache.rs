@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use serde_json::value::RawValue;
 
 use crate::cli_key::{KeyValue, Separators, cli_key_file_name};
-use crate::file::{DEFAULT_CORRUPT_RETRY_DELAY, TokenCacheFile, WriteError};
+use crate::file::{TokenCacheFile, WriteError};
 use crate::lock::{CacheLock, LockError, LockOptions};
 use crate::time::format_time;
 use crate::token::{CorruptDetail, Json, Members, UTF8_BOM, json_string};
@@ -491,8 +491,8 @@ impl RoleCacheError {
 /// ```
 #[derive(Clone, Debug)]
 pub struct RoleCacheFile {
+    /// The file's path, its corrupt-retry delay, its lock and its atomic write.
     file: TokenCacheFile,
-    corrupt_retry_delay: Duration,
 }
 
 impl RoleCacheFile {
@@ -505,7 +505,6 @@ impl RoleCacheFile {
     pub fn at_path(path: impl Into<PathBuf>) -> Self {
         Self {
             file: TokenCacheFile::at_path(path),
-            corrupt_retry_delay: DEFAULT_CORRUPT_RETRY_DELAY,
         }
     }
 
@@ -513,7 +512,7 @@ impl RoleCacheFile {
     /// writes entries in place, so a read may see half a file).
     #[must_use]
     pub fn with_corrupt_retry_delay(mut self, delay: Duration) -> Self {
-        self.corrupt_retry_delay = delay;
+        self.file = self.file.with_corrupt_retry_delay(delay);
         self
     }
 
@@ -525,13 +524,10 @@ impl RoleCacheFile {
     /// Reads the entry: `Ok(None)` when there is no file; an invalid one is read once more
     /// after the delay, then reported. Never locks, writes or deletes.
     pub fn read(&self) -> Result<Option<RoleCacheEntry>, RoleCacheError> {
-        match self.read_once() {
-            Err(RoleCacheError::Invalid { .. }) => {
-                std::thread::sleep(self.corrupt_retry_delay);
-                self.read_once()
-            }
-            other => other,
-        }
+        self.file.with_second_chance(
+            || self.read_once(),
+            |e| matches!(e, RoleCacheError::Invalid { .. }),
+        )
     }
 
     /// Reads the entry once, without the second chance of [`read`](Self::read).
