@@ -119,20 +119,21 @@ pub fn logout_files(
 /// writing is no reason to wait here.
 fn any_token_file(path: PathBuf, now: Timestamp) -> Option<LogoutFile> {
     let bytes = std::fs::read(&path).ok()?;
+    if let Ok(Some(token)) = CachedToken::parse(&bytes, &path) {
+        return Some(judge(path, &token, None, now));
+    }
+    // Not a valid token: still ours when it is an object with `accessToken`.
     let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
     let object = value.as_object()?;
     object.get("accessToken")?;
-    match CachedToken::parse(&bytes, &path) {
-        Ok(Some(token)) => Some(judge(path, &token, None, now)),
-        _ => Some(LogoutFile {
-            path,
-            start_url: object
-                .get("startUrl")
-                .and_then(serde_json::Value::as_str)
-                .map(str::to_owned),
-            call: None,
-        }),
-    }
+    Some(LogoutFile {
+        path,
+        start_url: object
+            .get("startUrl")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned),
+        call: None,
+    })
 }
 
 /// The role credential cache entries `scope` covers (SPEC §20 targets), in name order:
