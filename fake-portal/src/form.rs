@@ -33,6 +33,11 @@ impl Form {
     }
 }
 
+/// The part of a URL or request target after its first `?` (empty without one).
+pub(crate) fn query_of(target: &str) -> &str {
+    target.split_once('?').map_or("", |(_, q)| q)
+}
+
 /// A query value encoded per RFC 3986, strictly: only `A-Za-z0-9-_.~` literal, every other
 /// UTF-8 byte as `%XX` (upper-case hex).
 pub(crate) fn encode_component(value: &str) -> String {

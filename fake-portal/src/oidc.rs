@@ -15,7 +15,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use serde_json::{Map, Value};
 
 use crate::answer::{Answer, DEFAULT_LOGIN_TOKEN_BODY, DEFAULT_TOKEN_BODY};
-use crate::form::{Form, encode_component};
+use crate::form::{Form, encode_component, query_of};
 use crate::operation::Operation;
 use crate::request::RecordedRequest;
 
@@ -388,11 +388,6 @@ fn invalid_request() -> Answer {
 
 fn is_success(answer: &Answer) -> bool {
     (200..300).contains(&answer.status)
-}
-
-/// The part of a URL or request target after its first `?` (empty without one).
-fn query_of(target: &str) -> &str {
-    target.split_once('?').map_or("", |(_, q)| q)
 }
 
 /// A JSON object, if `bytes` is one.

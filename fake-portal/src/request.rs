@@ -1,5 +1,6 @@
 //! What the fake received: one request as it arrived.
 
+use crate::form::{Form, query_of};
 use crate::operation::Operation;
 
 /// One request as the fake received it.
@@ -38,6 +39,18 @@ impl RecordedRequest {
         let mut names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
         names.sort_unstable();
         names
+    }
+
+    /// The first query parameter `name`, decoded as a form value.
+    pub fn query_param(&self, name: &str) -> Option<String> {
+        Form::parse(query_of(&self.target).as_bytes())
+            .get(name)
+            .map(str::to_owned)
+    }
+
+    /// The first parameter `name` of a form body (the query protocol's), decoded.
+    pub fn form_param(&self, name: &str) -> Option<String> {
+        Form::parse(&self.body).get(name).map(str::to_owned)
     }
 
     /// The body as UTF-8 (lossy).

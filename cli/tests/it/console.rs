@@ -24,31 +24,6 @@ fn signin_requests(sandbox: &Sandbox) -> Vec<RecordedRequest> {
         .collect()
 }
 
-/// `name=value` of a request's query, the value percent-decoded.
-fn param(request: &RecordedRequest, name: &str) -> Option<String> {
-    let query = request.target.split_once('?')?.1;
-    query.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
-        (k == name).then(|| percent_decode(v))
-    })
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
-}
-
 /// The §13 config plus `extra`.
 fn with_profiles(sandbox: &Sandbox, extra: &str) {
     let config = sandbox.read(".aws/config");
@@ -80,10 +55,13 @@ fn s18_print_writes_the_login_url_and_nothing_else() {
     );
     let sent = signin_requests(&sandbox);
     assert_eq!(sent.len(), 1);
-    assert_eq!(param(&sent[0], "Action").as_deref(), Some("getSigninToken"));
-    assert_eq!(param(&sent[0], "SessionDuration"), None);
     assert_eq!(
-        param(&sent[0], "Session").unwrap(),
+        sent[0].query_param("Action").as_deref(),
+        Some("getSigninToken")
+    );
+    assert_eq!(sent[0].query_param("SessionDuration"), None);
+    assert_eq!(
+        sent[0].query_param("Session").unwrap(),
         r#"{"sessionId":"ASIAMOCKACCESSKEY","sessionKey":"mockSecretKey","sessionToken":"mockSessionToken"}"#
     );
     assert_eq!(sandbox.gets(), 1, "one GetRoleCredentials");
@@ -96,7 +74,10 @@ fn s18_duration_is_sent_and_checked() {
         .run(&["console", "--profile", "s", "--print", "--duration", "3600"])
         .success();
     let sent = signin_requests(&sandbox);
-    assert_eq!(param(&sent[0], "SessionDuration").as_deref(), Some("3600"));
+    assert_eq!(
+        sent[0].query_param("SessionDuration").as_deref(),
+        Some("3600")
+    );
     assert!(
         sent[0]
             .target
@@ -282,7 +263,7 @@ fn the_environment_keys_have_no_issuer() {
         "{stdout}"
     );
     assert_eq!(
-        param(&signin_requests(&sandbox)[0], "Session").unwrap(),
+        signin_requests(&sandbox)[0].query_param("Session").unwrap(),
         r#"{"sessionId":"ASIAENV","sessionKey":"env-secret","sessionToken":"env-session"}"#
     );
 }

@@ -46,31 +46,6 @@ fn with_profiles(w: &World, extra: &str) {
     w.write(".aws/config", format!("{config}\n{extra}"));
 }
 
-/// `name=value` of a query, the value percent-decoded.
-fn param(request: &RecordedRequest, name: &str) -> Option<String> {
-    let query = request.target.split_once('?')?.1;
-    query.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
-        (k == name).then(|| percent_decode(v))
-    })
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
-}
-
 fn signin_requests(w: &World) -> Vec<RecordedRequest> {
     w.requests_of(Operation::GetSigninToken)
 }
@@ -96,9 +71,9 @@ async fn s18_the_login_url_of_an_sso_profile() {
         "{}",
         sent[0].target
     );
-    assert_eq!(param(&sent[0], "SessionDuration"), None);
+    assert_eq!(sent[0].query_param("SessionDuration"), None);
     assert_eq!(
-        param(&sent[0], "Session").unwrap(),
+        sent[0].query_param("Session").unwrap(),
         r#"{"sessionId":"ASIAMOCKACCESSKEY","sessionKey":"mockSecretKey","sessionToken":"mockSessionToken"}"#
     );
     assert_eq!(
@@ -128,7 +103,10 @@ async fn a_duration_is_sent_as_session_duration() {
     };
     let link = link(&w, &request).await.unwrap();
     let sent = signin_requests(&w);
-    assert_eq!(param(&sent[0], "SessionDuration").as_deref(), Some("3600"));
+    assert_eq!(
+        sent[0].query_param("SessionDuration").as_deref(),
+        Some("3600")
+    );
     assert!(
         sent[0]
             .target
@@ -215,7 +193,10 @@ async fn c_chained_only_when_the_role_source_was_temporary() {
     assert!(link_over_keys.url().contains("&Issuer=&"));
     let sent = signin_requests(&w);
     assert_eq!(
-        param(sent.last().unwrap(), "SessionDuration").as_deref(),
+        sent.last()
+            .unwrap()
+            .query_param("SessionDuration")
+            .as_deref(),
         Some("3600")
     );
 }

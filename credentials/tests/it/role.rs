@@ -37,12 +37,7 @@ fn sts_posts(w: &World) -> Vec<RecordedRequest> {
 
 /// The `RoleArn` of an `AssumeRole` body, decoded.
 fn role_of(request: &RecordedRequest) -> String {
-    let body = request.body_text();
-    let encoded = body
-        .split('&')
-        .find_map(|p| p.strip_prefix("RoleArn="))
-        .unwrap_or_default();
-    encoded.replace("%3A", ":").replace("%2F", "/")
+    request.form_param("RoleArn").unwrap_or_default()
 }
 
 /// The access key id of an `authorization` header.
