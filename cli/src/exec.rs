@@ -49,14 +49,6 @@ pub(crate) fn refuse_nesting(config: &ProviderConfig) -> Result<(), Failure> {
     }
 }
 
-/// The profile exec runs as: `--profile`, else `AWS_PROFILE`, else `default`.
-pub(crate) fn profile_name(config: &ProviderConfig, explicit: Option<&str>) -> String {
-    explicit
-        .or_else(|| config.env().get("AWS_PROFILE").filter(|p| !p.is_empty()))
-        .unwrap_or("default")
-        .to_owned()
-}
-
 /// Runs `command_line` as profile `profile` with `credentials` (steps 3 and 4): returns
 /// only the failure to start it.
 pub(crate) fn replace_with(

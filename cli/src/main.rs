@@ -43,6 +43,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
+use ssokit_chain::config::selected_profile;
 use ssokit_chain::{DefaultProviders, ProviderConfig, provider_config_from_process};
 
 use accounts::{ListingArgs, ListingFormat};
@@ -350,7 +351,8 @@ fn on_runtime(
             if command.is_empty() {
                 return Err(Failure::usage("ssokit exec needs a command after --"));
             }
-            let name = exec::profile_name(&config, profile.as_deref());
+            // The profile exec runs as, as the chain selects it.
+            let name = selected_profile(profile.as_deref(), config.env()).to_owned();
             let config = credentials_config(config, mfa_code.as_deref(), *no_disk_cache);
             let defaults = with_profile(DefaultProviders::new(config), profile.as_deref());
             let credentials = runtime.block_on(defaults.credentials_chain().resolve())?;

@@ -328,17 +328,21 @@ impl EndpointConfig {
     }
 }
 
-/// `^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`
-fn validate_region(region: &str) -> Result<(), EndpointError> {
+/// Whether `region` can name a host: `^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`.
+pub fn is_valid_region(region: &str) -> bool {
     let bytes = region.as_bytes();
     let edge_ok = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
-    let valid = (1..=63).contains(&bytes.len())
+    (1..=63).contains(&bytes.len())
         && edge_ok(bytes.first())
         && edge_ok(bytes.last())
         && bytes
             .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'-');
-    if valid {
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+}
+
+/// [`is_valid_region`], as the rule sets' error.
+fn validate_region(region: &str) -> Result<(), EndpointError> {
+    if is_valid_region(region) {
         Ok(())
     } else {
         Err(EndpointError::InvalidRegion {

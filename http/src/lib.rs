@@ -93,7 +93,7 @@ mod tls;
 pub use client::HttpClient;
 pub use endpoint::{
     Endpoint, EndpointConfig, EndpointError, EndpointOverride, EndpointOverrideSources, NamedValue,
-    Regional, ServiceEndpoint, is_loopback_host, standard_regional_host,
+    Regional, ServiceEndpoint, is_loopback_host, is_valid_region, standard_regional_host,
 };
 pub use error::{Attempts, Cause, Error, Seconds, ServiceError, is_throttling_code};
 pub use pacing::Pacing;

@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use ssokit_config_parser::{ProfileSet, Section, SectionKind, Source};
 use ssokit_token_cache::{
-    CacheLock, CachedToken, LockError, LockOptions, RoleCacheEntry, RoleCacheFile, RoleCacheKey,
-    TokenCacheFile, cache_dir, role_cache_dir,
+    CachedToken, RoleCacheEntry, RoleCacheKey, TokenCacheFile, cache_dir, role_cache_dir,
 };
 
 use crate::config::ProviderConfig;
@@ -216,8 +215,8 @@ fn judge(
 ) -> LogoutFile {
     let region = token
         .region()
-        .filter(|r| valid_region(r))
-        .or(fallback_region.filter(|r| valid_region(r)));
+        .filter(|r| ssokit_http::is_valid_region(r))
+        .or(fallback_region.filter(|r| ssokit_http::is_valid_region(r)));
     let call = match region {
         Some(region) if token.expires_at() > now => {
             Some((region.to_owned(), token.access_token().to_owned()))
@@ -229,17 +228,6 @@ fn judge(
         start_url: token.start_url().map(str::to_owned),
         call,
     }
-}
-
-/// A region usable in a host name.
-fn valid_region(region: &str) -> bool {
-    !region.is_empty()
-        && region.len() <= 63
-        && region
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        && !region.starts_with('-')
-        && !region.ends_with('-')
 }
 
 /// The portal's Logout for `token` in `region`, with the settings profile's endpoint
@@ -359,7 +347,7 @@ pub async fn logout(
         }
     }
     for entry in entries {
-        match delete(config, RoleCacheFile::at_path(&entry)).await {
+        match delete(config, TokenCacheFile::at_path(&entry)).await {
             Ok(()) => summary.deleted_entries += 1,
             Err(e) => {
                 summary.failed = true;
@@ -374,37 +362,10 @@ pub async fn logout(
     Ok(summary)
 }
 
-/// A cache file that a logout deletes under its lock: a token file (whose refresh lock
-/// keeps a refresher from writing it back) or a role cache entry (whose lock keeps a fetch
-/// from doing so).
-trait Locked: Send + 'static {
-    fn path(&self) -> &Path;
-    fn lock(&self, options: &LockOptions) -> Result<CacheLock, LockError>;
-}
-
-impl Locked for TokenCacheFile {
-    fn path(&self) -> &Path {
-        TokenCacheFile::path(self)
-    }
-
-    fn lock(&self, options: &LockOptions) -> Result<CacheLock, LockError> {
-        TokenCacheFile::lock(self, options)
-    }
-}
-
-impl Locked for RoleCacheFile {
-    fn path(&self) -> &Path {
-        RoleCacheFile::path(self)
-    }
-
-    fn lock(&self, options: &LockOptions) -> Result<CacheLock, LockError> {
-        RoleCacheFile::lock(self, options)
-    }
-}
-
-/// Deletes `file` under its lock; a lock that cannot be had in time does not stop the
-/// deletion. A missing file is fine.
-async fn delete(config: &ProviderConfig, file: impl Locked) -> std::io::Result<()> {
+/// Deletes `file` under its lock (a token file's refresh lock keeps a refresher from
+/// writing it back; a role cache entry's, a fetch); a lock that cannot be had in time does
+/// not stop the deletion. A missing file is fine.
+async fn delete(config: &ProviderConfig, file: TokenCacheFile) -> std::io::Result<()> {
     let options = config.lock_options().clone();
     tokio::task::spawn_blocking(move || {
         let _lock = file.lock(&options).ok();
