@@ -4,10 +4,9 @@
 use std::fmt;
 
 use jiff::Timestamp;
-use serde_json::value::RawValue;
 
 use crate::time::format_time;
-use crate::token::{CorruptDetail, Members, UTF8_BOM, json_string, render_members};
+use crate::token::{CorruptDetail, is_blank, json_string, object_members, render_members};
 
 /// What a login obtained, to be written to the session's (or start URL's) token file.
 /// `Debug` never shows the tokens or the client secret.
@@ -93,28 +92,22 @@ impl LoginToken<'_> {
         }
         Ok(render_members(&members))
     }
+
+    /// Whether a login may write over `existing` (the file's bytes): `Err` with the corrupt
+    /// detail when it is not a token file, as [`render_over`](Self::render_over) would
+    /// refuse it.
+    pub fn check_existing(existing: &[u8]) -> Result<(), CorruptDetail> {
+        existing_members(existing).map(|_| ())
+    }
 }
 
-/// The members of an existing file, or why it is not a token file.
+/// The members of an existing file (none when it is blank or `null`), or why it is not a
+/// token file.
 fn existing_members(bytes: &[u8]) -> Result<Vec<(String, String)>, CorruptDetail> {
-    let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
-    if body.iter().all(u8::is_ascii_whitespace) {
+    if is_blank(bytes) {
         return Ok(Vec::new());
     }
-    let invalid = |e: &serde_json::Error| CorruptDetail::InvalidJson {
-        line: e.line(),
-        column: e.column(),
-    };
-    let document: Box<RawValue> = serde_json::from_slice(body).map_err(|e| invalid(&e))?;
-    let text = document.get().trim_start();
-    if text.starts_with('n') {
-        return Ok(Vec::new());
-    }
-    if !text.starts_with('{') {
-        return Err(CorruptDetail::NotAnObject);
-    }
-    let Members(members) = serde_json::from_str(text).map_err(|e| invalid(&e))?;
-    Ok(members)
+    object_members(bytes).map(Option::unwrap_or_default)
 }
 
 /// Replaces every member named `key` (duplicates included), or appends it.

@@ -10,13 +10,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use serde_json::value::RawValue;
 
 use crate::cli_key::{KeyValue, Separators, cli_key_file_name};
 use crate::file::{TokenCacheFile, WriteError};
 use crate::lock::{CacheLock, LockError, LockOptions};
 use crate::time::format_time;
-use crate::token::{CorruptDetail, Json, Members, UTF8_BOM, json_string};
+use crate::token::{CorruptDetail, Json, json_string, last, object_members};
 
 const REDACTED: &str = "** redacted **";
 
@@ -217,9 +216,9 @@ impl RoleCacheEntry {
     /// # Ok::<(), ssokit_token_cache::EntryProblem>(())
     /// ```
     pub fn parse(bytes: &[u8]) -> Result<Self, EntryProblem> {
-        let members = object_members(bytes)?;
+        let members = entry_members(bytes)?;
         let credentials = last(&members, "Credentials")
-            .and_then(|raw| object_members(raw.as_bytes()).ok())
+            .and_then(|raw| object_members(raw.as_bytes()).ok().flatten())
             .unwrap_or_default();
         let required = |name: &'static str| match last(&credentials, name).map(Json::classify) {
             Some(Json::Str(s)) if !s.is_empty() => Ok(s),
@@ -247,7 +246,7 @@ impl RoleCacheEntry {
             EntrySource::Sso
         } else {
             let user = last(&members, "AssumedRoleUser")
-                .and_then(|raw| object_members(raw.as_bytes()).ok())
+                .and_then(|raw| object_members(raw.as_bytes()).ok().flatten())
                 .unwrap_or_default();
             EntrySource::AssumeRole {
                 assumed_role_id: string(&user, "AssumedRoleId"),
@@ -267,7 +266,7 @@ impl RoleCacheEntry {
     /// Whether `bytes` are a JSON object with `"ProviderType": "sso"`: an SSO entry, which
     /// a logout deletes (assume-role entries and other files stay).
     pub fn is_sso(bytes: &[u8]) -> bool {
-        object_members(bytes).is_ok_and(|members| {
+        entry_members(bytes).is_ok_and(|members| {
             matches!(last(&members, "ProviderType").map(Json::classify), Some(Json::Str(s)) if s == "sso")
         })
     }
@@ -356,31 +355,11 @@ impl RoleCacheEntry {
     }
 }
 
-/// The members of the JSON object in `bytes`, or why it is not one.
-fn object_members(bytes: &[u8]) -> Result<Vec<(String, String)>, EntryProblem> {
-    let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
-    let invalid = |e: &serde_json::Error| {
-        EntryProblem::Corrupt(CorruptDetail::InvalidJson {
-            line: e.line(),
-            column: e.column(),
-        })
-    };
-    let document: Box<RawValue> = serde_json::from_slice(body).map_err(|e| invalid(&e))?;
-    let text = document.get().trim_start();
-    if !text.starts_with('{') {
-        return Err(EntryProblem::Corrupt(CorruptDetail::NotAnObject));
-    }
-    let Members(members) = serde_json::from_str(text).map_err(|e| invalid(&e))?;
-    Ok(members)
-}
-
-/// The raw value of the last member named `name` (JSON's "last one wins").
-fn last<'m>(members: &'m [(String, String)], name: &str) -> Option<&'m str> {
-    members
-        .iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
+/// The members of an entry file, which must be a JSON object (`null` is not one).
+fn entry_members(bytes: &[u8]) -> Result<Vec<(String, String)>, EntryProblem> {
+    object_members(bytes)
+        .map_err(EntryProblem::Corrupt)?
+        .ok_or(EntryProblem::Corrupt(CorruptDetail::NotAnObject))
 }
 
 /// An object nested one level (its members at 4 spaces, its brace at 2).

@@ -54,6 +54,47 @@ pub struct CachedToken {
     origin: [u8; 20],
 }
 
+/// Whether `bytes` (after a UTF-8 byte order mark) is empty or JSON whitespace only: a
+/// token file that counts as none.
+pub(crate) fn is_blank(bytes: &[u8]) -> bool {
+    bytes
+        .strip_prefix(UTF8_BOM)
+        .unwrap_or(bytes)
+        .iter()
+        .all(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+/// The members of the JSON document in `bytes` (a leading UTF-8 byte order mark skipped)
+/// in order, each with its raw value, when it is an object; `None` when it is `null`; else
+/// why not. The one reader of every cache file kind (tokens, login writes, role cache
+/// entries).
+pub(crate) fn object_members(bytes: &[u8]) -> Result<Option<Vec<(String, String)>>, CorruptDetail> {
+    let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+    let invalid = |e: &serde_json::Error| CorruptDetail::InvalidJson {
+        line: e.line(),
+        column: e.column(),
+    };
+    let document: Box<RawValue> = serde_json::from_slice(body).map_err(|e| invalid(&e))?;
+    let text = document.get().trim_start();
+    if text.starts_with('n') {
+        return Ok(None);
+    }
+    if !text.starts_with('{') {
+        return Err(CorruptDetail::NotAnObject);
+    }
+    let Members(members) = serde_json::from_str(text).map_err(|e| invalid(&e))?;
+    Ok(Some(members))
+}
+
+/// The raw value of the last member named `name` (JSON's "last one wins").
+pub(crate) fn last<'m>(members: &'m [(String, String)], name: &str) -> Option<&'m str> {
+    members
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
 impl CachedToken {
     /// Parses the bytes of a cache file; `path` is used only in error messages.
     ///
@@ -63,32 +104,16 @@ impl CachedToken {
     /// one re-read of a corrupt file.
     pub fn parse(bytes: &[u8], path: &Path) -> Result<Option<Self>, ReadError> {
         let origin = sha1_smol::Sha1::from(bytes).digest().bytes();
-        let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
-        if body
-            .iter()
-            .all(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
-        {
+        if is_blank(bytes) {
             return Ok(None);
         }
         let corrupt = |detail| ReadError::Corrupt {
             path: path.to_path_buf(),
             detail,
         };
-        let invalid_json = |e: &serde_json::Error| {
-            corrupt(CorruptDetail::InvalidJson {
-                line: e.line(),
-                column: e.column(),
-            })
-        };
-        let document: Box<RawValue> = serde_json::from_slice(body).map_err(|e| invalid_json(&e))?;
-        let text = document.get().trim_start();
-        if text.starts_with('n') {
+        let Some(members) = object_members(bytes).map_err(corrupt)? else {
             return Ok(None);
-        }
-        if !text.starts_with('{') {
-            return Err(corrupt(CorruptDetail::NotAnObject));
-        }
-        let Members(members) = serde_json::from_str(text).map_err(|e| invalid_json(&e))?;
+        };
         Self::from_members(members, origin, path).map(Some)
     }
 
@@ -97,13 +122,7 @@ impl CachedToken {
         origin: [u8; 20],
         path: &Path,
     ) -> Result<Self, ReadError> {
-        let last = |key: &str| {
-            members
-                .iter()
-                .rev()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| Json::classify(v))
-        };
+        let last = |key: &str| last(&members, key).map(Json::classify);
         let access_token = match last("accessToken") {
             None | Some(Json::Null) => return Err(ReadError::missing(path, "accessToken")),
             Some(Json::Str(s)) if s.is_empty() => {
@@ -508,7 +527,7 @@ pub(crate) fn render_members(members: &[(String, String)]) -> String {
 }
 
 /// The members of a JSON object, in order, duplicates kept, values as raw text.
-pub(crate) struct Members(pub(crate) Vec<(String, String)>);
+struct Members(Vec<(String, String)>);
 
 impl<'de> Deserialize<'de> for Members {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -167,24 +167,7 @@ fn refuse_corrupt(file: &TokenCacheFile) -> Result<(), CredentialsError> {
             ));
         }
     };
-    probe_token(&bytes).map_err(|detail| corrupt(file, &detail))
-}
-
-fn probe_token(bytes: &[u8]) -> Result<(), String> {
-    let probe = LoginToken {
-        start_url: "",
-        region: "",
-        access_token: "",
-        expires_at: Timestamp::UNIX_EPOCH,
-        client_id: "",
-        client_secret: "",
-        registration_expires_at: Timestamp::UNIX_EPOCH,
-        refresh_token: None,
-    };
-    probe
-        .render_over(Some(bytes))
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+    LoginToken::check_existing(&bytes).map_err(|detail| corrupt(file, &detail.to_string()))
 }
 
 fn corrupt(file: &TokenCacheFile, detail: &str) -> CredentialsError {
