@@ -751,13 +751,14 @@ fn role_cache_checks(
     route: &CredentialsRoute,
     report: &mut Report,
 ) -> Option<Timestamp> {
+    let now = config.clock().now();
     let mut statuses = Vec::new();
     if let Some(sso) = base_sso(route) {
-        statuses.push(sso.role_cache().map_err(ToString::to_string));
+        statuses.push(sso.role_cache(now).map_err(ToString::to_string));
     }
     if let CredentialsRoute::RoleChain(chain) = route {
         for hop in chain.hops() {
-            statuses.push(hop.role_cache().map_err(ToString::to_string));
+            statuses.push(hop.role_cache(now).map_err(ToString::to_string));
         }
     }
     if statuses.is_empty() {

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use ssokit_config_parser::{FileLocations, Location, ProfileSet, Section, Source};
-use ssokit_token_cache::{CachedToken, ReadError, RoleCacheKey, TokenCacheFile};
+use ssokit_token_cache::{CachedToken, ReadError, RoleCacheFile, TokenCacheFile};
 
 use crate::cache::TOKEN_WINDOW;
 use crate::config::ProviderConfig;
@@ -237,23 +237,24 @@ pub struct HopRoute {
     profile: String,
     role_arn: String,
     mfa_serial: Option<String>,
-    role_cache: Result<Option<RoleCacheStatus>, CredentialsError>,
+    /// The entry file (a path, nothing read), `None` when the disk cache is off.
+    role_cache: Result<Option<RoleCacheFile>, CredentialsError>,
 }
 
 impl HopRoute {
     fn of(config: &ProviderConfig, hop: Hop) -> Self {
         Self {
-            role_cache: role_cache_status(config, &hop.role_cache_key()),
+            role_cache: entry_file(config, &hop.role_cache_key()),
             profile: hop.profile.unwrap_or_default(),
             role_arn: hop.role_arn,
             mfa_serial: hop.mfa_serial,
         }
     }
 
-    /// The hop's role credential cache entry (SPEC §21): `Ok(None)` when the disk cache is
-    /// off, E-BOOL for a bad `SSOKIT_DISK_CACHE`.
-    pub fn role_cache(&self) -> Result<Option<&RoleCacheStatus>, &CredentialsError> {
-        self.role_cache.as_ref().map(Option::as_ref)
+    /// The hop's role credential cache entry (SPEC §21) at `now`, read when asked:
+    /// `Ok(None)` when the disk cache is off, E-BOOL for a bad `SSOKIT_DISK_CACHE`.
+    pub fn role_cache(&self, now: Timestamp) -> Result<Option<RoleCacheStatus>, &CredentialsError> {
+        role_cache_status(&self.role_cache, now)
     }
 
     /// The profile that sets `role_arn`.
@@ -421,7 +422,8 @@ pub struct SsoRoute {
     session: Option<String>,
     cache: CacheEntry,
     portal: Result<String, CredentialsError>,
-    role_cache: Result<Option<RoleCacheStatus>, CredentialsError>,
+    /// The entry file (a path, nothing read), `None` when the disk cache is off.
+    role_cache: Result<Option<RoleCacheFile>, CredentialsError>,
 }
 
 impl SsoRoute {
@@ -443,14 +445,14 @@ impl SsoRoute {
             session,
             cache,
             portal: plan.portal_endpoint().map(|e| e.url()),
-            role_cache: role_cache_status(config, &plan.role_cache_key()),
+            role_cache: entry_file(config, &plan.role_cache_key()),
         }
     }
 
-    /// The role credential cache entry of these credentials (SPEC §21): `Ok(None)` when the
-    /// disk cache is off, E-BOOL for a bad `SSOKIT_DISK_CACHE`.
-    pub fn role_cache(&self) -> Result<Option<&RoleCacheStatus>, &CredentialsError> {
-        self.role_cache.as_ref().map(Option::as_ref)
+    /// The role credential cache entry of these credentials (SPEC §21) at `now`, read when
+    /// asked: `Ok(None)` when the disk cache is off, E-BOOL for a bad `SSOKIT_DISK_CACHE`.
+    pub fn role_cache(&self, now: Timestamp) -> Result<Option<RoleCacheStatus>, &CredentialsError> {
+        role_cache_status(&self.role_cache, now)
     }
 
     /// The account id.
@@ -723,19 +725,18 @@ pub enum RoleCacheState {
     Invalid(String),
 }
 
-/// The entry of `key`, read once (no re-read delay, no lock); `Ok(None)` when the disk
-/// cache is off.
+/// The entry of `file` at `now`, read once (no re-read delay, no lock); `Ok(None)` when
+/// the disk cache is off. Only a caller that shows entries reads them (`ssokit doctor`),
+/// not every plan.
 fn role_cache_status(
-    config: &ProviderConfig,
-    key: &RoleCacheKey<'_>,
-) -> Result<Option<RoleCacheStatus>, CredentialsError> {
-    let Some(file) = entry_file(config, key)? else {
+    file: &Result<Option<RoleCacheFile>, CredentialsError>,
+    now: Timestamp,
+) -> Result<Option<RoleCacheStatus>, &CredentialsError> {
+    let Some(file) = file.as_ref()? else {
         return Ok(None);
     };
     let state = match file.read_once() {
-        Ok(Some(entry)) if usable(&entry, config.clock().now()) => {
-            RoleCacheState::Usable(entry.expiration())
-        }
+        Ok(Some(entry)) if usable(&entry, now) => RoleCacheState::Usable(entry.expiration()),
         Ok(Some(entry)) => RoleCacheState::Expiring(entry.expiration()),
         Ok(None) => RoleCacheState::Absent,
         Err(e) => RoleCacheState::Invalid(e.detail()),
