@@ -7,10 +7,9 @@
 //!
 //! The verdict is what would answer, in the chain's order: the environment's keys, a valid
 //! role cache entry, then the profile's base (its token valid, refreshable, or inside the
-//! window and used until it expires). A failure of a file, the environment or the profile
-//! stops it; a session's token failure is shown with its fix but decides nothing by itself
-//! (an entry that answers first does not need the token). With `--network` the resolution
-//! itself is the verdict.
+//! window and used until it expires); exit 0 only without a `fail` line (SPEC §25). The
+//! profile's own session token is a `fail` only when the profile needs it now: behind a
+//! valid role cache entry (or the environment's keys) its failure is a `warn`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -30,6 +29,7 @@ use ssokit_chain::token_cache::{
 use ssokit_chain::{DefaultProviders, ProviderConfig};
 
 use crate::format::{pretty, time};
+use crate::profiles::{entry_path, sso_description};
 
 /// `ssokit doctor --format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -64,10 +64,6 @@ struct Check {
     status: Status,
     subject: String,
     detail: String,
-    /// A failure that stops the profile whatever else answers (a file, the environment,
-    /// the profile itself). A session's token failure does not: the profile's answer
-    /// (`how`) already says whether it needs that token.
-    blocks: bool,
 }
 
 /// The checks so far, the first failure's detail and the step that fixes it, and the
@@ -90,7 +86,6 @@ impl Report {
             status,
             subject: subject.into(),
             detail,
-            blocks: status == Status::Fail,
         });
     }
 
@@ -100,22 +95,8 @@ impl Report {
         self.next_step.get_or_insert(step);
     }
 
-    /// A session's failure: shown as one, with its step, but the verdict follows the
-    /// profile's answer.
-    fn fail_session(
-        &mut self,
-        subject: impl Into<String>,
-        detail: impl Into<String>,
-        step: String,
-    ) {
-        self.fail(subject, detail, step);
-        if let Some(check) = self.checks.last_mut() {
-            check.blocks = false;
-        }
-    }
-
-    fn blocked(&self) -> bool {
-        self.checks.iter().any(|c| c.blocks)
+    fn failed(&self) -> bool {
+        self.checks.iter().any(|c| c.status == Status::Fail)
     }
 
     fn text(&self) -> String {
@@ -164,13 +145,13 @@ pub(crate) fn run(config: &ProviderConfig, args: &DoctorArgs<'_>) -> (String, bo
         ),
         None => None,
     };
-    // With --network the resolution itself is the verdict; offline, the profile's answer
-    // with nothing in its way.
     let how = if args.network {
-        network_check(config, args.profile, &selected, &mut report)
+        network_check(config, args.profile, &selected, &mut report).or(how)
     } else {
-        how.filter(|_| !report.blocked())
+        how
     };
+    // SPEC §25: exit 0 only without a `fail` line.
+    let how = how.filter(|_| !report.failed());
     report.resolves = how.is_some();
     if let Some(how) = &how {
         report.add(
@@ -370,14 +351,20 @@ fn profile_checks(
             None
         }
     };
+    let statuses = route.map_or_else(Vec::new, |route| role_cache_statuses(config, route));
+    let cached_until = answering_entry(&statuses);
+    let env_answers = environment_keys_answer(config, explicit);
+    // The profile's own session token fails the profile only when nothing answers before
+    // it (the environment's keys, a valid role cache entry); else its failure warns.
     let own_session = route.and_then(base_sso).and_then(SsoRoute::session);
-    session_checks(config, files, own_session, report);
-    let role_cache = route.map(|route| role_cache_checks(config, route, report));
-    if environment_keys_answer(config, explicit) {
+    let own_needed = !env_answers && cached_until.is_none();
+    session_checks(config, files, own_session, own_needed, report);
+    role_cache_checks(config, &statuses, report);
+    if env_answers {
         return Some("environment keys".to_owned());
     }
     let route = route?;
-    if let Some(Some(until)) = role_cache {
+    if let Some(until) = cached_until {
         return Some(format!("role cache entry valid until {}", time(until)));
     }
     base_how(route, selected, report)
@@ -491,7 +478,7 @@ fn sso_how(sso: &SsoRoute, selected: &str, report: &mut Report) -> Option<String
 fn describe(route: &CredentialsRoute) -> String {
     match route {
         CredentialsRoute::StaticKeys => "static keys (aws_access_key_id)".to_owned(),
-        CredentialsRoute::Sso(sso) => sso_text(sso),
+        CredentialsRoute::Sso(sso) => sso_description(sso),
         CredentialsRoute::Process { .. } => "credential_process (runs the command)".to_owned(),
         CredentialsRoute::WebIdentity(web) => format!("web identity role {}", web.role_arn()),
         CredentialsRoute::CredentialSource(source) => format!("credential_source {source}"),
@@ -511,27 +498,13 @@ fn describe(route: &CredentialsRoute) -> String {
     }
 }
 
-fn sso_text(sso: &SsoRoute) -> String {
-    match sso.session() {
-        Some(session) => format!(
-            "SSO through sso-session {session}: account {}, role {}",
-            sso.account(),
-            sso.role()
-        ),
-        None => format!(
-            "SSO (legacy sso_start_url form): account {}, role {}",
-            sso.account(),
-            sso.role()
-        ),
-    }
-}
-
 /// The sessions: the selected profile's first (its failures fail), then the others in
 /// file order (their failures warn).
 fn session_checks(
     config: &ProviderConfig,
     files: &PlanFiles,
     own: Option<&str>,
+    own_needed: bool,
     report: &mut Report,
 ) {
     let set = files.profiles();
@@ -545,7 +518,7 @@ fn session_checks(
         names.insert(0, own);
     }
     for name in names {
-        let severe = if Some(name) == own {
+        let severe = if Some(name) == own && own_needed {
             Status::Fail
         } else {
             Status::Warn
@@ -565,7 +538,7 @@ fn one_session(
     let step = format!("ssokit login --sso-session {name}");
     let add = |report: &mut Report, status: Status, subject: String, detail: String| {
         if status == Status::Fail {
-            report.fail_session(subject, detail, step.clone());
+            report.fail(subject, detail, step.clone());
         } else {
             report.add(status, subject, detail);
         }
@@ -684,12 +657,6 @@ fn token_line(entry: &CacheEntry, now: Timestamp) -> (Status, String) {
     }
 }
 
-fn entry_path(entry: &CacheEntry) -> String {
-    entry
-        .path()
-        .map_or_else(|| "(no home)".to_owned(), |p| p.display().to_string())
-}
-
 /// The refresh lock's last attempt, and whether it or the login lock is held now:
 /// non-blocking try-locks on lock files that exist, released at once.
 fn lock_lines(token: &Path) -> Vec<(Status, String)> {
@@ -744,13 +711,12 @@ fn endpoints_of(
     Some(portal.and_then(|portal| oidc.map(|oidc| format!("portal {portal}, oidc {oidc}"))))
 }
 
-/// The role cache lines of the route (its SSO entry, each hop's), then the directory's
-/// counts. Returns the expiry of the entry that would answer, when it is usable.
-fn role_cache_checks(
+/// The role cache entries of the route: its SSO base's, then each hop's (the last one
+/// answers for a chain).
+fn role_cache_statuses(
     config: &ProviderConfig,
     route: &CredentialsRoute,
-    report: &mut Report,
-) -> Option<Timestamp> {
+) -> Vec<Result<Option<RoleCacheStatus>, String>> {
     let now = config.clock().now();
     let mut statuses = Vec::new();
     if let Some(sso) = base_sso(route) {
@@ -761,24 +727,45 @@ fn role_cache_checks(
             statuses.push(hop.role_cache(now).map_err(ToString::to_string));
         }
     }
-    if statuses.is_empty() {
-        return None;
+    statuses
+}
+
+/// The expiry of the entry that would answer: the last step's, when it is usable and the
+/// cache is on.
+fn answering_entry(statuses: &[Result<Option<RoleCacheStatus>, String>]) -> Option<Timestamp> {
+    let mut until = None;
+    for status in statuses {
+        let Ok(Some(status)) = status else {
+            return None;
+        };
+        until = role_cache_line(status).1;
     }
-    let mut answering = None;
-    for status in &statuses {
+    until
+}
+
+/// The `role cache` lines: each entry (or `disabled`, or the switch's error), then the
+/// folder's counts.
+fn role_cache_checks(
+    config: &ProviderConfig,
+    statuses: &[Result<Option<RoleCacheStatus>, String>],
+    report: &mut Report,
+) {
+    if statuses.is_empty() {
+        return;
+    }
+    for status in statuses {
         match status {
             Ok(Some(status)) => {
-                let (line, until) = role_cache_line(status);
-                answering = until;
+                let (line, _) = role_cache_line(status);
                 report.add(line.0, "role cache", line.1);
             }
             Ok(None) => {
                 report.add(Status::Info, "role cache", "disabled");
-                return None;
+                return;
             }
             Err(e) => {
                 report.fail("role cache", e.clone(), "ssokit profiles".to_owned());
-                return None;
+                return;
             }
         }
     }
@@ -791,8 +778,6 @@ fn role_cache_checks(
             format!("{}: {entries} entries, {sso} from SSO", dir.display()),
         );
     }
-    // The last step's entry answers for the chain.
-    answering
 }
 
 /// One entry's line, and its expiry when it would answer.

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use ssokit_chain::config::{SectionKind, selected_profile};
 use ssokit_chain::credentials::{
     CacheEntry, CacheState, CredentialsError, CredentialsRoute, ErrorCode, Freshness, PlanFiles,
-    ProfilePlan, RoleChainRoute, StsRoute, TokenRoute, WebIdentityRoute, container_route,
+    ProfilePlan, RoleChainRoute, SsoRoute, StsRoute, TokenRoute, WebIdentityRoute, container_route,
     environment_web_identity_route, imds_endpoint_route,
 };
 use ssokit_chain::{ProviderConfig, provider_config_from_process};
@@ -499,19 +499,21 @@ fn base_text(route: &CredentialsRoute, profile: Option<&str>) -> (String, Option
     }
 }
 
-/// `SSO through sso-session <s>: account <a>, role <r>` (or the legacy form, whose token
-/// cache state comes along).
-fn sso_text(sso: &ssokit_chain::credentials::SsoRoute) -> (String, Option<CacheStatus>) {
+/// An SSO route's text, and for the legacy form its token cache state.
+fn sso_text(sso: &SsoRoute) -> (String, Option<CacheStatus>) {
+    let cache = sso.session().is_none().then(|| cache_status(sso.cache()));
+    (sso_description(sso), cache)
+}
+
+/// `SSO through sso-session <s>: account <a>, role <r>`, or the legacy form's
+/// `SSO (legacy sso_start_url form): account <a>, role <r>`.
+pub(crate) fn sso_description(sso: &SsoRoute) -> String {
     let (account, role) = (sso.account(), sso.role());
     match sso.session() {
-        Some(session) => (
-            format!("SSO through sso-session {session}: account {account}, role {role}"),
-            None,
-        ),
-        None => (
-            format!("SSO (legacy sso_start_url form): account {account}, role {role}"),
-            Some(cache_status(sso.cache())),
-        ),
+        Some(session) => {
+            format!("SSO through sso-session {session}: account {account}, role {role}")
+        }
+        None => format!("SSO (legacy sso_start_url form): account {account}, role {role}"),
     }
 }
 
@@ -561,12 +563,17 @@ fn token_answer(route: &TokenRoute) -> Answer {
     )
 }
 
+/// A token cache entry's path, or `(no home)`.
+pub(crate) fn entry_path(entry: &CacheEntry) -> String {
+    entry
+        .path()
+        .map_or_else(|| "(no home)".to_owned(), |p| p.display().to_string())
+}
+
 /// A token cache entry as the provider judges it: absent, unusable, or its expiry,
 /// freshness and (for sessions) whether it can be refreshed. Never the token.
 fn cache_status(entry: &CacheEntry) -> CacheStatus {
-    let path = entry
-        .path()
-        .map_or_else(|| "(no home)".to_owned(), |p| p.display().to_string());
+    let path = entry_path(entry);
     match entry.state() {
         CacheState::Absent(_) => CacheStatus {
             text: format!("{path} (absent: run aws sso login)"),
